@@ -1,0 +1,32 @@
+import { App } from "cdktf";
+import type { IConstruct } from "constructs";
+import { ConfigError } from "./errors";
+
+export interface SynthesizeOptions {
+  /**
+   * Output directory.
+   * @default `CDKTF_OUTDIR` when the cdktf CLI runs us, else `cdktf.out`
+   */
+  readonly outdir?: string;
+}
+
+/**
+ * Builds every stack, runs every construct validation, and only then writes.
+ * cdktf validates stack by stack while writing, so a late error would leave some stacks
+ * new and others stale; validating first means a bad config writes nothing.
+ */
+export function synthesizeApp(build: (app: App) => void, options: SynthesizeOptions = {}): App {
+  const app = new App({ outdir: options.outdir, skipValidation: false });
+  build(app);
+  assertValid(app);
+  app.synth();
+  return app;
+}
+
+/** Throws a ConfigError listing every failed construct validation under `root`. */
+export function assertValid(root: IConstruct): void {
+  const issues = root.node
+    .findAll()
+    .flatMap((c) => c.node.validate().map((message) => ({ field: c.node.path, fix: message })));
+  if (issues.length > 0) throw new ConfigError(issues);
+}

@@ -1,0 +1,140 @@
+import { Validator } from "./errors";
+import { NAME_LIMITS, boundedName, type NameLimit } from "./naming";
+import { availabilityZones, isRegionName } from "./regions";
+
+/** Where Terraform keeps state for every stack of an environment (made by `apps/bootstrap`). */
+export interface StateBackendConfig {
+  /** S3 bucket holding state files; keys are `<env>/<stack>.tfstate`. */
+  readonly bucket: string;
+  /** DynamoDB table with a `LockID` string hash key, used for state locking. */
+  readonly lockTable: string;
+  /**
+   * Region of the bucket and table.
+   * @default the environment's region
+   */
+  readonly region?: string;
+}
+
+/** The choices that identify one environment. Everything else lives in per-layer props. */
+export interface EnvironmentConfig {
+  /** Short project name used in every resource name, e.g. `myapp`. Lower-case letters, digits, hyphens. */
+  readonly project: string;
+  /** Environment name, e.g. `staging` or `prod`. Stacks are named `<name>-<layer>`. */
+  readonly name: string;
+  /** AWS region for every stack of the environment, e.g. `ap-northeast-1`. */
+  readonly region: string;
+  /**
+   * AWS account IDs this environment may be deployed to. The provider refuses any other
+   * account, so a wrong profile cannot touch production.
+   * @default no restriction
+   */
+  readonly allowedAccountIds?: readonly string[];
+  /** Remote state location. */
+  readonly state: StateBackendConfig;
+  /**
+   * Extra tags for every resource, merged under the platform's own
+   * (`project`, `environment`, `stack`, `managed-by`), which cannot be overridden.
+   * @default none
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+const NAME_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
+const ACCOUNT_PATTERN = /^\d{12}$/;
+const BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const TABLE_PATTERN = /^[A-Za-z0-9_.-]{3,255}$/;
+const RESERVED_TAGS = ["project", "environment", "stack", "managed-by"];
+
+/**
+ * A validated environment. Constructs never see one: apps read names, tags and regions
+ * from it and pass plain props down.
+ */
+export class Environment {
+  readonly project: string;
+  readonly name: string;
+  readonly region: string;
+  readonly allowedAccountIds: readonly string[];
+  readonly state: Required<StateBackendConfig>;
+  readonly extraTags: Readonly<Record<string, string>>;
+
+  constructor(config: EnvironmentConfig) {
+    validateEnvironmentConfig(config);
+    this.project = config.project;
+    this.name = config.name;
+    this.region = config.region;
+    this.allowedAccountIds = [...(config.allowedAccountIds ?? [])];
+    this.state = { ...config.state, region: config.state.region ?? config.region };
+    this.extraTags = { ...(config.tags ?? {}) };
+  }
+
+  /** `<project>-<env>-<parts…>` within the AWS limit for `kind`. */
+  resourceName(kind: NameLimit, ...parts: string[]): string {
+    return boundedName([this.project, this.name, ...parts], NAME_LIMITS[kind]);
+  }
+
+  /** Availability zones of the region, in a stable order. */
+  availabilityZones(count: number): string[] {
+    return availabilityZones(this.region).slice(0, count);
+  }
+
+  /** Tags applied to every resource of one stack through the provider's default_tags. */
+  tagsFor(stackName: string): Record<string, string> {
+    return {
+      ...this.extraTags,
+      project: this.project,
+      environment: this.name,
+      stack: stackName,
+      "managed-by": "cdktf",
+    };
+  }
+}
+
+/** Validates and returns an environment, throwing a ConfigError that lists every problem. */
+export function defineEnvironment(config: EnvironmentConfig): Environment {
+  return new Environment(config);
+}
+
+function validateEnvironmentConfig(c: EnvironmentConfig): void {
+  const v = new Validator(`environment(${c.name ?? "?"})`);
+  v.check(
+    typeof c.project === "string" && NAME_PATTERN.test(c.project),
+    "project",
+    c.project,
+    "must be 1-20 characters of lower-case letters, digits and hyphens, starting with a letter (e.g. \"myapp\").",
+  );
+  v.check(
+    typeof c.name === "string" && NAME_PATTERN.test(c.name),
+    "name",
+    c.name,
+    "must be 1-20 characters of lower-case letters, digits and hyphens, starting with a letter (e.g. \"staging\").",
+  );
+  v.check(
+    typeof c.region === "string" && isRegionName(c.region),
+    "region",
+    c.region,
+    "is not an AWS region name; use one like \"ap-northeast-1\".",
+  );
+  (c.allowedAccountIds ?? []).forEach((id, i) =>
+    v.check(ACCOUNT_PATTERN.test(id), `allowedAccountIds[${i}]`, id, "must be a 12-digit AWS account ID."),
+  );
+  v.check(
+    typeof c.state?.bucket === "string" && BUCKET_PATTERN.test(c.state.bucket),
+    "state.bucket",
+    c.state?.bucket,
+    "must be a valid S3 bucket name (3-63 lower-case letters, digits, dots, hyphens).",
+  );
+  v.check(
+    typeof c.state?.lockTable === "string" && TABLE_PATTERN.test(c.state.lockTable),
+    "state.lockTable",
+    c.state?.lockTable,
+    "must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -).",
+  );
+  if (c.state?.region !== undefined) {
+    v.check(isRegionName(c.state.region), "state.region", c.state.region, "is not an AWS region name.");
+  }
+  for (const key of Object.keys(c.tags ?? {})) {
+    v.check(!RESERVED_TAGS.includes(key), `tags.${key}`, key, `is set by the platform; remove it (reserved: ${RESERVED_TAGS.join(", ")}).`);
+  }
+  v.throwIfAny();
+}
+

@@ -1,0 +1,68 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { LocalBackend, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { LockedS3Backend } from "./backend";
+import type { Environment } from "./environment";
+
+/** Terraform versions every stack accepts: 1.11 brings S3-native state locking. */
+export const REQUIRED_TERRAFORM_VERSION = ">= 1.11.0, < 2.0.0";
+
+export interface EnvironmentStackProps {
+  /** The environment this stack belongs to. */
+  readonly environment: Environment;
+  /** Layer name, e.g. `network`; the stack is named `<env>-<layer>`. */
+  readonly layer: string;
+  /**
+   * Where the state lives. `local` is only for the bootstrap stack that creates the bucket.
+   * @default "s3"
+   */
+  readonly stateBackend?: "s3" | "local";
+  /**
+   * Full stack name when it is not `<env>-<layer>` (the bootstrap stack is account-wide).
+   * @default `<env>-<layer>`
+   */
+  readonly stackName?: string;
+}
+
+/**
+ * The one way to make a stack: AWS provider with default tags and account guard, the
+ * remote state backend with locking, and the required Terraform version. No stack
+ * hand-rolls any of these.
+ */
+export class EnvironmentStack extends TerraformStack {
+  readonly environment: Environment;
+  readonly layer: string;
+  readonly stackName: string;
+  readonly provider: AwsProvider;
+
+  constructor(scope: Construct, props: EnvironmentStackProps) {
+    const stackName = props.stackName ?? `${props.environment.name}-${props.layer}`;
+    super(scope, stackName);
+    const env = props.environment;
+    this.environment = env;
+    this.layer = props.layer;
+    this.stackName = stackName;
+
+    this.provider = new AwsProvider(this, "aws", {
+      region: env.region,
+      allowedAccountIds: env.allowedAccountIds.length > 0 ? [...env.allowedAccountIds] : undefined,
+      defaultTags: [{ tags: env.tagsFor(stackName) }],
+    });
+
+    if ((props.stateBackend ?? "s3") === "s3") {
+      new LockedS3Backend(this, {
+        bucket: env.state.bucket,
+        key: `${env.name}/${stackName}.tfstate`,
+        region: env.state.region,
+        encrypt: true,
+        dynamodbTable: env.state.lockTable,
+      });
+    } else {
+      // Relative to cdktf.out/stacks/<stack>/: the state file sits at the repository root
+      // (git-ignored), so deleting cdktf.out never deletes state.
+      new LocalBackend(this, { path: `../../../terraform.${stackName}.tfstate` });
+    }
+
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
+  }
+}

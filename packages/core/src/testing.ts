@@ -1,0 +1,105 @@
+/**
+ * Helpers for synth tests. Import from `@platform/core/testing`; production code never does.
+ */
+import { Testing, type App } from "cdktf";
+import type { TerraformStack } from "cdktf";
+import { defineEnvironment, type Environment, type EnvironmentConfig } from "./environment";
+import { EnvironmentStack } from "./stack";
+
+/** Parsed `cdk.tf.json` of one stack. */
+export interface SynthesizedStack {
+  readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly data?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly output?: Record<string, { value: unknown; sensitive?: boolean; description?: string }>;
+  readonly variable?: Record<string, Record<string, unknown>>;
+  readonly provider?: Record<string, Record<string, unknown>[]>;
+  readonly terraform?: Record<string, unknown>;
+  readonly locals?: Record<string, unknown>;
+  readonly [key: string]: unknown;
+}
+
+export const TEST_ENVIRONMENT_CONFIG: EnvironmentConfig = {
+  project: "acme",
+  name: "test",
+  region: "ap-northeast-1",
+  state: { bucket: "acme-tfstate-123456789012", lockTable: "acme-tflock" },
+};
+
+export function testEnvironment(overrides: Partial<EnvironmentConfig> = {}): Environment {
+  return defineEnvironment({ ...TEST_ENVIRONMENT_CONFIG, ...overrides });
+}
+
+/** A fresh app and an `EnvironmentStack` for construct tests. */
+export function testStack(layer = "unit", app: App = Testing.app()): EnvironmentStack {
+  return new EnvironmentStack(app, { environment: testEnvironment(), layer });
+}
+
+/** Synthesizes a stack (with validations) and parses its JSON. */
+export function synth(stack: TerraformStack): SynthesizedStack {
+  return JSON.parse(Testing.synth(stack, true)) as SynthesizedStack;
+}
+
+/** All resources of one type, keyed by their Terraform name. */
+export function resourcesOf(json: SynthesizedStack, type: string): Record<string, Record<string, unknown>> {
+  return json.resource?.[type] ?? {};
+}
+
+/** The attribute objects of all resources of one type. */
+export function listResources(json: SynthesizedStack, type: string): Record<string, unknown>[] {
+  return Object.values(resourcesOf(json, type));
+}
+
+/** The single resource of a type; throws when there are zero or several. */
+export function onlyResource(json: SynthesizedStack, type: string): Record<string, unknown> {
+  const all = listResources(json, type);
+  if (all.length !== 1) throw new Error(`expected exactly one ${type}, found ${all.length}`);
+  return all[0]!;
+}
+
+/** All data sources of one type. */
+export function listDataSources(json: SynthesizedStack, type: string): Record<string, unknown>[] {
+  return Object.values(json.data?.[type] ?? {});
+}
+
+/** Sorted `type.name` addresses of resources and data sources: the list a rename would change. */
+export function resourceAddresses(json: SynthesizedStack): string[] {
+  const managed = Object.entries(json.resource ?? {}).flatMap(([type, byName]) =>
+    Object.keys(byName).map((name) => `${type}.${name}`),
+  );
+  const data = Object.entries(json.data ?? {}).flatMap(([type, byName]) =>
+    Object.keys(byName).map((name) => `data.${type}.${name}`),
+  );
+  return [...managed, ...data].sort();
+}
+
+/**
+ * Parses an IAM policy document rendered by `aws_iam_policy_document` into statements,
+ * so tests can assert actions and resources.
+ */
+export function policyStatements(json: SynthesizedStack, documentName: string): Record<string, unknown>[] {
+  const doc = json.data?.aws_iam_policy_document?.[documentName];
+  if (!doc) throw new Error(`no aws_iam_policy_document named ${documentName}`);
+  return (doc.statement as Record<string, unknown>[]) ?? [];
+}
+
+/**
+ * Replaces values that change between machines or builds (asset hashes and paths,
+ * cdktf metadata) so snapshots only move when intent moves.
+ */
+export function scrubVolatile(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(scrubVolatile);
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) {
+      if (key === "//") continue;
+      out[key] = scrubVolatile(v);
+    }
+    return out;
+  }
+  if (typeof value === "string") {
+    return value
+      .replace(/assets\/[^/"]+\/[0-9A-F]{32,}/gi, "assets/<asset>/<hash>")
+      .replace(/\b[0-9A-F]{64}\b/g, "<hash>");
+  }
+  return value;
+}
