@@ -7,3 +7,4 @@ export * from "./naming";
 export * from "./regions";
 export * from "./stack";
 export * from "./props";
+export * from "./bundled-function";

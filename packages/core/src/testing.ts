@@ -73,13 +73,32 @@ export function resourceAddresses(json: SynthesizedStack): string[] {
 }
 
 /**
- * Parses an IAM policy document rendered by `aws_iam_policy_document` into statements,
- * so tests can assert actions and resources.
+ * Statements of an `aws_iam_policy_document`, found by its Terraform name or by the end of
+ * its construct path (e.g. `"hello/permissions"`), so tests can assert actions and resources.
  */
-export function policyStatements(json: SynthesizedStack, documentName: string): Record<string, unknown>[] {
-  const doc = json.data?.aws_iam_policy_document?.[documentName];
-  if (!doc) throw new Error(`no aws_iam_policy_document named ${documentName}`);
+export function policyStatements(json: SynthesizedStack, nameOrPath: string): Record<string, unknown>[] {
+  const doc = findByNameOrPath(json.data?.aws_iam_policy_document ?? {}, nameOrPath);
   return (doc.statement as Record<string, unknown>[]) ?? [];
+}
+
+/** A resource of `type`, found by its Terraform name or by the end of its construct path. */
+export function resourceAt(json: SynthesizedStack, type: string, nameOrPath: string): Record<string, unknown> {
+  return findByNameOrPath(resourcesOf(json, type), nameOrPath);
+}
+
+function findByNameOrPath(
+  byName: Record<string, Record<string, unknown>>,
+  nameOrPath: string,
+): Record<string, unknown> {
+  if (byName[nameOrPath]) return byName[nameOrPath]!;
+  // cdktf names an element after its construct path joined by "_" plus an 8-digit hash.
+  const suffix = nameOrPath.split("/").join("_").replace(/[^A-Za-z0-9_-]/g, "");
+  const pattern = new RegExp(`(^|_)${suffix}_[0-9A-F]{8}$`);
+  const matches = Object.entries(byName).filter(([name]) => pattern.test(name));
+  if (matches.length !== 1) {
+    throw new Error(`expected one element at "${nameOrPath}", found ${matches.length} in ${Object.keys(byName).join(", ")}`);
+  }
+  return matches[0]![1];
 }
 
 /**
