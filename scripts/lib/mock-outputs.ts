@@ -1,0 +1,199 @@
+/**
+ * Mock values for cross-stack inputs in offline plans (the Terragrunt `mock_outputs` idea,
+ * derived instead of hand-written): a producer stack is planned first, its planned outputs
+ * are kept where known, and unknown ones are filled with values of the right type and
+ * shape, guided by the provider schema of the attribute the output points at.
+ */
+
+type SchemaType = string | [string, SchemaType] | ["object", Record<string, SchemaType>] | ["tuple", SchemaType[]];
+
+interface SchemaBlock {
+  attributes?: Record<string, { type?: SchemaType }>;
+  block_types?: Record<string, { block: SchemaBlock; nesting_mode: string }>;
+}
+
+export interface ProviderSchema {
+  readonly resources: Record<string, { block: SchemaBlock }>;
+}
+
+export interface OutputChange {
+  readonly after?: unknown;
+  readonly after_unknown?: unknown;
+}
+
+const ACCOUNT = "123456789012";
+
+/** Parses `${aws_x.name.attr[0].sub}` into the resource type and the attribute path. */
+export function parseReference(expression: unknown): { type: string; path: string[] } | undefined {
+  if (typeof expression !== "string") return undefined;
+  const match = /^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)((?:\.[a-z0-9_]+|\[\d+\])+)\}$/.exec(expression);
+  if (!match) return undefined;
+  const path = match[3]!.split(/\.|\[\d+\]/).filter(Boolean);
+  return { type: match[1]!, path };
+}
+
+/** The schema type of `path` within a resource type, when the schema knows it. */
+export function attributeType(schema: ProviderSchema, type: string, path: readonly string[]): SchemaType | undefined {
+  let block: SchemaBlock | undefined = schema.resources[type]?.block;
+  for (let i = 0; i < path.length && block; i++) {
+    const name = path[i]!;
+    const attribute = block.attributes?.[name];
+    if (attribute?.type !== undefined) {
+      let t: SchemaType = attribute.type;
+      for (const rest of path.slice(i + 1)) {
+        if (Array.isArray(t) && t[0] === "object") t = (t[1] as Record<string, SchemaType>)[rest] ?? "string";
+        else if (Array.isArray(t)) t = t[1] as SchemaType;
+      }
+      return t;
+    }
+    block = block.block_types?.[name]?.block;
+  }
+  return undefined;
+}
+
+/** A plausible value for an attribute of a resource type, shaped like what AWS returns. */
+export function mockScalar(resourceType: string, attribute: string, seed: string, region: string): string {
+  const short = seed.replace(/[^a-z0-9]/gi, "").slice(-12).toLowerCase() || "mock";
+  const hex = Buffer.from(seed).toString("hex").padEnd(17, "0").slice(0, 17);
+  const service = resourceType.replace(/^aws_/, "").split("_")[0] ?? "mock";
+  if (attribute === "arn" || attribute.endsWith("_arn") || (attribute === "id" && resourceType === "aws_ecs_service")) {
+    switch (resourceType) {
+      case "aws_iam_role":
+        return `arn:aws:iam::${ACCOUNT}:role/${short}`;
+      case "aws_lb":
+        return `arn:aws:elasticloadbalancing:${region}:${ACCOUNT}:loadbalancer/app/${short}/${hex.slice(0, 16)}`;
+      case "aws_lb_target_group":
+        return `arn:aws:elasticloadbalancing:${region}:${ACCOUNT}:targetgroup/${short}/${hex.slice(0, 16)}`;
+      case "aws_ecs_service":
+        return `arn:aws:ecs:${region}:${ACCOUNT}:service/${short}/${short}`;
+      case "aws_ssm_parameter":
+        return `arn:aws:ssm:${region}:${ACCOUNT}:parameter/${short}`;
+      case "aws_acm_certificate":
+      case "aws_acm_certificate_validation":
+        return `arn:aws:acm:${region}:${ACCOUNT}:certificate/00000000-0000-4000-8000-${hex.slice(0, 12)}`;
+      default:
+        return `arn:aws:${service}:${region}:${ACCOUNT}:${service}/${short}`;
+    }
+  }
+  if (attribute === "arn_suffix") return `app/${short}/${hex.slice(0, 16)}`;
+  if (attribute === "dns_name") return `${short}-123456.${region}.elb.amazonaws.com`;
+  if (attribute === "zone_id") return "Z0123456789ABCDEFGHIJ";
+  if (attribute === "repository_url") return `${ACCOUNT}.dkr.ecr.${region}.amazonaws.com/${short}`;
+  if (attribute === "endpoint" || attribute === "reader_endpoint" || attribute === "address") {
+    return `${short}.cluster-abcdefghijkl.${region}.rds.amazonaws.com`;
+  }
+  if (attribute === "id") {
+    const prefixes: Record<string, string> = {
+      aws_vpc: "vpc",
+      aws_subnet: "subnet",
+      aws_security_group: "sg",
+      aws_route_table: "rtb",
+      aws_internet_gateway: "igw",
+      aws_nat_gateway: "nat",
+      aws_instance: "i",
+      aws_efs_file_system: "fs",
+      aws_efs_access_point: "fsap",
+      aws_kms_key: "00000000-0000-4000-8000",
+    };
+    const prefix = prefixes[resourceType];
+    if (prefix) return `${prefix}-${hex}`;
+    if (resourceType === "aws_route53_zone") return "Z0123456789ABCDEFGHIJ";
+  }
+  return `mock-${short}`;
+}
+
+function mockOfType(type: SchemaType | undefined, make: () => string): unknown {
+  if (type === undefined || type === "string" || type === "dynamic") return make();
+  if (type === "number") return 1;
+  if (type === "bool") return false;
+  if (Array.isArray(type)) {
+    const [kind, inner] = type;
+    if (kind === "list" || kind === "set") return [mockOfType(inner as SchemaType, make), mockOfType(inner as SchemaType, make)];
+    if (kind === "map") return { mock: mockOfType(inner as SchemaType, make) };
+    if (kind === "object") {
+      return Object.fromEntries(
+        Object.entries(inner as Record<string, SchemaType>).map(([k, t]) => [k, mockOfType(t, make)]),
+      );
+    }
+  }
+  return make();
+}
+
+/** Fills the unknown parts of a planned output value with mocks. */
+export function fillUnknown(
+  after: unknown,
+  unknown: unknown,
+  type: SchemaType | undefined,
+  make: () => string,
+): unknown {
+  if (unknown === true) return mockOfType(type, make);
+  if (Array.isArray(after) && Array.isArray(unknown)) {
+    const inner = Array.isArray(type) ? (type[1] as SchemaType) : undefined;
+    return after.map((v, i) => fillUnknown(v, unknown[i], inner, make));
+  }
+  if (after && typeof after === "object" && unknown && typeof unknown === "object") {
+    return Object.fromEntries(
+      Object.entries(after as Record<string, unknown>).map(([k, v]) => [
+        k,
+        fillUnknown(v, (unknown as Record<string, unknown>)[k], undefined, make),
+      ]),
+    );
+  }
+  return after;
+}
+
+/** The Terraform type constraint of a JSON value, as a state file records it. */
+export function typeOfValue(value: unknown): unknown {
+  if (typeof value === "string") return "string";
+  if (typeof value === "number") return "number";
+  if (typeof value === "boolean") return "bool";
+  if (Array.isArray(value)) return ["tuple", value.map(typeOfValue)];
+  if (value && typeof value === "object") {
+    return ["object", Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeOfValue(v)]))];
+  }
+  return "string";
+}
+
+/**
+ * A state file (format 4) holding only outputs, which a `terraform_remote_state` with the
+ * local backend reads exactly as it would read the producer's real state.
+ */
+export function mockStateFile(outputs: Readonly<Record<string, unknown>>): string {
+  return JSON.stringify(
+    {
+      version: 4,
+      terraform_version: "1.11.4",
+      serial: 1,
+      lineage: "00000000-0000-4000-8000-000000000000",
+      outputs: Object.fromEntries(
+        Object.entries(outputs).map(([name, value]) => [name, { value, type: typeOfValue(value) }]),
+      ),
+      resources: [],
+      check_results: null,
+    },
+    null,
+    2,
+  );
+}
+
+/**
+ * Mock outputs of a producer stack from its plan's `output_changes` and its own
+ * `cdk.tf.json` (to know which resource attribute each output points at).
+ */
+export function mockOutputs(
+  outputChanges: Readonly<Record<string, OutputChange>>,
+  producerOutputs: Readonly<Record<string, { value: unknown }>>,
+  schema: ProviderSchema,
+  region: string,
+): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [name, change] of Object.entries(outputChanges)) {
+    const reference = parseReference(producerOutputs[name]?.value);
+    const type = reference ? attributeType(schema, reference.type, reference.path) : undefined;
+    const attribute = reference?.path.filter((p) => !/^\d+$/.test(p)).at(-1) ?? name;
+    let n = 0;
+    const make = () => mockScalar(reference?.type ?? "", attribute, `${name}${n++ || ""}`, region);
+    result[name] = fillUnknown(change.after, change.after_unknown, type, make);
+  }
+  return result;
+}

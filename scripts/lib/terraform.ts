@@ -1,0 +1,130 @@
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { delimiter, join, resolve } from "node:path";
+
+/** The provider version @cdktf/provider-aws 20.1.0 was generated from. */
+export const AWS_PROVIDER_VERSION = "5.100.0";
+const AWS_PROVIDER_PATH = `registry.terraform.io/hashicorp/aws/${AWS_PROVIDER_VERSION}`;
+
+/** Places a Terraform filesystem mirror is commonly found, besides `TF_PROVIDER_MIRROR`. */
+const MIRROR_CANDIDATES = [
+  "/opt/tf-plugins",
+  "/usr/share/terraform/plugins",
+  "/usr/local/share/terraform/plugins",
+  join(homedir(), ".terraform.d", "plugins"),
+  join(homedir(), ".local", "share", "terraform", "plugins"),
+];
+
+export interface TerraformSetup {
+  /** Absolute path of the terraform binary. */
+  readonly binary: string;
+  /** CLI config written for this run (mirror and shared plugin cache). */
+  readonly cliConfigFile: string;
+  /** Filesystem mirror in use, or undefined when providers come from the public registry. */
+  readonly mirror: string | undefined;
+  readonly pluginCacheDir: string;
+}
+
+/** Finds `terraform` on the PATH (or `TERRAFORM_BINARY`). */
+export function findTerraform(): string | undefined {
+  const explicit = process.env.TERRAFORM_BINARY;
+  if (explicit) return existsSync(explicit) ? resolve(explicit) : undefined;
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    const candidate = join(dir, "terraform");
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** The mirror folder holding the AWS provider we need: `TF_PROVIDER_MIRROR`, else the usual places. */
+export function findProviderMirror(): string | undefined {
+  const explicit = process.env.TF_PROVIDER_MIRROR;
+  const candidates = explicit ? [explicit] : MIRROR_CANDIDATES;
+  return candidates.find((dir) => existsSync(join(dir, AWS_PROVIDER_PATH)));
+}
+
+/**
+ * Writes a CLI config into `workRoot`: the AWS provider from the mirror when there is one
+ * (other providers, and everything when there is no mirror, from the public registry), and
+ * one plugin cache shared by every stack so the ~700 MB provider is never copied per stack.
+ */
+export function prepareTerraform(workRoot: string): TerraformSetup {
+  const binary = findTerraform();
+  if (!binary) throw new Error("terraform is not on the PATH (set TERRAFORM_BINARY to point at it)");
+  mkdirSync(workRoot, { recursive: true });
+  const pluginCacheDir = process.env.TF_PLUGIN_CACHE_DIR ?? join(workRoot, "plugin-cache");
+  mkdirSync(pluginCacheDir, { recursive: true });
+  const mirror = findProviderMirror();
+  const installation = mirror
+    ? `provider_installation {
+  filesystem_mirror {
+    path    = ${JSON.stringify(mirror)}
+    include = ["registry.terraform.io/hashicorp/aws"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/hashicorp/aws"]
+  }
+}
+`
+    : "";
+  const cliConfigFile = join(workRoot, "terraformrc");
+  writeFileSync(
+    cliConfigFile,
+    `${installation}plugin_cache_dir = ${JSON.stringify(pluginCacheDir)}\nplugin_cache_may_break_dependency_lock_file = true\n`,
+  );
+  return { binary, cliConfigFile, mirror, pluginCacheDir };
+}
+
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Environment for offline runs: dummy credentials, so real ones in the shell are never used. */
+export const OFFLINE_ENV: Readonly<Record<string, string>> = {
+  AWS_ACCESS_KEY_ID: "mock-access-key",
+  AWS_SECRET_ACCESS_KEY: "mock-secret-key",
+  AWS_SESSION_TOKEN: "",
+  AWS_PROFILE: "",
+  AWS_EC2_METADATA_DISABLED: "true",
+};
+
+/** Runs terraform in `cwd` with our CLI config; never throws for a non-zero exit. */
+export function runTerraform(
+  setup: TerraformSetup,
+  cwd: string,
+  args: readonly string[],
+  extraEnv: Readonly<Record<string, string>> = {},
+): Promise<RunResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(setup.binary, args, {
+      cwd,
+      env: {
+        ...process.env,
+        TF_CLI_CONFIG_FILE: setup.cliConfigFile,
+        TF_IN_AUTOMATION: "1",
+        TF_INPUT: "0",
+        CHECKPOINT_DISABLE: "1",
+        ...extraEnv,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolvePromise({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+export function terraformVersion(binary: string): string {
+  const out = spawnSync(binary, ["version", "-json"], { encoding: "utf8" });
+  try {
+    return (JSON.parse(out.stdout) as { terraform_version: string }).terraform_version;
+  } catch {
+    return "unknown";
+  }
+}
