@@ -41,8 +41,9 @@ export function attributeType(schema: ProviderSchema, type: string, path: readon
     if (attribute?.type !== undefined) {
       let t: SchemaType = attribute.type;
       for (const rest of path.slice(i + 1)) {
-        if (Array.isArray(t) && t[0] === "object") t = (t[1] as Record<string, SchemaType>)[rest] ?? "string";
-        else if (Array.isArray(t)) t = t[1] as SchemaType;
+        // Indexes were dropped from the path, so unwrap collections before reading a field.
+        while (Array.isArray(t) && (t[0] === "list" || t[0] === "set" || t[0] === "map")) t = t[1] as SchemaType;
+        t = Array.isArray(t) && t[0] === "object" ? ((t[1] as Record<string, SchemaType>)[rest] ?? "string") : "string";
       }
       return t;
     }

@@ -1,7 +1,11 @@
 /**
  * Helpers for synth tests. Import from `@platform/core/testing`; production code never does.
  */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Testing, type App } from "cdktf";
+import { synthesizeApp } from "./app";
 import type { TerraformStack } from "cdktf";
 import { defineEnvironment, type Environment, type EnvironmentConfig } from "./environment";
 import { EnvironmentStack } from "./stack";
@@ -121,4 +125,22 @@ export function scrubVolatile(value: unknown): unknown {
       .replace(/\b[0-9A-F]{64}\b/g, "<hash>");
   }
   return value;
+}
+
+/**
+ * Synthesizes an app exactly as `cdktf synth` would (cross-stack outputs and remote state
+ * included) into a temporary folder, and returns every stack's parsed JSON by stack name.
+ */
+export function synthAppStacks(build: (app: App) => void): Record<string, SynthesizedStack> {
+  const outdir = mkdtempSync(join(tmpdir(), "platform-app-"));
+  synthesizeApp(build, { outdir });
+  const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as {
+    stacks: Record<string, { synthesizedStackPath: string }>;
+  };
+  return Object.fromEntries(
+    Object.entries(manifest.stacks).map(([name, s]) => [
+      name,
+      JSON.parse(readFileSync(join(outdir, s.synthesizedStackPath), "utf8")) as SynthesizedStack,
+    ]),
+  );
 }

@@ -1,0 +1,14 @@
+import type { EnvironmentConfig } from "@platform/core";
+
+/**
+ * Account-wide choices, made once per AWS account: where every environment keeps its state.
+ * The staging and prod configs read the state location from here.
+ */
+export const account = {
+  project: "bookmark-manager",
+  region: "ap-northeast-1",
+  state: {
+    bucket: "bookmark-manager-terraform-state",
+    lockTable: "bookmark-manager-terraform-locks",
+  },
+} as const satisfies Pick<EnvironmentConfig, "project" | "region" | "state">;

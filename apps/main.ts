@@ -1,0 +1,21 @@
+/**
+ * The cdktf app: every stack of every environment. `cdktf synth` (via cdktf.json) and
+ * `pnpm synth` both run this file and write cdktf.out/.
+ */
+import { pathToFileURL } from "node:url";
+import { synthesizeApp } from "@platform/core";
+import type { App } from "cdktf";
+import { buildBootstrap } from "./bootstrap/src/main";
+import { buildProd } from "./prod/src/main";
+import { buildStaging } from "./staging/src/main";
+
+/** Adds every environment's stacks to `app`. */
+export function buildAll(app: App): void {
+  buildBootstrap(app);
+  buildStaging(app);
+  buildProd(app);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  synthesizeApp(buildAll);
+}

@@ -1,0 +1,3 @@
+export * from "./build-environment";
+export * from "./network-stack";
+export * from "./plan";

@@ -1,0 +1,38 @@
+import { EnvironmentStack, type Environment } from "@platform/core";
+import { Network, type NetworkRef } from "@platform/network";
+import { TerraformOutput } from "cdktf";
+import type { Construct } from "constructs";
+import type { NetworkPlan } from "./plan";
+
+/** `<env>-network`: the VPC, subnets, routing, NAT and endpoints. */
+export class NetworkStack extends EnvironmentStack {
+  readonly network: Network;
+  readonly ref: NetworkRef;
+
+  constructor(scope: Construct, environment: Environment, plan: NetworkPlan) {
+    super(scope, { environment, layer: "network" });
+    this.network = new Network(this, "network", {
+      namePrefix: `${environment.project}-${environment.name}`,
+      region: environment.region,
+      availabilityZones: environment.availabilityZones(plan.availabilityZoneCount),
+      vpcCidr: plan.vpcCidr,
+      natMode: plan.natMode,
+      interfaceEndpoints: plan.interfaceEndpoints,
+      interfaceEndpointAzCount: plan.interfaceEndpointAzCount,
+      flowLogs: plan.flowLogs,
+    });
+    this.ref = this.network.ref;
+
+    new TerraformOutput(this, "vpc_id", { value: this.network.vpc.id, description: "VPC ID" });
+    new TerraformOutput(this, "availability_zones", {
+      value: this.network.availabilityZones,
+      description: "Availability zones the subnets span",
+    });
+    if (this.network.natEips.length > 0) {
+      new TerraformOutput(this, "nat_public_ips", {
+        value: this.network.natEips.map((eip) => eip.publicIp),
+        description: "Egress IPs of the NAT gateways (for third-party allowlists)",
+      });
+    }
+  }
+}

@@ -1,0 +1,2 @@
+export * from "./container-repositories";
+export * from "./lifecycle-policy";
