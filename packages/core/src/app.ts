@@ -1,3 +1,5 @@
+import { existsSync, readdirSync, rmdirSync } from "node:fs";
+import { join } from "node:path";
 import { App } from "cdktf";
 import type { IConstruct } from "constructs";
 import { ConfigError } from "./errors";
@@ -17,10 +19,24 @@ export interface SynthesizeOptions {
  */
 export function synthesizeApp(build: (app: App) => void, options: SynthesizeOptions = {}): App {
   const app = new App({ outdir: options.outdir, skipValidation: false });
-  build(app);
-  assertValid(app);
+  try {
+    build(app);
+    assertValid(app);
+  } catch (error) {
+    // cdktf creates the output folders up front; leave no trace of a failed synth.
+    removeEmptyFolders(app.outdir);
+    throw error;
+  }
   app.synth();
   return app;
+}
+
+function removeEmptyFolders(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) removeEmptyFolders(join(dir, entry.name));
+  }
+  if (readdirSync(dir).length === 0) rmdirSync(dir);
 }
 
 /** Throws a ConfigError listing every failed construct validation under `root`. */

@@ -1,4 +1,4 @@
-import { EnvironmentStack, type Environment } from "@platform/core";
+import { EnvironmentStack, Validator, availabilityZones, type Environment } from "@platform/core";
 import { Network, type NetworkRef } from "@platform/network";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
@@ -11,12 +11,23 @@ export class NetworkStack extends EnvironmentStack {
 
   constructor(scope: Construct, environment: Environment, plan: NetworkPlan) {
     super(scope, { environment, layer: "network" });
+    const usable = availabilityZones(environment.region);
+    const v = new Validator(`${environment.name}.network`);
+    v.check(
+      Number.isInteger(plan.availabilityZoneCount) && plan.availabilityZoneCount >= 1 && plan.availabilityZoneCount <= usable.length,
+      "availabilityZoneCount",
+      plan.availabilityZoneCount,
+      `must be between 1 and ${usable.length}: ${environment.region} offers ${usable.join(", ")}.`,
+    );
+    v.throwIfAny();
     this.network = new Network(this, "network", {
       namePrefix: `${environment.project}-${environment.name}`,
       region: environment.region,
       availabilityZones: environment.availabilityZones(plan.availabilityZoneCount),
       vpcCidr: plan.vpcCidr,
       natMode: plan.natMode,
+      publicSubnetCidrs: plan.publicSubnetCidrs,
+      privateSubnetCidrs: plan.privateSubnetCidrs,
       interfaceEndpoints: plan.interfaceEndpoints,
       interfaceEndpointAzCount: plan.interfaceEndpointAzCount,
       flowLogs: plan.flowLogs,

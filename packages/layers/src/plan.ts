@@ -8,6 +8,10 @@ export interface NetworkPlan {
   /** How many AZs of the region to span (from the region's AZ table, in order). ALB and RDS need 2. */
   readonly availabilityZoneCount: number;
   readonly natMode: NatMode;
+  /** Explicit public subnet CIDRs, one per AZ. @default derived from `vpcCidr` */
+  readonly publicSubnetCidrs?: readonly string[];
+  /** Explicit private subnet CIDRs, one per AZ. @default derived from `vpcCidr` */
+  readonly privateSubnetCidrs?: readonly string[];
   /** Interface endpoints (each bills per AZ-hour). @default none */
   readonly interfaceEndpoints?: readonly InterfaceEndpointService[];
   /** Place interface endpoints in the first N AZs only. @default every AZ */

@@ -1,0 +1,10 @@
+export * from "./alarm-sink";
+export * from "./alarm-options";
+export * from "./alarm-topic";
+export * from "./service-alarms";
+export * from "./load-balancer-alarms";
+export * from "./database-alarms";
+export * from "./dashboard-model";
+export * from "./dashboard";
+export * from "./monitoring";
+export { describeWindow, type AlarmStatistic, type ComparisonOperator, type TreatMissingData } from "./metric-alarm";

@@ -1,0 +1,33 @@
+import { App } from "cdktf";
+import { testStack } from "@platform/core/testing";
+import { Monitoring } from "../src/index";
+import { ACCOUNT_ID, LB_SUFFIX, TG_API_SUFFIX, TG_WEB_SUFFIX } from "./fixtures";
+
+/**
+ * The prod monitoring layer of the seed environment (ap-northeast-1, web + api services,
+ * Aurora Serverless v2 0.5-2 ACU, Container Insights on) with literal names, as the
+ * unit tests and the real-provider check (validate + offline plan) use it.
+ */
+export function prodLikeStack(app: App = new App({ skipValidation: false })) {
+  const stack = testStack("monitoring", app);
+  const monitoring = new Monitoring(stack, "monitoring", {
+    namePrefix: "acme-prod",
+    accountId: ACCOUNT_ID,
+    region: "ap-northeast-1",
+    alarmEmails: ["ops@example.com"],
+    ecs: {
+      clusterName: "acme-prod-cluster",
+      containerInsights: true,
+      services: { web: { serviceName: "acme-prod-web" }, api: { serviceName: "acme-prod-api" } },
+    },
+    loadBalancer: {
+      loadBalancerArnSuffix: LB_SUFFIX,
+      targetGroups: { web: { arnSuffix: TG_WEB_SUFFIX }, api: { arnSuffix: TG_API_SUFFIX } },
+    },
+    database: {
+      database: { kind: "aurora-cluster", clusterIdentifier: "acme-prod", serverlessMaxCapacityAcu: 2 },
+      maxConnections: 400,
+    },
+  });
+  return { stack, monitoring };
+}
