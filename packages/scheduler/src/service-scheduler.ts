@@ -1,0 +1,503 @@
+import { fileURLToPath } from "node:url";
+import {
+  DataAwsIamPolicyDocument,
+  type DataAwsIamPolicyDocumentStatement,
+} from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
+import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
+import { SchedulerScheduleGroup } from "@cdktf/provider-aws/lib/scheduler-schedule-group";
+import {
+  BundledFunction,
+  CONSTRUCT_KEY_PATTERN,
+  NAME_LIMITS,
+  Validator,
+  boundedName,
+  isKnown,
+  isValidLogRetention,
+} from "@platform/core";
+import { Fn } from "cdktf";
+import { Construct } from "constructs";
+import { CRON_FORMAT, cronProblem, isKnownTimeZone } from "./schedule-expression";
+import { LAMBDA_ENVIRONMENT_LIMIT_BYTES, TARGETS_ENV_VAR, type SchedulerTargets, type ServiceTarget } from "./targets";
+
+/** The handler module esbuild bundles into the function. */
+export const SCHEDULER_HANDLER_ENTRY = fileURLToPath(new URL("./handler.ts", import.meta.url));
+
+/** The auto scaling target of a scheduled service; `stop` holds it at 0/0, `start` restores it. */
+export interface ScheduledServiceAutoScaling {
+  /** Minimum capacity `start` restores (the compute stack's `min_capacity`). Whole number >= 0. */
+  readonly minCapacity: number;
+  /** Maximum capacity `start` restores (the compute stack's `max_capacity`). Whole number >= 1. */
+  readonly maxCapacity: number;
+  /**
+   * ARN of the scalable target (`aws_appautoscaling_target.arn`,
+   * `arn:aws:application-autoscaling:<region>:<account>:scalable-target/<id>`); the only
+   * target the function may register.
+   */
+  readonly scalableTargetArn: string;
+  /**
+   * Application Auto Scaling resource id of the service.
+   * @default `service/<clusterName>/<serviceName>`
+   */
+  readonly resourceId?: string;
+}
+
+/** One ECS service the scheduler stops and starts. */
+export interface ScheduledServiceProps {
+  /** Name of the ECS cluster the service runs in. */
+  readonly clusterName: string;
+  /** Name of the ECS service. */
+  readonly serviceName: string;
+  /**
+   * Service ARN (`aws_ecs_service.id`), long format
+   * `arn:aws:ecs:<region>:<account>:service/<cluster>/<service>`; the only service the
+   * function may describe and update.
+   */
+  readonly serviceArn: string;
+  /** Tasks `start` restores (the compute stack's desired count). Whole number >= 1. */
+  readonly desiredCount: number;
+  /**
+   * The service's Application Auto Scaling target, when it has one. Without it a scaled
+   * service is pushed back to its minimum capacity by the scaler minutes after `stop`.
+   * @default the service is not auto scaled
+   */
+  readonly autoScaling?: ScheduledServiceAutoScaling;
+}
+
+/** An RDS DB instance stopped after the services and started before them. */
+export interface ScheduledDatabaseProps {
+  /** DB instance identifier. */
+  readonly instanceIdentifier: string;
+  /** DB instance ARN, `arn:aws:rds:<region>:<account>:db:<identifier>` (`aws_db_instance.arn`). */
+  readonly instanceArn: string;
+}
+
+/** When to stop and start, in a named time zone (so daylight saving needs no edits). */
+export interface ServiceSchedulerSchedule {
+  /** EventBridge Scheduler cron for `{"action":"start"}`, e.g. `cron(0 9 ? * MON-FRI *)`. */
+  readonly start: string;
+  /** EventBridge Scheduler cron for `{"action":"stop"}`, e.g. `cron(0 22 ? * MON-FRI *)`. */
+  readonly stop: string;
+  /**
+   * IANA time zone the cron expressions are read in.
+   * @default "Asia/Tokyo"
+   */
+  readonly timeZone?: string;
+  /**
+   * `false` keeps the schedules but disables them (e.g. for a demo week); the function
+   * can still be invoked by hand.
+   * @default true
+   */
+  readonly enabled?: boolean;
+}
+
+export interface ServiceSchedulerProps {
+  /** Prefix of every name, e.g. `acme-staging`. Lower-case letters, digits and hyphens. */
+  readonly namePrefix: string;
+  /** ECS services to stop and start, keyed by a short stable name that appears in the logs (`web`, `api`). */
+  readonly services: Readonly<Record<string, ScheduledServiceProps>>;
+  /**
+   * RDS instance to stop with the services.
+   * @default no database is stopped
+   */
+  readonly database?: ScheduledDatabaseProps;
+  /** Stop and start times. */
+  readonly schedule: ServiceSchedulerSchedule;
+  /**
+   * Retention of the function's log group.
+   * @default 30
+   */
+  readonly logRetentionDays?: number;
+}
+
+/** What other stacks (monitoring, runbooks) need. */
+export interface ServiceSchedulerRef {
+  readonly functionName: string;
+  readonly functionArn: string;
+  readonly scheduleGroupName: string;
+}
+
+export const DEFAULT_SCHEDULER_TIME_ZONE = "Asia/Tokyo";
+
+/** Scheduler retries failed deliveries (throttling, service errors) within this window. */
+const DELIVERY_RETRY = { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 };
+/** Lambda retries a failed asynchronous run; safe because every run skips what is done. */
+const ASYNC_RETRY = { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 };
+
+const PREFIX_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
+const ECS_NAME_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
+const ECS_SERVICE_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:service\/([^/]+)\/([^/]+)$/;
+const SCALABLE_TARGET_ARN = /^arn:aws[a-z-]*:application-autoscaling:[a-z0-9-]+:\d{12}:scalable-target\/[A-Za-z0-9]+$/;
+const RDS_IDENTIFIER = /^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}(?<!-)$/;
+const RDS_INSTANCE_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:db:(.+)$/;
+
+/**
+ * Stops ECS services (and optionally an RDS instance) outside working hours and starts them
+ * again, through one Lambda that EventBridge Scheduler invokes with `{"action":"stop"}` and
+ * `{"action":"start"}`. Auto scaled services have their scalable target held at 0/0 while
+ * stopped, so the scaler does not restart them. The function may touch only the given
+ * services, scalable targets and instance.
+ */
+export class ServiceScheduler extends Construct {
+  readonly function: BundledFunction;
+  readonly scheduleGroup: SchedulerScheduleGroup;
+  readonly stopSchedule: SchedulerSchedule;
+  readonly startSchedule: SchedulerSchedule;
+  /** Role EventBridge Scheduler assumes; may only invoke the function. */
+  readonly schedulerRole: IamRole;
+  readonly asyncRetries: LambdaFunctionEventInvokeConfig;
+  readonly functionName: string;
+  readonly functionArn: string;
+  /** The JSON the function reads from its environment. */
+  readonly targets: SchedulerTargets;
+  /** Ready to paste (and to put in an output): stops everything now. */
+  readonly stopCommand: string;
+  /** Ready to paste (and to put in an output): starts everything now. */
+  readonly startCommand: string;
+  readonly ref: ServiceSchedulerRef;
+
+  constructor(scope: Construct, id: string, props: ServiceSchedulerProps) {
+    super(scope, id);
+    const timeZone = props.schedule.timeZone ?? DEFAULT_SCHEDULER_TIME_ZONE;
+    const logRetentionDays = props.logRetentionDays ?? 30;
+    this.targets = toTargets(props);
+    const targetsJson = JSON.stringify(this.targets);
+    validate(this.node.path, props, timeZone, logRetentionDays, targetsJson);
+
+    this.functionName = boundedName([props.namePrefix, "service-scheduler"], NAME_LIMITS.lambdaFunctionName);
+    const services = Object.entries(props.services);
+    const scaled = services.filter(([, s]) => s.autoScaling).map(([, s]) => s.autoScaling!);
+
+    const statements: DataAwsIamPolicyDocumentStatement[] = [];
+    if (services.length > 0) {
+      statements.push({
+        sid: "EcsServices",
+        actions: ["ecs:DescribeServices", "ecs:UpdateService"],
+        resources: services.map(([, s]) => s.serviceArn),
+      });
+    }
+    if (scaled.length > 0) {
+      const region = new DataAwsRegion(this, "region");
+      statements.push(
+        {
+          sid: "ScalableTargets",
+          actions: ["application-autoscaling:RegisterScalableTarget"],
+          resources: scaled.map((a) => a.scalableTargetArn),
+          condition: [
+            { test: "StringEquals", variable: "application-autoscaling:service-namespace", values: ["ecs"] },
+            {
+              test: "StringEquals",
+              variable: "application-autoscaling:scalable-dimension",
+              values: ["ecs:service:DesiredCount"],
+            },
+          ],
+        },
+        {
+          // DescribeScalableTargets supports no resource type and no service condition key
+          // (Service Authorization Reference), so it needs "*"; it only reads capacity
+          // settings, and the global aws:RequestedRegion key keeps it to this region.
+          sid: "DescribeScalableTargets",
+          actions: ["application-autoscaling:DescribeScalableTargets"],
+          resources: ["*"],
+          condition: [{ test: "StringEquals", variable: "aws:RequestedRegion", values: [region.name] }],
+        },
+      );
+    }
+    if (props.database) {
+      statements.push({
+        sid: "DatabaseInstance",
+        actions: ["rds:DescribeDBInstances", "rds:StartDBInstance", "rds:StopDBInstance"],
+        resources: [props.database.instanceArn],
+      });
+    }
+
+    // Literal text only: the descriptions are sliced to their limits, and slicing a token corrupts it.
+    const db = props.database;
+    const dbName = db && isKnown(db.instanceIdentifier) ? ` ${db.instanceIdentifier}` : "";
+    const what = [...services.map(([key]) => key), ...(db ? [`rds${dbName}`] : [])].join(", ");
+    this.function = new BundledFunction(this, "function", {
+      functionName: this.functionName,
+      entry: SCHEDULER_HANDLER_ENTRY,
+      description: `Stops and starts ${what} on a schedule`.slice(0, 256),
+      statements,
+      logRetentionDays,
+      environment: { [TARGETS_ENV_VAR]: targetsJson },
+      timeoutSeconds: 120,
+    });
+    this.functionArn = this.function.function.arn;
+
+    this.asyncRetries = new LambdaFunctionEventInvokeConfig(this, "async-retries", {
+      functionName: this.function.function.functionName,
+      ...ASYNC_RETRY,
+    });
+
+    this.scheduleGroup = new SchedulerScheduleGroup(this, "group", {
+      name: boundedName([props.namePrefix, "service-scheduler"], NAME_LIMITS.schedulerName),
+    });
+    this.schedulerRole = this.createSchedulerRole(props.namePrefix);
+
+    const schedule = (action: "stop" | "start", expression: string) =>
+      new SchedulerSchedule(this, action, {
+        name: boundedName([props.namePrefix, action], NAME_LIMITS.schedulerName),
+        groupName: this.scheduleGroup.name,
+        description: `${action === "stop" ? "Stops" : "Starts"} ${what}`.slice(0, 512),
+        scheduleExpression: expression,
+        scheduleExpressionTimezone: timeZone,
+        state: props.schedule.enabled === false ? "DISABLED" : "ENABLED",
+        // OFF: stop and start at the stated minute, not somewhere in a window.
+        flexibleTimeWindow: { mode: "OFF" },
+        target: {
+          arn: this.functionArn,
+          roleArn: this.schedulerRole.arn,
+          input: JSON.stringify({ action }),
+          retryPolicy: DELIVERY_RETRY,
+        },
+      });
+    this.stopSchedule = schedule("stop", props.schedule.stop);
+    this.startSchedule = schedule("start", props.schedule.start);
+
+    const invoke = (action: string) =>
+      `aws lambda invoke --function-name ${this.functionName} --cli-binary-format raw-in-base64-out ` +
+      `--payload '{"action":"${action}"}' out.json`;
+    this.stopCommand = invoke("stop");
+    this.startCommand = invoke("start");
+    this.ref = {
+      functionName: this.functionName,
+      functionArn: this.functionArn,
+      scheduleGroupName: this.scheduleGroup.name,
+    };
+  }
+
+  private createSchedulerRole(namePrefix: string): IamRole {
+    // The group ARN carries the account id, so the confused-deputy conditions need no
+    // aws_caller_identity lookup (which would break the offline plan).
+    const account = Fn.element(Fn.split(":", this.scheduleGroup.arn), 4);
+    const assume = new DataAwsIamPolicyDocument(this, "scheduler-assume", {
+      statement: [
+        {
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["scheduler.amazonaws.com"] }],
+          condition: [
+            { test: "StringEquals", variable: "aws:SourceAccount", values: [account] },
+            { test: "ArnEquals", variable: "aws:SourceArn", values: [this.scheduleGroup.arn] },
+          ],
+        },
+      ],
+    });
+    const role = new IamRole(this, "scheduler-role", {
+      name: boundedName([namePrefix, "service-scheduler-invoke"], NAME_LIMITS.iamRoleName),
+      description: `EventBridge Scheduler invoking ${this.functionName}`,
+      assumeRolePolicy: assume.json,
+    });
+    const permissions = new DataAwsIamPolicyDocument(this, "scheduler-permissions", {
+      statement: [{ sid: "InvokeFunction", actions: ["lambda:InvokeFunction"], resources: [this.functionArn] }],
+    });
+    new IamRolePolicy(this, "scheduler-policy", { name: "invoke", role: role.id, policy: permissions.json });
+    return role;
+  }
+}
+
+function toTargets(props: ServiceSchedulerProps): SchedulerTargets {
+  const services: Record<string, ServiceTarget> = {};
+  for (const [key, s] of Object.entries(props.services)) {
+    services[key] = {
+      cluster: s.clusterName,
+      service: s.serviceName,
+      desiredCount: s.desiredCount,
+      ...(s.autoScaling
+        ? {
+            autoScaling: {
+              resourceId: s.autoScaling.resourceId ?? `service/${s.clusterName}/${s.serviceName}`,
+              minCapacity: s.autoScaling.minCapacity,
+              maxCapacity: s.autoScaling.maxCapacity,
+            },
+          }
+        : {}),
+    };
+  }
+  return {
+    services,
+    ...(props.database ? { database: { identifier: props.database.instanceIdentifier } } : {}),
+  };
+}
+
+const NAME_FIX = "must be 1-255 letters, digits, hyphens or underscores.";
+
+function isWhole(n: number): boolean {
+  return Number.isInteger(n);
+}
+
+function validate(
+  path: string,
+  props: ServiceSchedulerProps,
+  timeZone: string,
+  logRetentionDays: number,
+  targetsJson: string,
+): void {
+  const v = new Validator(path);
+  v.check(
+    isKnown(props.namePrefix) && PREFIX_PATTERN.test(props.namePrefix),
+    "namePrefix",
+    props.namePrefix,
+    "must be a literal of 1-40 lower-case letters, digits and hyphens, e.g. acme-staging.",
+  );
+  const entries = Object.entries(props.services);
+  v.check(
+    entries.length > 0 || props.database !== undefined,
+    "services",
+    props.services,
+    "has nothing to schedule; give at least one ECS service or a database.",
+  );
+  const seen = { services: new Map<string, string>(), targets: new Map<string, string>() };
+  for (const [key, service] of entries) validateService(v, key, service, seen);
+  if (props.database) validateDatabase(v, props.database);
+  validateSchedule(v, props.schedule, timeZone);
+  v.check(
+    isValidLogRetention(logRetentionDays),
+    "logRetentionDays",
+    logRetentionDays,
+    "is not a CloudWatch Logs retention; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...",
+  );
+  if (isKnown(targetsJson) && v.ok) {
+    const bytes = Buffer.byteLength(TARGETS_ENV_VAR + targetsJson, "utf8");
+    v.check(
+      bytes <= LAMBDA_ENVIRONMENT_LIMIT_BYTES,
+      "services",
+      `${entries.length} services`,
+      `need ${bytes} bytes of Lambda environment, over the 4 KB limit; split them across two ServiceSchedulers.`,
+    );
+  }
+  v.throwIfAny();
+}
+
+function validateService(
+  v: Validator,
+  key: string,
+  s: ScheduledServiceProps,
+  seen: { services: Map<string, string>; targets: Map<string, string> },
+): void {
+  const f = `services.${key}`;
+  v.check(CONSTRUCT_KEY_PATTERN.test(key), f, key, "key must match [a-z][a-z0-9-]{0,30}, e.g. web.");
+  if (isKnown(s.clusterName)) v.check(ECS_NAME_PATTERN.test(s.clusterName), `${f}.clusterName`, s.clusterName, NAME_FIX);
+  if (isKnown(s.serviceName)) v.check(ECS_NAME_PATTERN.test(s.serviceName), `${f}.serviceName`, s.serviceName, NAME_FIX);
+  const namesKnown = isKnown(s.clusterName) && isKnown(s.serviceName);
+
+  const arn = isKnown(s.serviceArn) ? ECS_SERVICE_ARN.exec(s.serviceArn) : null;
+  if (isKnown(s.serviceArn)) {
+    const fix = "must be a long-format service ARN arn:aws:ecs:<region>:<account>:service/<cluster>/<service> (aws_ecs_service.id).";
+    if (v.check(arn !== null, `${f}.serviceArn`, s.serviceArn, fix) && namesKnown) {
+      v.check(
+        arn![1] === s.clusterName && arn![2] === s.serviceName,
+        `${f}.serviceArn`,
+        s.serviceArn,
+        `names service ${arn![1]}/${arn![2]}, not ${s.clusterName}/${s.serviceName}; pass the ARN of the same service.`,
+      );
+    }
+  }
+  const identity = arn ? `${arn[1]}/${arn[2]}` : namesKnown ? `${s.clusterName}/${s.serviceName}` : undefined;
+  if (identity) {
+    const other = seen.services.get(identity);
+    v.check(other === undefined, f, identity, `is the same ECS service as services.${other}; list each service once.`);
+    seen.services.set(identity, key);
+  }
+
+  v.check(
+    isWhole(s.desiredCount) && s.desiredCount >= 1,
+    `${f}.desiredCount`,
+    s.desiredCount,
+    "must be a whole number >= 1 (the task count start restores); leave the service out if it should stay stopped.",
+  );
+  const a = s.autoScaling;
+  if (!a) return;
+  const g = `${f}.autoScaling`;
+  const minOk = isWhole(a.minCapacity) && a.minCapacity >= 0;
+  const maxOk = isWhole(a.maxCapacity) && a.maxCapacity >= 1;
+  v.check(minOk, `${g}.minCapacity`, a.minCapacity, "must be a whole number >= 0.");
+  v.check(maxOk, `${g}.maxCapacity`, a.maxCapacity, "must be a whole number >= 1.");
+  if (minOk && maxOk) {
+    const ordered = v.check(
+      a.minCapacity <= a.maxCapacity,
+      `${g}.minCapacity`,
+      a.minCapacity,
+      `is greater than maxCapacity ${a.maxCapacity}; use the compute stack's min <= max.`,
+    );
+    if (ordered) {
+      v.check(
+        s.desiredCount >= a.minCapacity && s.desiredCount <= a.maxCapacity,
+        `${f}.desiredCount`,
+        s.desiredCount,
+        `is outside autoScaling ${a.minCapacity}-${a.maxCapacity}; the scaler would move it at once, so pick a count inside the range.`,
+      );
+    }
+  }
+  if (isKnown(a.scalableTargetArn)) {
+    v.check(
+      SCALABLE_TARGET_ARN.test(a.scalableTargetArn),
+      `${g}.scalableTargetArn`,
+      a.scalableTargetArn,
+      "must be arn:aws:application-autoscaling:<region>:<account>:scalable-target/<id> (aws_appautoscaling_target.arn).",
+    );
+    const other = seen.targets.get(a.scalableTargetArn);
+    v.check(
+      other === undefined,
+      `${g}.scalableTargetArn`,
+      a.scalableTargetArn,
+      `is also the target of services.${other}; each service has its own target.`,
+    );
+    seen.targets.set(a.scalableTargetArn, key);
+  }
+  if (a.resourceId !== undefined && isKnown(a.resourceId) && namesKnown) {
+    const expected = `service/${s.clusterName}/${s.serviceName}`;
+    v.check(a.resourceId === expected, `${g}.resourceId`, a.resourceId, `must be ${expected} for this service.`);
+  }
+}
+
+function validateDatabase(v: Validator, db: ScheduledDatabaseProps): void {
+  if (isKnown(db.instanceIdentifier)) {
+    v.check(
+      RDS_IDENTIFIER.test(db.instanceIdentifier),
+      "database.instanceIdentifier",
+      db.instanceIdentifier,
+      "must be 1-63 letters, digits or hyphens, start with a letter, no -- and no trailing hyphen.",
+    );
+  }
+  if (!isKnown(db.instanceArn)) return;
+  const m = RDS_INSTANCE_ARN.exec(db.instanceArn);
+  const fix = "must be arn:aws:rds:<region>:<account>:db:<identifier> (aws_db_instance.arn).";
+  if (v.check(m !== null, "database.instanceArn", db.instanceArn, fix) && isKnown(db.instanceIdentifier)) {
+    v.check(
+      m![1] === db.instanceIdentifier,
+      "database.instanceArn",
+      db.instanceArn,
+      `names instance ${m![1]}, not ${db.instanceIdentifier}; pass the ARN of the same instance.`,
+    );
+  }
+}
+
+function validateSchedule(v: Validator, schedule: ServiceSchedulerSchedule, timeZone: string): void {
+  for (const action of ["start", "stop"] as const) {
+    const expression = schedule[action];
+    if (!isKnown(expression)) continue;
+    const problem = cronProblem(expression);
+    v.check(
+      problem === undefined,
+      `schedule.${action}`,
+      expression,
+      `is not a valid cron expression (${problem}); write ${CRON_FORMAT}.`,
+    );
+  }
+  if (isKnown(schedule.start) && schedule.start === schedule.stop) {
+    v.fail("schedule.stop", schedule.stop, "equals schedule.start; stop and start at different times.");
+  }
+  if (isKnown(timeZone)) {
+    v.check(
+      isKnownTimeZone(timeZone),
+      "schedule.timeZone",
+      timeZone,
+      'is not an IANA time zone; use a name like "Asia/Tokyo" or "UTC" (see Intl.supportedValuesOf("timeZone")).',
+    );
+  }
+}
