@@ -24,11 +24,12 @@ export interface EnvironmentConfig {
   /** AWS region for every stack of the environment, e.g. `ap-northeast-1`. */
   readonly region: string;
   /**
-   * AWS account IDs this environment may be deployed to. The provider refuses any other
-   * account, so a wrong profile cannot touch production.
-   * @default no restriction
+   * The AWS account this environment deploys to. The provider refuses every other account
+   * (`allowed_account_ids`), so a wrong profile cannot touch production, and ARNs that
+   * name the account (key policies, log delivery) are built at synth time instead of
+   * through an API lookup.
    */
-  readonly allowedAccountIds?: readonly string[];
+  readonly accountId: string;
   /** Remote state location. */
   readonly state: StateBackendConfig;
   /**
@@ -53,7 +54,7 @@ export class Environment {
   readonly project: string;
   readonly name: string;
   readonly region: string;
-  readonly allowedAccountIds: readonly string[];
+  readonly accountId: string;
   readonly state: Required<StateBackendConfig>;
   readonly extraTags: Readonly<Record<string, string>>;
 
@@ -62,7 +63,7 @@ export class Environment {
     this.project = config.project;
     this.name = config.name;
     this.region = config.region;
-    this.allowedAccountIds = [...(config.allowedAccountIds ?? [])];
+    this.accountId = config.accountId;
     this.state = { ...config.state, region: config.state.region ?? config.region };
     this.extraTags = { ...(config.tags ?? {}) };
   }
@@ -114,8 +115,11 @@ function validateEnvironmentConfig(c: EnvironmentConfig): void {
     c.region,
     "is not an AWS region name; use one like \"ap-northeast-1\".",
   );
-  (c.allowedAccountIds ?? []).forEach((id, i) =>
-    v.check(ACCOUNT_PATTERN.test(id), `allowedAccountIds[${i}]`, id, "must be a 12-digit AWS account ID."),
+  v.check(
+    typeof c.accountId === "string" && ACCOUNT_PATTERN.test(c.accountId),
+    "accountId",
+    c.accountId,
+    "must be the 12-digit ID of the AWS account (`aws sts get-caller-identity --query Account`).",
   );
   v.check(
     typeof c.state?.bucket === "string" && BUCKET_PATTERN.test(c.state.bucket),

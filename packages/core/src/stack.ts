@@ -45,7 +45,7 @@ export class EnvironmentStack extends TerraformStack {
 
     this.provider = new AwsProvider(this, "aws", {
       region: env.region,
-      allowedAccountIds: env.allowedAccountIds.length > 0 ? [...env.allowedAccountIds] : undefined,
+      allowedAccountIds: [env.accountId],
       defaultTags: [{ tags: env.tagsFor(stackName) }],
     });
 

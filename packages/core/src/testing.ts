@@ -26,6 +26,7 @@ export const TEST_ENVIRONMENT_CONFIG: EnvironmentConfig = {
   project: "acme",
   name: "test",
   region: "ap-northeast-1",
+  accountId: "123456789012",
   state: { bucket: "acme-tfstate-123456789012", lockTable: "acme-tflock" },
 };
 

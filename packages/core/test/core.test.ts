@@ -70,7 +70,7 @@ describe("environment", () => {
       defineEnvironment({
         ...TEST_ENVIRONMENT_CONFIG,
         region: "tokyo",
-        allowedAccountIds: ["12345"],
+        accountId: "12345",
         state: { bucket: "Bad_Bucket", lockTable: "t" },
       });
     } catch (e) {
@@ -80,7 +80,7 @@ describe("environment", () => {
     const fields = (error as ConfigError).issues.map((i) => i.field);
     expect(fields).toEqual([
       "environment(test).region",
-      "environment(test).allowedAccountIds[0]",
+      "environment(test).accountId",
       "environment(test).state.bucket",
       "environment(test).state.lockTable",
     ]);
@@ -95,7 +95,7 @@ describe("environment", () => {
 
 describe("EnvironmentStack", () => {
   const stack = new EnvironmentStack(Testing.app(), {
-    environment: testEnvironment({ allowedAccountIds: ["123456789012"], tags: { team: "platform" } }),
+    environment: testEnvironment({ tags: { team: "platform" } }),
     layer: "network",
   });
   const json = synth(stack);

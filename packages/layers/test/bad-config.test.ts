@@ -10,6 +10,7 @@ const good: EnvironmentPlan = {
     project: "acme",
     name: "staging",
     region: "ap-northeast-1",
+    accountId: "123456789012",
     state: { bucket: "acme-terraform-state", lockTable: "acme-terraform-locks" },
   },
   network: { vpcCidr: "10.0.0.0/16", availabilityZoneCount: 2, natMode: "none" },
