@@ -1,0 +1,3 @@
+export * from "./architecture";
+export * from "./tunnel";
+export * from "./bastion";

@@ -1,0 +1,6 @@
+export * from "./domain";
+export * from "./public-zone";
+export * from "./certificate";
+export * from "./alias-records";
+export * from "./web-acl";
+export * from "./edge-ref";
