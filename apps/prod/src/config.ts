@@ -1,12 +1,42 @@
-import type { EnvironmentPlan } from "@platform/layers";
+import type { EnvironmentPlan, ServicePlan } from "@platform/layers";
 import { account } from "../../bootstrap/src/config";
 
-/** Production (seeds 003, 000, 001): two AZs, hardened defaults, monitored. */
-export const prod: EnvironmentPlan = {
-  environment: {
-    ...account,
-    name: "prod",
+/** Seeds 003 and 000: 1 vCPU / 2 GiB, 1-10 tasks on CPU 70 % and memory 80 %. */
+const scaledService = {
+  cpu: 1024,
+  memoryMiB: 2048,
+  healthCheckGraceSeconds: 120,
+  autoScaling: {
+    minCapacity: 1,
+    maxCapacity: 10,
+    cpuTargetPercent: 70,
+    memoryTargetPercent: 80,
+    scaleOutCooldownSeconds: 60,
+    scaleInCooldownSeconds: 300,
   },
+} as const;
+
+const web: ServicePlan = {
+  ...scaledService,
+  port: 3000, // Next.js
+  imageTag: "v1.0.1",
+  route: "default",
+  healthCheck: { path: "/health" },
+};
+
+const api: ServicePlan = {
+  ...scaledService,
+  port: 3000, // NestJS
+  imageTag: "v1.0.1",
+  route: { priority: 10, pathPatterns: ["/api/*"] },
+  healthCheck: { path: "/api/health" },
+};
+
+const domain = "tidilyspace.app";
+
+/** Production (seeds 003, 000, 001): two AZs, secure defaults, monitored. */
+export const prod: EnvironmentPlan = {
+  environment: { ...account, name: "prod" },
   network: {
     vpcCidr: "10.1.0.0/16",
     availabilityZoneCount: 2,
@@ -18,4 +48,47 @@ export const prod: EnvironmentPlan = {
     interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs"],
     flowLogs: { logRetentionDays: 30 },
   },
+  registry: { repositories: ["web", "api"], keepLastImages: 30, forceDelete: false },
+  // The whole internet, behind the WAF (edge below).
+  security: { albIngress: "public" },
+  storage: {
+    versioned: true,
+    lifecycle: {
+      transitionToInfrequentAccessDays: 180,
+      expirationDays: 730,
+      noncurrentTransitionToInfrequentAccessDays: 180,
+      noncurrentExpirationDays: 730,
+    },
+    corsOrigins: [`https://${domain}`, `https://www.${domain}`],
+    albAccessLogs: { retentionDays: 90 },
+  },
+  database: {
+    kind: "aurora-serverless-v2",
+    engineVersion: "17.6",
+    minAcu: 0.5,
+    maxAcu: 2,
+    reader: true,
+    databaseName: "bookmarkdb",
+    masterUsername: "dbadmin",
+    backupRetentionDays: 30,
+    deletionProtection: true,
+    performanceInsightsRetentionDays: 7,
+    logRetentionDays: 30,
+  },
+  compute: {
+    containerInsights: true,
+    taskSubnets: "private",
+    // DB access goes through the bastion; no shells into production tasks.
+    ecsExec: false,
+    logRetentionDays: 30,
+    albDeletionProtection: true,
+    services: { web, api },
+  },
+  edge: { domain, wafRateLimitPer5Minutes: 2000, wafLogRetentionDays: 30 },
+  monitoring: {
+    alarmEmails: [`alerts@${domain}`],
+    // Aurora PostgreSQL: LEAST(DBInstanceClassMemory / 9531392, 5000) at the 2 ACU (4 GiB) ceiling.
+    databaseMaxConnections: 450,
+  },
+  bastion: { instanceType: "t3.nano" },
 };

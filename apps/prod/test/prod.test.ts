@@ -6,7 +6,18 @@ const stacks = synthAppStacks(buildProd);
 
 describe("prod", () => {
   it("names every stack prod-<layer>", () => {
-    expect(Object.keys(stacks).sort()).toEqual(["prod-network"]);
+    expect(Object.keys(stacks).sort()).toEqual([
+      "prod-bastion",
+      "prod-compute",
+      "prod-database",
+      "prod-dns",
+      "prod-edge",
+      "prod-monitoring",
+      "prod-network",
+      "prod-registry",
+      "prod-security",
+      "prod-storage",
+    ]);
   });
 
   describe("network (seed 003)", () => {

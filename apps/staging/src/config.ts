@@ -1,24 +1,80 @@
-import type { EnvironmentPlan } from "@platform/layers";
+import type { EnvironmentPlan, ServicePlan } from "@platform/layers";
 import { account } from "../../bootstrap/src/config";
+
+/** Seed 002's health-check tuning: slow starters are not killed in a loop (the NAT-bill incident). */
+const tolerantHealthCheck = { intervalSeconds: 60, unhealthyThreshold: 10 } as const;
+
+/** 0.25 vCPU / 512 MiB, one task: the smallest Fargate size. */
+const smallService = { cpu: 256, memoryMiB: 512, desiredCount: 1, healthCheckGraceSeconds: 120 } as const;
+
+const web: ServicePlan = {
+  ...smallService,
+  port: 3000, // Next.js
+  imageTag: "v1.0.1",
+  route: "default",
+  healthCheck: { ...tolerantHealthCheck, path: "/health" },
+};
+
+const api: ServicePlan = {
+  ...smallService,
+  port: 3000, // NestJS
+  imageTag: "v1.0.1",
+  route: { priority: 10, pathPatterns: ["/api/*"] },
+  healthCheck: { ...tolerantHealthCheck, path: "/api/health" },
+};
 
 /**
  * Staging (seed 002): cost first. Every relaxation of the secure defaults is written here,
  * where a reviewer sees it.
  */
 export const staging: EnvironmentPlan = {
-  environment: {
-    ...account,
-    name: "staging",
-  },
+  environment: { ...account, name: "staging" },
   network: {
     vpcCidr: "10.0.0.0/16",
-    // Two AZs because the ALB and the RDS subnet group require two; nothing runs in the second
-    // unless ECS places a task there.
+    // Two AZs because the ALB and the RDS subnet group require two.
     availabilityZoneCount: 2,
-    // No NAT (saves ~$45/month): tasks run in public subnets with public IPs instead.
+    // No NAT (saves ~$45/month): tasks run in public subnets with public IPs instead (compute below).
     natMode: "none",
-    // Seed 002's endpoints, in one AZ only: each interface endpoint bills per AZ-hour.
+    // Seed 002's endpoints, in one AZ only: each interface endpoint bills ~$10/month per AZ.
+    // Tasks with public IPs would reach ECR and Logs without them; drop this line to save ~$30/month.
     interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs"],
     interfaceEndpointAzCount: 1,
+  },
+  registry: { repositories: ["web", "api"], keepLastImages: 10 },
+  // Office and home IPs come from a git-ignored tfvars file (alb_allowed_cidrs), never from git.
+  security: { albIngress: "allowlist-variable" },
+  storage: {
+    // Staging choice: no versioning (assets are rebuilt from git).
+    versioned: false,
+    lifecycle: { transitionToInfrequentAccessDays: 30, expirationDays: 180 },
+  },
+  database: {
+    kind: "rds-postgres",
+    instanceClass: "db.t4g.micro",
+    engineVersion: "17",
+    allocatedStorageGiB: 20,
+    databaseName: "bookmarkdb",
+    masterUsername: "dbadmin",
+    backupRetentionDays: 7,
+    // Staging choice: staging is rebuilt freely; a final snapshot is still taken on destroy.
+    deletionProtection: false,
+    logRetentionDays: 7,
+  },
+  compute: {
+    containerInsights: false,
+    // Staging choice (no NAT): tasks get public IPs in public subnets; their security group
+    // admits only the ALB, so nothing else can reach them.
+    taskSubnets: "public",
+    // ECS Exec on: the DB tunnel goes through a running task (scripts/db-tunnel.ts).
+    ecsExec: true,
+    logRetentionDays: 7,
+    albDeletionProtection: false,
+    services: { web, api },
+  },
+  // Seed 002: run Monday-Friday 9:00-22:00 JST only (~65 % fewer task hours).
+  scheduler: {
+    start: "cron(0 9 ? * MON-FRI *)",
+    stop: "cron(0 22 ? * MON-FRI *)",
+    timeZone: "Asia/Tokyo",
   },
 };

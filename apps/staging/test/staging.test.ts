@@ -6,7 +6,14 @@ const stacks = synthAppStacks(buildStaging);
 
 describe("staging", () => {
   it("names every stack staging-<layer>", () => {
-    expect(Object.keys(stacks).sort()).toEqual(["staging-network"]);
+    expect(Object.keys(stacks).sort()).toEqual([
+      "staging-compute",
+      "staging-database",
+      "staging-network",
+      "staging-registry",
+      "staging-security",
+      "staging-storage",
+    ]);
   });
 
   it("keeps each stack's state under its own key", () => {

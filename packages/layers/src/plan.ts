@@ -1,5 +1,8 @@
 import type { EnvironmentConfig } from "@platform/core";
 import type { FlowLogsOptions, InterfaceEndpointService, NatMode } from "@platform/network";
+import type { AutoScalingProps, TargetHealthCheckProps } from "@platform/compute";
+import type { ImageTagMutability } from "@platform/registry";
+import type { AssetLifecycle } from "@platform/storage";
 
 /** Network choices of one environment. */
 export interface NetworkPlan {
@@ -20,6 +23,171 @@ export interface NetworkPlan {
   readonly flowLogs?: FlowLogsOptions;
 }
 
+/** Container image repositories. */
+export interface RegistryPlan {
+  /** One repository per name, e.g. `["web", "api"]`; repositories are `<project>-<env>-<name>`. */
+  readonly repositories: readonly string[];
+  /** Images kept per repository (older ones expire). */
+  readonly keepLastImages: number;
+  /** @default "IMMUTABLE": a pushed tag can never point at other code */
+  readonly imageTagMutability?: ImageTagMutability;
+  /** Delete a repository even when it still holds images. @default false */
+  readonly forceDelete?: boolean;
+}
+
+/** Who may reach the load balancer. */
+export interface SecurityPlan {
+  /**
+   * - `"allowlist-variable"`: CIDRs from the sensitive Terraform variable `alb_allowed_cidrs`, set in a
+   *   git-ignored `*.auto.tfvars` file next to the stack (office and home IPs never enter git);
+   * - `{ allowedCidrs }`: literal CIDRs (never 0.0.0.0/0);
+   * - `"public"`: the whole internet (production behind WAF).
+   */
+  readonly albIngress: "allowlist-variable" | "public" | { readonly allowedCidrs: readonly string[] };
+}
+
+/** Buckets. */
+export interface StoragePlan {
+  /** Keep previous versions of overwritten and deleted assets. */
+  readonly versioned: boolean;
+  /** Transitions and expirations of assets. */
+  readonly lifecycle?: AssetLifecycle;
+  /** Origins allowed to call the bucket from browsers, e.g. `["https://example.com"]`. @default no CORS */
+  readonly corsOrigins?: readonly string[];
+  /** A bucket for ALB access logs, expiring after `retentionDays`. @default no access logs */
+  readonly albAccessLogs?: { readonly retentionDays: number };
+}
+
+/** Settings both database kinds share. */
+interface DatabaseCommonPlan {
+  /** PostgreSQL version, major (`"17"`) or major.minor (`"17.6"`). */
+  readonly engineVersion: string;
+  /** Database created at launch, e.g. `bookmarkdb`. */
+  readonly databaseName: string;
+  /** @default "dbadmin" */
+  readonly masterUsername?: string;
+  /** Days of automated backups (point-in-time recovery), 1-35. */
+  readonly backupRetentionDays: number;
+  /** Refuse deletion through the API. @default true */
+  readonly deletionProtection?: boolean;
+  /** Performance Insights retention (7 is free). @default off */
+  readonly performanceInsightsRetentionDays?: number;
+  /** Retention of the PostgreSQL log group. @default 30 */
+  readonly logRetentionDays?: number;
+}
+
+/** A single RDS PostgreSQL instance (staging: cheap, stoppable). */
+export interface RdsPostgresPlan extends DatabaseCommonPlan {
+  readonly kind: "rds-postgres";
+  /** e.g. `db.t4g.micro`. */
+  readonly instanceClass: string;
+  readonly allocatedStorageGiB: number;
+  /** Storage autoscaling ceiling. @default twice allocatedStorageGiB */
+  readonly maxAllocatedStorageGiB?: number;
+  /** @default false */
+  readonly multiAz?: boolean;
+}
+
+/** Aurora PostgreSQL Serverless v2 (prod): a writer and optionally a reader in the second AZ. */
+export interface AuroraServerlessPlan extends DatabaseCommonPlan {
+  readonly kind: "aurora-serverless-v2";
+  /** Capacity range of every instance, ACU (0.5 steps, 0-256). */
+  readonly minAcu: number;
+  readonly maxAcu: number;
+  /** A reader instance in the network's second AZ (failover target, read endpoint). */
+  readonly reader: boolean;
+}
+
+export type DatabasePlan = RdsPostgresPlan | AuroraServerlessPlan;
+
+/** One web-facing service (a container behind the ALB). */
+export interface ServicePlan {
+  /** Task CPU units (256 = 0.25 vCPU). */
+  readonly cpu: number;
+  /** Task memory; must be a size Fargate offers for `cpu`. */
+  readonly memoryMiB: number;
+  /** @default "X86_64" */
+  readonly cpuArchitecture?: "X86_64" | "ARM64";
+  /** Port the container listens on. */
+  readonly port: number;
+  /** Image tag to run (a version or git SHA; never `latest`). */
+  readonly imageTag: string;
+  /** `"default"` for the service answering every unmatched path, else path patterns with a rule priority. */
+  readonly route: "default" | { readonly priority: number; readonly pathPatterns: readonly string[] };
+  /** Target group health check. */
+  readonly healthCheck: TargetHealthCheckProps;
+  /** Seconds after start during which failed health checks are ignored. @default 60 */
+  readonly healthCheckGraceSeconds?: number;
+  /** Tasks to run (the initial count when auto scaled). @default 1 or the scaling minimum */
+  readonly desiredCount?: number;
+  /** Target tracking on CPU and memory; `false` turns it off and Terraform owns desired_count again. @default off */
+  readonly autoScaling?: AutoScalingProps | false;
+  /** Plain, non-secret environment variables. */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** Secrets from SSM Parameter Store: env var name → parameter name (e.g. `/myapp/prod/JWT_SECRET`). */
+  readonly parameters?: Readonly<Record<string, string>>;
+  /** Inject DATABASE_URL from the database layer. @default true */
+  readonly databaseUrl?: boolean;
+  /** @default false (ECS Exec needs a writable root filesystem) */
+  readonly readonlyRootFilesystem?: boolean;
+}
+
+/** The ECS cluster, the ALB and the services. */
+export interface ComputePlan {
+  /** CloudWatch Container Insights (per-task metrics; billed per metric). */
+  readonly containerInsights: boolean;
+  /**
+   * Where tasks run. `"public"` gives each task a public IP in the public subnets: the
+   * NAT-less staging choice (its security group still admits only the ALB).
+   */
+  readonly taskSubnets: "public" | "private";
+  /** ECS Exec (shell and DB tunnel through tasks). */
+  readonly ecsExec: boolean;
+  /** Retention of every service log group (a CloudWatch value: 1, 3, 5, 7, 14, 30, …). */
+  readonly logRetentionDays: number;
+  readonly albDeletionProtection: boolean;
+  /** Services keyed by name; each needs a registry repository of the same name. */
+  readonly services: Readonly<Record<string, ServicePlan>>;
+}
+
+/** Weekday start/stop of every service (seed 002). */
+export interface SchedulerPlan {
+  /** EventBridge Scheduler cron for start, e.g. `cron(0 9 ? * MON-FRI *)`. */
+  readonly start: string;
+  /** Cron for stop, e.g. `cron(0 22 ? * MON-FRI *)`. */
+  readonly stop: string;
+  /** @default "Asia/Tokyo" */
+  readonly timeZone?: string;
+  /** Also stop and start the RDS instance (not Aurora). @default false */
+  readonly stopDatabase?: boolean;
+}
+
+/** Public DNS, certificate and web application firewall. */
+export interface EdgePlan {
+  /** Apex domain with a Route 53 public zone, e.g. `example.com`. */
+  readonly domain: string;
+  /** Requests per IP per 5 minutes above which WAF blocks. */
+  readonly wafRateLimitPer5Minutes: number;
+  /** WAF log retention (a CloudWatch value). */
+  readonly wafLogRetentionDays: number;
+}
+
+/** Alarms (to e-mail through an encrypted SNS topic) and a dashboard. */
+export interface MonitoringPlan {
+  /** Addresses that get every alarm; each must confirm AWS's subscription e-mail. */
+  readonly alarmEmails: readonly string[];
+  /** @default true */
+  readonly dashboard?: boolean;
+  /** Database `max_connections`, for the connections alarm. @default no connections alarm */
+  readonly databaseMaxConnections?: number;
+}
+
+/** An SSM-only bastion for DB tunnels. */
+export interface BastionPlan {
+  /** @default "t3.nano" */
+  readonly instanceType?: string;
+}
+
 /**
  * Every choice of one environment. Apps hold exactly one of these; `buildEnvironment`
  * turns it into `<env>-<layer>` stacks joined by typed cross-stack references.
@@ -27,4 +195,17 @@ export interface NetworkPlan {
 export interface EnvironmentPlan {
   readonly environment: EnvironmentConfig;
   readonly network: NetworkPlan;
+  readonly registry: RegistryPlan;
+  readonly security: SecurityPlan;
+  readonly storage: StoragePlan;
+  readonly database: DatabasePlan;
+  readonly compute: ComputePlan;
+  /** @default services run around the clock */
+  readonly scheduler?: SchedulerPlan;
+  /** @default no domain: HTTP on the ALB's DNS name */
+  readonly edge?: EdgePlan;
+  /** @default no alarms */
+  readonly monitoring?: MonitoringPlan;
+  /** @default no bastion (tunnel through an ECS task with ECS Exec) */
+  readonly bastion?: BastionPlan;
 }

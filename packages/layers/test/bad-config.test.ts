@@ -4,17 +4,9 @@ import { join } from "node:path";
 import { ConfigError, synthesizeApp } from "@platform/core";
 import { describe, expect, it } from "vitest";
 import { buildEnvironment, type EnvironmentPlan } from "../src/index";
+import { minimalPlan } from "./fixtures";
 
-const good: EnvironmentPlan = {
-  environment: {
-    project: "acme",
-    name: "staging",
-    region: "ap-northeast-1",
-    accountId: "123456789012",
-    state: { bucket: "acme-terraform-state", lockTable: "acme-terraform-locks" },
-  },
-  network: { vpcCidr: "10.0.0.0/16", availabilityZoneCount: 2, natMode: "none" },
-};
+const good = minimalPlan;
 
 /** Synthesizes a good environment and then `plan` into one app; returns the error and the outdir. */
 function synthBad(plan: EnvironmentPlan): { error: unknown; outdir: string } {
@@ -78,6 +70,19 @@ describe("bad configuration fails synth clearly and writes nothing", () => {
   it("writes every stack when the configuration is good", () => {
     const { error, outdir } = synthBad({ ...good });
     expect(error).toBeUndefined();
-    expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(["other-network", "staging-network"]);
+    expect(readdirSync(join(outdir, "stacks")).sort()).toEqual([
+      "other-compute",
+      "other-database",
+      "other-network",
+      "other-registry",
+      "other-security",
+      "other-storage",
+      "staging-compute",
+      "staging-database",
+      "staging-network",
+      "staging-registry",
+      "staging-security",
+      "staging-storage",
+    ]);
   });
 });

@@ -1,0 +1,3 @@
+export * from "./single-container";
+export * from "./two-backends";
+export * from "./web-and-api";

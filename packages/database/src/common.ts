@@ -1,0 +1,172 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { NAME_LIMITS, type Validator, boundedName, isValidLogRetention } from "@platform/core";
+import type { Construct } from "constructs";
+import {
+  checkBackupRetention,
+  checkIdentifierParts,
+  checkMonitoringInterval,
+  checkPerformanceInsightsRetention,
+  checkPort,
+  checkPostgresNames,
+  checkSecurityGroups,
+  checkSubnets,
+  checkWindows,
+} from "./validation";
+
+/** Props shared by {@link PostgresInstance} and {@link AuroraPostgresServerless}. */
+export interface PostgresCommonProps {
+  /** Prefix of every name, e.g. `acme-staging`; the database is `<namePrefix>-db` or `<namePrefix>-aurora`. */
+  readonly namePrefix: string;
+  /** Private subnets (at least two AZs) for the DB subnet group. */
+  readonly subnetIds: string[];
+  /** Security groups of the database (usually only `SecurityGroups.ref.databaseSecurityGroupId`). */
+  readonly securityGroupIds: string[];
+  /** PostgreSQL version: major (`"17"`, minor upgrades then follow AWS) or major.minor (`"17.6"`). */
+  readonly engineVersion: string;
+  /** Database created at launch, e.g. `appdb`. */
+  readonly databaseName: string;
+  /**
+   * Master user name. Its password is generated and rotated by RDS in Secrets Manager.
+   * @default "dbadmin"
+   */
+  readonly masterUsername?: string;
+  /**
+   * Listener port.
+   * @default 5432
+   */
+  readonly port?: number;
+  /** Days of automated backups (point-in-time recovery), 1-35. */
+  readonly backupRetentionDays: number;
+  /**
+   * Daily backup window, UTC.
+   * @default "17:00-17:30" (02:00-02:30 JST)
+   */
+  readonly preferredBackupWindow?: string;
+  /**
+   * Weekly maintenance window, UTC; must not overlap the backup window.
+   * @default "sun:15:00-sun:16:00" (Monday 00:00-01:00 JST)
+   */
+  readonly preferredMaintenanceWindow?: string;
+  /**
+   * Refuse `terraform destroy` and API deletes. A cheap staging turns it off explicitly.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * Apply the minor versions AWS marks as preferred during the maintenance window. With a
+   * pinned minor (`17.6`) Terraform then shows a downgrade diff once AWS upgrades: update the
+   * version in config, or pin only the major.
+   * @default true
+   */
+  readonly autoMinorVersionUpgrade?: boolean;
+  /**
+   * Apply changes immediately instead of in the next maintenance window (may restart the database).
+   * @default false
+   */
+  readonly applyImmediately?: boolean;
+  /**
+   * Performance Insights retention in days (7 is free); undefined turns it off.
+   * @default off
+   */
+  readonly performanceInsightsRetentionDays?: number;
+  /**
+   * Enhanced Monitoring (OS metrics) interval; 0 turns it off. Creates the monitoring role.
+   * @default 0
+   */
+  readonly monitoringIntervalSeconds?: number;
+  /**
+   * Retention of the exported `postgresql` log group (created here, so RDS does not create one
+   * that never expires).
+   * @default 30
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * Customer managed KMS key for storage (and the master secret). Changing it replaces the database.
+   * @default the AWS managed aws/rds key (and aws/secretsmanager for the secret)
+   */
+  readonly kmsKeyArn?: string;
+  /** SSM SecureString the applications read, e.g. `/acme/staging/DATABASE_URL` (see {@link DatabaseUrlPublisher}). */
+  readonly databaseUrlParameterName: string;
+  /**
+   * Account ID, used for the DATABASE_URL parameter ARN.
+   * @default parsed from the master secret ARN
+   */
+  readonly accountId?: string;
+}
+
+export interface ResolvedCommon {
+  readonly masterUsername: string;
+  readonly port: number;
+  readonly backupWindow: string;
+  readonly maintenanceWindow: string;
+  readonly deletionProtection: boolean;
+  readonly autoMinorVersionUpgrade: boolean;
+  readonly monitoringIntervalSeconds: number;
+  readonly logRetentionDays: number;
+}
+
+export function resolveCommon(props: PostgresCommonProps): ResolvedCommon {
+  return {
+    masterUsername: props.masterUsername ?? "dbadmin",
+    port: props.port ?? 5432,
+    backupWindow: props.preferredBackupWindow ?? "17:00-17:30",
+    maintenanceWindow: props.preferredMaintenanceWindow ?? "sun:15:00-sun:16:00",
+    deletionProtection: props.deletionProtection ?? true,
+    autoMinorVersionUpgrade: props.autoMinorVersionUpgrade ?? true,
+    monitoringIntervalSeconds: props.monitoringIntervalSeconds ?? 0,
+    logRetentionDays: props.logRetentionDays ?? 30,
+  };
+}
+
+export function checkCommon(v: Validator, props: PostgresCommonProps, r: ResolvedCommon): void {
+  checkIdentifierParts(v, props.namePrefix);
+  checkSubnets(v, props.subnetIds);
+  checkSecurityGroups(v, props.securityGroupIds);
+  checkPostgresNames(v, props.databaseName, r.masterUsername);
+  checkPort(v, r.port);
+  checkBackupRetention(v, props.backupRetentionDays);
+  checkWindows(v, r.backupWindow, r.maintenanceWindow);
+  checkPerformanceInsightsRetention(v, props.performanceInsightsRetentionDays);
+  checkMonitoringInterval(v, r.monitoringIntervalSeconds);
+  v.check(
+    isValidLogRetention(r.logRetentionDays),
+    "logRetentionDays",
+    r.logRetentionDays,
+    "is not a CloudWatch Logs retention; use one of 1, 3, 5, 7, 14, 30, 60, 90, ...",
+  );
+}
+
+/** The log group RDS exports `postgresql` logs to, created first so it has a retention. */
+export function postgresLogGroup(scope: Construct, kind: "instance" | "cluster", identifier: string, days: number): CloudwatchLogGroup {
+  return new CloudwatchLogGroup(scope, "postgresql-logs", {
+    name: `/aws/rds/${kind}/${identifier}/postgresql`,
+    retentionInDays: days,
+  });
+}
+
+/** Role RDS Enhanced Monitoring uses to publish OS metrics (AWS managed policy, the documented way). */
+export function enhancedMonitoringRole(scope: Construct, namePrefix: string, suffix: string): IamRole {
+  const trust = new DataAwsIamPolicyDocument(scope, "monitoring-trust", {
+    statement: [
+      {
+        actions: ["sts:AssumeRole"],
+        principals: [{ type: "Service", identifiers: ["monitoring.rds.amazonaws.com"] }],
+      },
+    ],
+  });
+  const role = new IamRole(scope, "monitoring-role", {
+    name: boundedName([namePrefix, suffix, "monitoring"], NAME_LIMITS.iamRoleName),
+    description: "RDS Enhanced Monitoring: publishes OS metrics to CloudWatch Logs (RDSOSMetrics)",
+    assumeRolePolicy: trust.json,
+  });
+  const partition = new DataAwsPartition(scope, "monitoring-partition");
+  new IamRolePolicyAttachment(scope, "monitoring-policy", {
+    role: role.name,
+    policyArn: `arn:${partition.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
+  });
+  return role;
+}

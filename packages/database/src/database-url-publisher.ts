@@ -1,0 +1,230 @@
+import { join } from "node:path";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
+import type { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { BundledFunction, NAME_LIMITS, Validator, boundedName, isKnown, isValidLogRetention } from "@platform/core";
+import { Fn, Token } from "cdktf";
+import { Construct } from "constructs";
+
+export interface DatabaseUrlPublisherProps {
+  /** Prefix of the function and rule names, e.g. `acme-staging`. */
+  readonly namePrefix: string;
+  /**
+   * SSM parameter the URL is written to, e.g. `/acme/staging/DATABASE_URL`. The function creates
+   * and overwrites it; Terraform does not manage it (its value would otherwise land in state).
+   */
+  readonly parameterName: string;
+  /** ARN of the RDS-managed master secret (`masterUserSecret.get(0).secretArn`). */
+  readonly secretArn: string;
+  /**
+   * Customer managed KMS key of the master secret, when one was set.
+   * @default none (the aws/secretsmanager key needs no grant)
+   */
+  readonly secretKmsKeyArn?: string;
+  /** Host name in the URL: the instance address or the cluster (writer) endpoint. */
+  readonly host: string;
+  /** Port in the URL. */
+  readonly port: number | string;
+  /** Database name in the URL. */
+  readonly databaseName: string;
+  /**
+   * Retention of the function's logs.
+   * @default 30
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * Safety-net schedule on which the URL is re-checked, in case a rotation event is missed
+   * (an unchanged URL is not rewritten). `false` turns it off.
+   * @default "rate(1 hour)"
+   */
+  readonly refreshSchedule?: string | false;
+  /**
+   * Account ID for the parameter ARN.
+   * @default parsed from `secretArn` (no `aws_caller_identity` lookup)
+   */
+  readonly accountId?: string;
+}
+
+/**
+ * Keeps an SSM SecureString `DATABASE_URL` in step with an RDS-managed master secret.
+ *
+ * Terraform never learns the password (RDS generates it and rotates it every 7 days by
+ * default), so it cannot write the URL itself without leaking it into state and going stale.
+ * A small Lambda does it instead: once at deploy (`aws_lambda_invocation`, whose input and
+ * result hold no secret), after each `RotationSucceeded` of the secret, and on a schedule.
+ * Tasks read the parameter at start, so running tasks keep the old password until they are
+ * replaced: redeploy services when the parameter changes (see {@link databaseUrlChangeEventPattern}).
+ */
+export class DatabaseUrlPublisher extends Construct {
+  readonly parameterName: string;
+  /** Exact ARN of the parameter, for the execution roles of the tasks that read it. */
+  readonly parameterArn: string;
+  readonly function: BundledFunction;
+  readonly rotationRule: CloudwatchEventRule;
+  readonly refreshRule?: CloudwatchEventRule;
+  readonly invocation: LambdaInvocation;
+
+  constructor(scope: Construct, id: string, props: DatabaseUrlPublisherProps) {
+    super(scope, id);
+    const logRetentionDays = props.logRetentionDays ?? 30;
+    const schedule = props.refreshSchedule ?? "rate(1 hour)";
+    validate(this.node.path, props, logRetentionDays, schedule);
+
+    const functionName = boundedName([props.namePrefix, "database-url"], NAME_LIMITS.lambdaFunctionName);
+    const partition = new DataAwsPartition(this, "partition");
+    const region = new DataAwsRegion(this, "region");
+    this.parameterName = props.parameterName;
+
+    // The account is read from the secret's ARN (arn:<partition>:secretsmanager:<region>:<account>:...):
+    // the secret lives in the database's account, and no aws_caller_identity lookup is needed.
+    const account = props.accountId ?? Fn.element(Fn.split(":", props.secretArn), 4);
+    this.parameterArn = `arn:${partition.partition}:ssm:${region.name}:${account}:parameter${props.parameterName}`;
+    const statements: DataAwsIamPolicyDocumentStatement[] = [
+      { sid: "ReadMasterSecret", actions: ["secretsmanager:GetSecretValue"], resources: [props.secretArn] },
+      // SecureStrings use the AWS managed aws/ssm key, whose key policy already lets principals of
+      // the account encrypt and decrypt through SSM: no kms statement is needed.
+      { sid: "WriteDatabaseUrl", actions: ["ssm:GetParameter", "ssm:PutParameter"], resources: [this.parameterArn] },
+    ];
+    if (props.secretKmsKeyArn) {
+      statements.push({ sid: "DecryptMasterSecret", actions: ["kms:Decrypt"], resources: [props.secretKmsKeyArn] });
+    }
+    this.function = new BundledFunction(this, "function", {
+      functionName,
+      entry: join(import.meta.dirname, "handlers", "database-url-publisher.ts"),
+      description: `Writes ${props.parameterName} from the RDS-managed master secret`,
+      logRetentionDays,
+      timeoutSeconds: 60,
+      memoryMiB: 256,
+      statements,
+      environment: {
+        SECRET_ARN: props.secretArn,
+        PARAMETER_NAME: props.parameterName,
+        DB_HOST: props.host,
+        DB_PORT: portString(props.port),
+        DB_NAME: props.databaseName,
+      },
+    });
+
+    this.rotationRule = new CloudwatchEventRule(this, "rotation", {
+      name: boundedName([props.namePrefix, "database-url-rotation"], NAME_LIMITS.schedulerName),
+      description: "Master secret rotated: rewrite DATABASE_URL",
+      eventPattern: secretRotationEventPattern(props.secretArn),
+    });
+    this.target("rotation", this.rotationRule);
+    if (schedule !== false) {
+      this.refreshRule = new CloudwatchEventRule(this, "refresh", {
+        name: boundedName([props.namePrefix, "database-url-refresh"], NAME_LIMITS.schedulerName),
+        description: "Safety net: re-check DATABASE_URL against the master secret",
+        scheduleExpression: schedule,
+      });
+      this.target("refresh", this.refreshRule);
+    }
+
+    const policy = this.function.node.findChild("policy") as IamRolePolicy;
+    this.invocation = new LambdaInvocation(this, "publish", {
+      functionName: this.function.function.functionName,
+      // Only locations, never credentials: the input and the result are stored in state.
+      input: Fn.jsonencode({
+        trigger: "terraform-apply",
+        parameterName: props.parameterName,
+        secretArn: props.secretArn,
+        host: props.host,
+        port: portString(props.port),
+        databaseName: props.databaseName,
+      }),
+      // A new handler build re-runs it as well as any change of the input.
+      triggers: { code: this.function.codeHash },
+      // The permissions must be attached before the first run.
+      dependsOn: [policy],
+    });
+  }
+
+  private target(id: string, rule: CloudwatchEventRule): void {
+    new CloudwatchEventTarget(this, `${id}-target`, { rule: rule.name, arn: this.function.function.arn });
+    new LambdaPermission(this, `${id}-permission`, {
+      action: "lambda:InvokeFunction",
+      functionName: this.function.function.functionName,
+      principal: "events.amazonaws.com",
+      sourceArn: rule.arn,
+    });
+  }
+}
+
+/**
+ * EventBridge pattern matching a successful rotation of one secret. Secrets Manager reports
+ * `RotationSucceeded` through CloudTrail as a service event carrying the secret ARN in
+ * `additionalEventData.SecretId`.
+ */
+export function secretRotationEventPattern(secretArn: string): string {
+  return Fn.jsonencode({
+    source: ["aws.secretsmanager"],
+    "detail-type": ["AWS Service Event via CloudTrail"],
+    detail: {
+      eventSource: ["secretsmanager.amazonaws.com"],
+      eventName: ["RotationSucceeded"],
+      additionalEventData: { SecretId: [secretArn] },
+    },
+  });
+}
+
+/** A port as a string; a number token (e.g. `db.port`) must go through Token.asString, not String(). */
+function portString(port: number | string): string {
+  return typeof port === "number" && Token.isUnresolved(port) ? Token.asString(port) : String(port);
+}
+
+/**
+ * EventBridge pattern matching a write of the DATABASE_URL parameter (SSM's native "Parameter
+ * Store Change" event). Compute stacks redeploy services on it: unlike the rotation event it
+ * fires after the new URL is in place, so new tasks never start with the old password.
+ */
+export function databaseUrlChangeEventPattern(parameterName: string): string {
+  return Fn.jsonencode({
+    source: ["aws.ssm"],
+    "detail-type": ["Parameter Store Change"],
+    detail: { name: [parameterName], operation: ["Create", "Update"] },
+  });
+}
+
+const PARAMETER_NAME = /^\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
+
+function validate(path: string, props: DatabaseUrlPublisherProps, logRetentionDays: number, schedule: string | false): void {
+  const v = new Validator(path);
+  if (isKnown(props.parameterName)) {
+    const name = props.parameterName;
+    v.check(
+      PARAMETER_NAME.test(name) && name.length <= 1011 && name.split("/").length - 1 <= 15,
+      "parameterName",
+      name,
+      'must be a hierarchical SSM name like "/acme/staging/DATABASE_URL": a leading "/", segments of letters, digits, "_", ".", "-", at most 15 levels.',
+    );
+    v.check(
+      !/^\/(aws|ssm)/i.test(name),
+      "parameterName",
+      name,
+      'must not start with "/aws" or "/ssm" (reserved by AWS); use "/<project>/<env>/DATABASE_URL".',
+    );
+  }
+  v.check(
+    isValidLogRetention(logRetentionDays),
+    "logRetentionDays",
+    logRetentionDays,
+    "is not a CloudWatch Logs retention; use one of 1, 3, 5, 7, 14, 30, 60, 90, ...",
+  );
+  if (schedule !== false) {
+    v.check(
+      /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/.test(schedule),
+      "refreshSchedule",
+      schedule,
+      'must be an EventBridge schedule such as "rate(1 hour)" or "cron(0 * * * ? *)", or false.',
+    );
+  }
+  if (props.accountId !== undefined && isKnown(props.accountId)) {
+    v.check(/^\d{12}$/.test(props.accountId), "accountId", props.accountId, "must be a 12-digit AWS account ID.");
+  }
+  v.throwIfAny();
+}

@@ -1,0 +1,6 @@
+export * from "./aurora-postgres-serverless";
+export * from "./common";
+export * from "./database-ref";
+export * from "./database-url-publisher";
+export * from "./postgres-instance";
+export { MIN_POSTGRES_MAJOR } from "./validation";

@@ -1,0 +1,118 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { bundle } from "@platform/core";
+import { listDataSources, onlyResource, policyStatements, resourceAt, resourcesOf, synth, testStack } from "@platform/core/testing";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { DatabaseUrlPublisher, type DatabaseUrlPublisherProps, databaseUrlChangeEventPattern } from "../src/index";
+
+const SECRET = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:rds!db-1234-AbCdEf";
+const props: DatabaseUrlPublisherProps = {
+  namePrefix: "acme-staging",
+  parameterName: "/acme/staging/DATABASE_URL",
+  secretArn: SECRET,
+  host: "acme-staging-db.abc123.ap-northeast-1.rds.amazonaws.com",
+  port: 5432,
+  databaseName: "appdb",
+  accountId: "123456789012",
+};
+
+function build(overrides: Partial<DatabaseUrlPublisherProps> = {}) {
+  const stack = testStack("database");
+  const publisher = new DatabaseUrlPublisher(stack, "url", { ...props, ...overrides });
+  return { publisher, json: synth(stack) };
+}
+
+describe("DatabaseUrlPublisher", () => {
+  const { json } = build();
+
+  it("may read exactly the master secret and read/write exactly the parameter", () => {
+    const statements = policyStatements(json, "url/function/permissions");
+    expect(statements.slice(1)).toEqual([
+      { sid: "ReadMasterSecret", actions: ["secretsmanager:GetSecretValue"], resources: [SECRET] },
+      {
+        sid: "WriteDatabaseUrl",
+        actions: ["ssm:GetParameter", "ssm:PutParameter"],
+        resources: [
+          expect.stringMatching(
+            /^arn:\$\{data\.aws_partition\.url_partition_[0-9A-F]{8}\.partition\}:ssm:\$\{data\.aws_region\.url_region_[0-9A-F]{8}\.name\}:123456789012:parameter\/acme\/staging\/DATABASE_URL$/,
+          ),
+        ],
+      },
+    ]);
+    expect(JSON.stringify(statements)).not.toContain('"*"');
+  });
+
+  it("runs on rotation of that secret and on an hourly safety-net schedule", () => {
+    const rotation = resourceAt(json, "aws_cloudwatch_event_rule", "url/rotation");
+    expect(rotation.name).toBe("acme-staging-database-url-rotation");
+    expect(rotation.event_pattern).toBe(
+      `\${jsonencode({"source" = ["aws.secretsmanager"], "detail-type" = ["AWS Service Event via CloudTrail"], "detail" = {"eventSource" = ["secretsmanager.amazonaws.com"], "eventName" = ["RotationSucceeded"], "additionalEventData" = {"SecretId" = ["${SECRET}"]}}})}`,
+    );
+    expect(resourceAt(json, "aws_cloudwatch_event_rule", "url/refresh").schedule_expression).toBe("rate(1 hour)");
+    const permissions = Object.values(resourcesOf(json, "aws_lambda_permission"));
+    expect(permissions.map((p) => p.principal)).toEqual(["events.amazonaws.com", "events.amazonaws.com"]);
+    expect(resourceAt(json, "aws_lambda_permission", "url/rotation-permission").source_arn).toMatch(
+      /^\$\{aws_cloudwatch_event_rule\.url_rotation_[0-9A-F]{8}\.arn\}$/,
+    );
+    expect(resourceAt(json, "aws_lambda_permission", "url/refresh-permission").source_arn).toMatch(
+      /^\$\{aws_cloudwatch_event_rule\.url_refresh_[0-9A-F]{8}\.arn\}$/,
+    );
+  });
+
+  it("publishes at deploy, after its permissions exist, with an input that holds no secret", () => {
+    const invocation = onlyResource(json, "aws_lambda_invocation");
+    expect(invocation.depends_on).toEqual([expect.stringMatching(/^aws_iam_role_policy\.url_function_policy_/)]);
+    expect(invocation.input).toContain('"parameterName" = "/acme/staging/DATABASE_URL"');
+    expect(invocation.input).not.toMatch(/password/i);
+    expect((invocation.triggers as Record<string, string>).code).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+  });
+
+  it("passes only locations to the function environment", () => {
+    expect(onlyResource(json, "aws_lambda_function").environment).toEqual({
+      variables: {
+        SECRET_ARN: SECRET,
+        PARAMETER_NAME: "/acme/staging/DATABASE_URL",
+        DB_HOST: props.host,
+        DB_PORT: "5432",
+        DB_NAME: "appdb",
+      },
+    });
+  });
+
+  it("does not manage the parameter in Terraform (its value would land in state) nor look up the account", () => {
+    expect(resourcesOf(json, "aws_ssm_parameter")).toEqual({});
+    expect(listDataSources(json, "aws_caller_identity")).toEqual([]);
+  });
+
+  it("takes the account from the secret ARN when none is given, and can drop the schedule", () => {
+    const { json: other } = build({ accountId: undefined, refreshSchedule: false });
+    const arn = policyStatements(other, "url/function/permissions")[2]!.resources as string[];
+    expect(arn[0]).toContain(`:\${element(split(":", "${SECRET}"), 4)}:parameter/acme/staging/DATABASE_URL`);
+    expect(Object.keys(resourcesOf(other, "aws_cloudwatch_event_rule"))).toHaveLength(1);
+  });
+
+  it("offers the parameter-change pattern compute stacks redeploy on", () => {
+    const stack = testStack("compute");
+    new CloudwatchEventRule(stack, "redeploy", { eventPattern: databaseUrlChangeEventPattern("/acme/staging/DATABASE_URL") });
+    expect(onlyResource(synth(stack), "aws_cloudwatch_event_rule").event_pattern).toBe(
+      '${jsonencode({"source" = ["aws.ssm"], "detail-type" = ["Parameter Store Change"], "detail" = {"name" = ["/acme/staging/DATABASE_URL"], "operation" = ["Create", "Update"]}})}',
+    );
+  });
+
+  it("bundles a handler module", async () => {
+    const built = bundle(join(import.meta.dirname, "..", "src", "handlers", "database-url-publisher.ts"));
+    const mod = await import(join(built.directory, "index.js"));
+    expect(typeof mod.handler).toBe("function");
+  });
+
+  it("fails when the parameter name is not a hierarchical, non-reserved SSM name", () => {
+    expect(() => build({ parameterName: "DATABASE_URL" })).toThrow(/url\.parameterName: "DATABASE_URL" must be a hierarchical SSM name like "\/acme\/staging\/DATABASE_URL"/);
+    expect(() => build({ parameterName: "/aws/x/DATABASE_URL" })).toThrow(/parameterName: "\/aws\/x\/DATABASE_URL" must not start with "\/aws" or "\/ssm"/);
+  });
+
+  it("fails when the schedule, retention or account are invalid", () => {
+    expect(() => build({ refreshSchedule: "every hour", logRetentionDays: 2, accountId: "12" })).toThrow(
+      /logRetentionDays: 2 is not a CloudWatch Logs retention[\s\S]*refreshSchedule: "every hour" must be an EventBridge schedule[\s\S]*accountId: "12" must be a 12-digit/,
+    );
+  });
+});

@@ -1,0 +1,79 @@
+import { EnvironmentStack, Validator, type Environment } from "@platform/core";
+import { AuroraPostgresServerless, PostgresInstance, type DatabaseRef } from "@platform/database";
+import type { NetworkRef } from "@platform/network";
+import type { SecurityGroupsRef } from "@platform/security";
+import { TerraformOutput } from "cdktf";
+import type { Construct } from "constructs";
+import type { DatabasePlan } from "./plan";
+
+/** `<env>-database`: PostgreSQL (an RDS instance or Aurora Serverless v2) and its DATABASE_URL parameter. */
+export class DatabaseStack extends EnvironmentStack {
+  readonly database: PostgresInstance | AuroraPostgresServerless;
+  readonly ref: DatabaseRef;
+  /** The RDS instance, for the scheduler (Aurora is not stopped on a schedule). */
+  readonly instance?: { readonly identifier: string; readonly arn: string };
+
+  constructor(
+    scope: Construct,
+    environment: Environment,
+    plan: DatabasePlan,
+    deps: { readonly network: NetworkRef; readonly security: SecurityGroupsRef },
+  ) {
+    super(scope, { environment, layer: "database" });
+    const common = {
+      namePrefix: `${environment.project}-${environment.name}`,
+      subnetIds: deps.network.privateSubnetIds,
+      securityGroupIds: [deps.security.databaseSecurityGroupId],
+      engineVersion: plan.engineVersion,
+      databaseName: plan.databaseName,
+      masterUsername: plan.masterUsername,
+      backupRetentionDays: plan.backupRetentionDays,
+      deletionProtection: plan.deletionProtection,
+      performanceInsightsRetentionDays: plan.performanceInsightsRetentionDays,
+      logRetentionDays: plan.logRetentionDays,
+      // The path the seed's applications read.
+      databaseUrlParameterName: `/${environment.project}/${environment.name}/DATABASE_URL`,
+      accountId: environment.accountId,
+    };
+    if (plan.kind === "rds-postgres") {
+      const instance = new PostgresInstance(this, "postgres", {
+        ...common,
+        instanceClass: plan.instanceClass,
+        allocatedStorageGiB: plan.allocatedStorageGiB,
+        maxAllocatedStorageGiB: plan.maxAllocatedStorageGiB,
+        multiAz: plan.multiAz,
+      });
+      this.database = instance;
+      this.instance = { identifier: instance.instance.identifier, arn: instance.instance.arn };
+    } else {
+      const zones = deps.network.availabilityZones;
+      const v = new Validator(`${environment.name}.database`);
+      v.check(
+        !plan.reader || zones.length >= 2,
+        "reader",
+        plan.reader,
+        `needs a second availability zone, but the network spans only ${zones.join(", ")}; set network.availabilityZoneCount to 2 or turn the reader off.`,
+      );
+      v.throwIfAny();
+      this.database = new AuroraPostgresServerless(this, "aurora", {
+        ...common,
+        scaling: { minAcu: plan.minAcu, maxAcu: plan.maxAcu },
+        instances: {
+          writer: { role: "writer", availabilityZone: zones[0]! },
+          ...(plan.reader ? { reader: { role: "reader" as const, availabilityZone: zones[1]! } } : {}),
+        },
+      });
+    }
+    this.ref = this.database.ref;
+
+    new TerraformOutput(this, "db_endpoint", { value: this.ref.endpoint, description: "Writer endpoint (host name)" });
+    if (this.ref.readerEndpoint) {
+      new TerraformOutput(this, "db_reader_endpoint", { value: this.ref.readerEndpoint, description: "Read-only endpoint" });
+    }
+    new TerraformOutput(this, "database_url_parameter", {
+      value: this.ref.databaseUrlParameterName,
+      description: "SSM SecureString with DATABASE_URL (aws ssm get-parameter --with-decryption --name …)",
+    });
+    new TerraformOutput(this, "db_master_secret_arn", { value: this.ref.masterSecretArn, description: "RDS-managed master credentials" });
+  }
+}

@@ -1,0 +1,34 @@
+import { EnvironmentStack, type Environment } from "@platform/core";
+import { Certificate, PublicZone, edgeRefOf, type EdgeRef } from "@platform/edge";
+import { TerraformOutput } from "cdktf";
+import type { Construct } from "constructs";
+import type { EdgePlan } from "./plan";
+
+/**
+ * `<env>-dns`: the public zone and the DNS-validated apex + wildcard certificate. It comes
+ * before compute (whose HTTPS listener needs the certificate); alias records and WAF come
+ * after it, in the edge stack.
+ */
+export class DnsStack extends EnvironmentStack {
+  readonly zone: PublicZone;
+  readonly certificate: Certificate;
+  readonly ref: EdgeRef;
+
+  constructor(scope: Construct, environment: Environment, plan: EdgePlan) {
+    super(scope, { environment, layer: "dns" });
+    this.zone = new PublicZone(this, "zone", { domainName: plan.domain });
+    this.certificate = new Certificate(this, "certificate", { zone: this.zone });
+    this.ref = edgeRefOf(this.zone, this.certificate);
+
+    new TerraformOutput(this, "domain_name", { value: plan.domain, description: "The site's domain" });
+    new TerraformOutput(this, "route53_zone_name_servers", {
+      value: this.zone.nameServers,
+      description: "Enter these at the domain registrar",
+    });
+    new TerraformOutput(this, "acm_certificate_arn", { value: this.certificate.certificateArn, description: "Apex + wildcard certificate" });
+    new TerraformOutput(this, "acm_certificate_status", {
+      value: this.certificate.certificateStatus,
+      description: "ISSUED once DNS validation has completed",
+    });
+  }
+}

@@ -1,0 +1,33 @@
+import type { LoadBalancerRef } from "@platform/compute";
+import { EnvironmentStack, type Environment } from "@platform/core";
+import { AliasRecords, WebAcl, type EdgeRef } from "@platform/edge";
+import { TerraformOutput } from "cdktf";
+import type { Construct } from "constructs";
+import type { EdgePlan } from "./plan";
+
+/** `<env>-edge`: apex and www alias records to the ALB, and the regional WAF in front of it. */
+export class EdgeStack extends EnvironmentStack {
+  readonly aliases: AliasRecords;
+  readonly webAcl: WebAcl;
+
+  constructor(
+    scope: Construct,
+    environment: Environment,
+    plan: EdgePlan,
+    deps: { readonly dns: EdgeRef; readonly loadBalancer: LoadBalancerRef },
+  ) {
+    super(scope, { environment, layer: "edge" });
+    this.aliases = new AliasRecords(this, "aliases", {
+      zone: { zoneId: deps.dns.zoneId, zoneName: deps.dns.zoneName },
+      target: { dnsName: deps.loadBalancer.albDnsName, zoneId: deps.loadBalancer.albZoneId },
+      hosts: { apex: "", www: "www" },
+    });
+    this.webAcl = new WebAcl(this, "waf", {
+      namePrefix: `${environment.project}-${environment.name}`,
+      loadBalancerArn: deps.loadBalancer.albArn,
+      rateLimitPerIp: plan.wafRateLimitPer5Minutes,
+      logRetentionDays: plan.wafLogRetentionDays,
+    });
+    new TerraformOutput(this, "website_url", { value: this.aliases.urls.apex, description: "The site" });
+  }
+}

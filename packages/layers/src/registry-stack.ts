@@ -1,0 +1,27 @@
+import { EnvironmentStack, type Environment } from "@platform/core";
+import { ContainerRepositories, type RegistryRef } from "@platform/registry";
+import { TerraformOutput } from "cdktf";
+import type { Construct } from "constructs";
+import type { RegistryPlan } from "./plan";
+
+/** `<env>-registry`: one ECR repository per service. */
+export class RegistryStack extends EnvironmentStack {
+  readonly repositories: ContainerRepositories;
+  readonly ref: RegistryRef;
+
+  constructor(scope: Construct, environment: Environment, plan: RegistryPlan) {
+    super(scope, { environment, layer: "registry" });
+    this.repositories = new ContainerRepositories(this, "repositories", {
+      namePrefix: `${environment.project}-${environment.name}`,
+      repositories: Object.fromEntries(plan.repositories.map((name) => [name, {}])),
+      keepLastImages: plan.keepLastImages,
+      imageTagMutability: plan.imageTagMutability,
+      forceDelete: plan.forceDelete ?? false,
+    });
+    this.ref = this.repositories.ref;
+    new TerraformOutput(this, "repository_urls", {
+      value: this.ref.repositoryUrls,
+      description: "Push images here: docker push <url>:<tag>",
+    });
+  }
+}

@@ -1,0 +1,36 @@
+import { EnvironmentStack, type Environment } from "@platform/core";
+import { AccessLogBucket, AssetBucket, type AccessLogBucketRef, type StorageRef } from "@platform/storage";
+import { TerraformOutput } from "cdktf";
+import type { Construct } from "constructs";
+import type { StoragePlan } from "./plan";
+
+/** `<env>-storage`: the static asset bucket, and the ALB access log bucket when asked. */
+export class StorageStack extends EnvironmentStack {
+  readonly assets: AssetBucket;
+  readonly albLogs?: AccessLogBucket;
+  readonly ref: { readonly assets: StorageRef; readonly albLogs?: AccessLogBucketRef };
+
+  constructor(scope: Construct, environment: Environment, plan: StoragePlan) {
+    super(scope, { environment, layer: "storage" });
+    const namePrefix = `${environment.project}-${environment.name}`;
+    this.assets = new AssetBucket(this, "assets", {
+      namePrefix,
+      // Bucket names are global; the account ID keeps ours from colliding with anyone's.
+      bucketName: `${namePrefix}-assets-${environment.accountId}`,
+      versioned: plan.versioned,
+      lifecycle: plan.lifecycle,
+      cors: plan.corsOrigins ? { allowedOrigins: plan.corsOrigins } : undefined,
+    });
+    if (plan.albAccessLogs) {
+      this.albLogs = new AccessLogBucket(this, "alb-logs", {
+        namePrefix,
+        bucketName: `${namePrefix}-alb-logs-${environment.accountId}`,
+        region: environment.region,
+        accountId: environment.accountId,
+        logRetentionDays: plan.albAccessLogs.retentionDays,
+      });
+    }
+    this.ref = { assets: this.assets.ref, albLogs: this.albLogs?.ref };
+    new TerraformOutput(this, "assets_bucket", { value: this.assets.ref.bucketName, description: "Static asset bucket" });
+  }
+}

@@ -1,0 +1,34 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import type { Validator } from "@platform/core";
+import { isKnown } from "@platform/core";
+import type { Construct } from "constructs";
+
+/**
+ * Trust policy letting ECS tasks assume a role. With an account ID it adds the
+ * `aws:SourceAccount` condition (confused-deputy guard); without one it is omitted, because
+ * looking the account up needs `aws_caller_identity`, an API call the offline plan forbids.
+ */
+export function ecsTasksTrustPolicy(scope: Construct, id: string, accountId: string | undefined): DataAwsIamPolicyDocument {
+  return new DataAwsIamPolicyDocument(scope, id, {
+    statement: [
+      {
+        sid: "EcsTasksAssumeRole",
+        actions: ["sts:AssumeRole"],
+        principals: [{ type: "Service", identifiers: ["ecs-tasks.amazonaws.com"] }],
+        condition: accountId ? [{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] }] : undefined,
+      },
+    ],
+  });
+}
+
+export function checkAccountId(v: Validator, accountId: string | undefined): void {
+  if (accountId === undefined || !isKnown(accountId)) return;
+  v.check(/^\d{12}$/.test(accountId), "accountId", accountId, "must be a 12-digit AWS account ID.");
+}
+
+export function checkRoleNameParts(v: Validator, namePrefix: string, name: string): void {
+  if (isKnown(namePrefix)) v.check(namePrefix.length > 0, "namePrefix", namePrefix, "must be non-empty, e.g. \"acme-staging\".");
+  if (isKnown(name)) {
+    v.check(/^[a-z][a-z0-9-]{0,30}$/.test(name), "name", name, "must be 1-31 lower-case letters, digits or hyphens, starting with a letter (e.g. the service key \"web\").");
+  }
+}

@@ -1,0 +1,5 @@
+export * from "./allowlist-variable";
+export * from "./security-groups";
+export * from "./task-execution-role";
+export * from "./task-role";
+export { ANYWHERE_CIDRS, isValidIpv6Cidr } from "./validation";

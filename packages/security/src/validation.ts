@@ -1,0 +1,97 @@
+import { isIPv6 } from "node:net";
+import { type Validator, isKnown, isValidCidr } from "@platform/core";
+
+/** The two "whole internet" blocks: allowlists must never contain them. */
+export const ANYWHERE_CIDRS = ["0.0.0.0/0", "::/0"] as const;
+
+/** True for a canonical IPv6 network in CIDR form (`2001:db8::/32`, no host bits set). */
+export function isValidIpv6Cidr(text: string): boolean {
+  const slash = text.lastIndexOf("/");
+  if (slash < 0) return false;
+  const address = text.slice(0, slash);
+  const prefixText = text.slice(slash + 1);
+  if (!/^\d{1,3}$/.test(prefixText) || !isIPv6(address) || address.includes(".")) return false;
+  const prefix = Number(prefixText);
+  if (prefix > 128) return false;
+  const value = ipv6ToBigInt(address);
+  const hostBits = 128n - BigInt(prefix);
+  return hostBits === 0n || value % (1n << hostBits) === 0n;
+}
+
+function ipv6ToBigInt(address: string): bigint {
+  const [head = "", tail = ""] = address.split("::");
+  const headGroups = head ? head.split(":") : [];
+  const tailGroups = address.includes("::") && tail ? tail.split(":") : [];
+  const zeros = address.includes("::") ? 8 - headGroups.length - tailGroups.length : 0;
+  const groups = [...headGroups, ...Array<string>(zeros).fill("0"), ...tailGroups];
+  return groups.reduce((acc, g) => (acc << 16n) + BigInt(parseInt(g, 16)), 0n);
+}
+
+export function isIpv6Cidr(text: string): boolean {
+  return text.includes(":");
+}
+
+/** True for an integer TCP/UDP port 1-65535. */
+export function isValidPort(port: number): boolean {
+  return Number.isInteger(port) && port >= 1 && port <= 65535;
+}
+
+/** Checks a list of ports: non-empty (unless allowed), each 1-65535, no duplicates (AWS rejects duplicate rules). */
+export function checkPorts(v: Validator, field: string, ports: readonly number[], allowEmpty = false): void {
+  if (!isKnown(ports as number[])) return;
+  if (!allowEmpty) v.check(ports.length > 0, field, ports, "must list at least one port.");
+  for (const port of ports) {
+    if (!isKnown(port)) continue;
+    v.check(isValidPort(port), field, port, "is not a port; use an integer between 1 and 65535.");
+  }
+  v.check(new Set(ports).size === ports.length, field, ports, "lists a port twice; list each port once.");
+}
+
+/**
+ * Checks a literal CIDR allowlist: non-empty, valid IPv4/IPv6 network addresses, and never
+ * the whole internet (that must be an explicit `{ public: true }`, visible in review).
+ */
+export function checkAllowedCidrs(v: Validator, field: string, cidrs: readonly string[]): void {
+  if (!isKnown(cidrs as string[])) return;
+  v.check(
+    cidrs.length > 0,
+    field,
+    cidrs,
+    "is empty, so nobody could reach the load balancer; list the office/VPN CIDRs, or use { public: true }.",
+  );
+  for (const cidr of cidrs) {
+    if (!isKnown(cidr)) continue;
+    if ((ANYWHERE_CIDRS as readonly string[]).includes(cidr)) {
+      v.fail(field, cidr, "opens the load balancer to the whole internet; use albIngress: { public: true } instead.");
+    } else {
+      v.check(
+        isValidCidr(cidr) || isValidIpv6Cidr(cidr),
+        field,
+        cidr,
+        "is not a valid CIDR network address; write e.g. 203.0.113.10/32 (no host bits set).",
+      );
+    }
+  }
+  v.check(new Set(cidrs).size === cidrs.length, field, cidrs, "lists a CIDR twice; list each CIDR once.");
+}
+
+/** Checks that every literal ARN in `arns` has the given service and resource type, e.g. `ecr` + `repository/`. */
+export function checkArns(
+  v: Validator,
+  field: string,
+  arns: readonly string[] | undefined,
+  service: string,
+  resourcePrefix: string,
+  example: string,
+): void {
+  if (!arns || !isKnown(arns as string[])) return;
+  const pattern = new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]*:[0-9]*:${escape(resourcePrefix)}.+`);
+  for (const arn of arns) {
+    if (!isKnown(arn)) continue;
+    v.check(pattern.test(arn), field, arn, `is not the ARN of a ${service} ${resourcePrefix.replace(/[:/]$/, "")}; pass e.g. ${example}.`);
+  }
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
