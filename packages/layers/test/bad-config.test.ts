@@ -3,10 +3,26 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, synthesizeApp } from "@platform/core";
 import { describe, expect, it } from "vitest";
-import { buildEnvironment, type EnvironmentPlan } from "../src/index";
-import { minimalPlan } from "./fixtures";
+import { buildEnvironment, type AuroraServerlessPlan, type EnvironmentPlan, type ServicePlan } from "../src/index";
+import { minimalPlan, planWith } from "./fixtures";
 
 const good = minimalPlan;
+
+const aurora: AuroraServerlessPlan = {
+  kind: "aurora-serverless-v2",
+  engineVersion: "17.6",
+  minAcu: 0.5,
+  maxAcu: 2,
+  reader: false,
+  databaseName: "app",
+  backupRetentionDays: 7,
+};
+
+/** `minimalPlan` whose only service has some fields replaced. */
+function withService(overrides: Partial<ServicePlan>): EnvironmentPlan {
+  const web = { ...minimalPlan.compute.services.web!, ...overrides };
+  return planWith({ compute: { ...minimalPlan.compute, services: { web } } });
+}
 
 /** Synthesizes a good environment and then `plan` into one app; returns the error and the outdir. */
 function synthBad(plan: EnvironmentPlan): { error: unknown; outdir: string } {
@@ -54,6 +70,66 @@ describe("bad configuration fails synth clearly and writes nothing", () => {
       "the region is not a region",
       { ...good, environment: { ...good.environment, region: "tokyo" } },
       /environment\(staging\)\.region: "tokyo" is not an AWS region name/,
+    ],
+    [
+      "the ALB allowlist contains 0.0.0.0/0 without being marked public",
+      planWith({ security: { albIngress: { allowedCidrs: ["203.0.113.0/24", "0.0.0.0/0"] } } }),
+      /allowedCidrs.*0\.0\.0\.0\/0/,
+    ],
+    [
+      "a CPU/memory pair is one Fargate does not offer",
+      withService({ cpu: 256, memoryMiB: 4096 }),
+      /staging-compute\/web\.memoryMiB: .*Fargate does not offer cpu 256 with 4096 MiB/,
+    ],
+    [
+      "a health check interval is outside AWS's range",
+      withService({ healthCheck: { path: "/", intervalSeconds: 400 } }),
+      /healthCheck\.intervalSeconds: 400/,
+    ],
+    [
+      "the image tag is missing",
+      withService({ imageTag: "" }),
+      /tag: "" /,
+    ],
+    [
+      "the log retention is not one CloudWatch accepts",
+      planWith({ compute: { ...minimalPlan.compute, logRetentionDays: 10 } }),
+      /logRetentionDays: 10/,
+    ],
+    [
+      "auto scaling min is above max",
+      withService({ autoScaling: { minCapacity: 5, maxCapacity: 2 } }),
+      /minCapacity: 5/,
+    ],
+    [
+      "Aurora ACU min is above max",
+      planWith({ database: { ...aurora, minAcu: 4, maxAcu: 2 } }),
+      /minAcu: 4/,
+    ],
+    [
+      "Aurora ACU is not a multiple of 0.5 or above 256",
+      planWith({ database: { ...aurora, minAcu: 0.75, maxAcu: 300 } }),
+      /minAcu: 0\.75[\s\S]*maxAcu: 300/,
+    ],
+    [
+      "an Aurora reader has no second AZ",
+      planWith({ network: { ...minimalPlan.network, availabilityZoneCount: 1 }, database: { ...aurora, reader: true } }),
+      /staging\.database\.reader: true needs a second availability zone/,
+    ],
+    [
+      "the domain is not a valid name",
+      planWith({ edge: { domain: "https://Example.com/", wafRateLimitPer5Minutes: 2000, wafLogRetentionDays: 30 } }),
+      /domainName: "https:\/\/Example\.com\/"/,
+    ],
+    [
+      "an alarm e-mail is not an address",
+      planWith({ monitoring: { alarmEmails: ["ops-at-example.com"] } }),
+      /ops-at-example\.com/,
+    ],
+    [
+      "no service answers the default route",
+      withService({ route: { priority: 10, pathPatterns: ["/api/*"] } }),
+      /services\.\*\.route: \[\] must be "default" for exactly one service/,
     ],
   ];
 
