@@ -17,6 +17,7 @@ import {
   StopDBInstanceCommand,
 } from "@aws-sdk/client-rds";
 import { TARGETS_ENV_VAR, parseTargets, type SchedulerTargets, type ServiceTarget } from "./targets";
+import { awsStep, consoleLogger, errorInfo, namedError, type JsonLogger, type LogRecord } from "@platform/core/handler-kit";
 
 export type ScheduleAction = "stop" | "start";
 
@@ -29,13 +30,8 @@ export interface SchedulerClients {
   readonly rds: RDSClient;
 }
 
-/** One structured log line. With the function's JSON log format it lands under `message`. */
-export type LogRecord = Record<string, unknown>;
-
-export interface SchedulerLogger {
-  info(record: LogRecord): void;
-  error(record: LogRecord): void;
-}
+export type { LogRecord };
+export type SchedulerLogger = JsonLogger;
 
 export type TargetKind = "ecs-service" | "rds-instance";
 
@@ -178,11 +174,6 @@ async function attempt(
   }
 }
 
-function errorInfo(e: unknown): { name: string; message: string } {
-  if (e instanceof Error) return { name: e.name, message: e.message };
-  return { name: "Error", message: String(e) };
-}
-
 /**
  * Stop: hold the scalable target at 0/0 first, so the scaler cannot raise the count back to
  * its minimum, then set the desired count to 0. Start: restore the configured min/max, then
@@ -200,7 +191,7 @@ async function applyToService(action: ScheduleAction, svc: ServiceTarget, client
   if (scaling && target) {
     const [min, max] = action === "stop" ? [0, 0] : [scaling.minCapacity, scaling.maxCapacity];
     if (target.min !== min || target.max !== max) {
-      await step("RegisterScalableTarget", () =>
+      await awsStep("RegisterScalableTarget", () =>
         clients.autoScaling.send(
           new RegisterScalableTargetCommand({
             ServiceNamespace: ECS_NAMESPACE,
@@ -221,7 +212,7 @@ async function applyToService(action: ScheduleAction, svc: ServiceTarget, client
   else wanted = svc.desiredCount;
 
   if (current !== wanted) {
-    await step("UpdateService", () =>
+    await awsStep("UpdateService", () =>
       clients.ecs.send(new UpdateServiceCommand({ cluster: svc.cluster, service: svc.service, desiredCount: wanted })),
     );
     changes.push(`desiredCount ${current} -> ${wanted}`);
@@ -233,7 +224,7 @@ async function describeScalableTarget(
   client: ApplicationAutoScalingClient,
   resourceId: string,
 ): Promise<{ min: number; max: number }> {
-  const out = await step("DescribeScalableTargets", () =>
+  const out = await awsStep("DescribeScalableTargets", () =>
     client.send(
       new DescribeScalableTargetsCommand({
         ServiceNamespace: ECS_NAMESPACE,
@@ -245,7 +236,7 @@ async function describeScalableTarget(
   const found = out.ScalableTargets?.find((t) => t.ResourceId === resourceId);
   if (!found || found.MinCapacity === undefined || found.MaxCapacity === undefined) {
     // Registering it here would create a target no Terraform stack manages.
-    throw named(
+    throw namedError(
       "ScalableTargetNotFound",
       `no scalable target ${resourceId} (${ECS_DIMENSION}); restore it in the compute stack or remove autoScaling from this service's scheduler config`,
     );
@@ -254,13 +245,13 @@ async function describeScalableTarget(
 }
 
 async function describeServiceDesiredCount(client: ECSClient, svc: ServiceTarget): Promise<number> {
-  const out = await step("DescribeServices", () =>
+  const out = await awsStep("DescribeServices", () =>
     client.send(new DescribeServicesCommand({ cluster: svc.cluster, services: [svc.service] })),
   );
   const found = out.services?.find((s) => s.serviceName === svc.service || s.serviceArn === svc.service);
   if (!found || found.status !== "ACTIVE" || found.desiredCount === undefined) {
     const reason = out.failures?.[0]?.reason ?? (found ? `status ${found.status}` : "not returned");
-    throw named("ServiceNotFound", `ECS service ${svc.cluster}/${svc.service} is not active (${reason})`);
+    throw namedError("ServiceNotFound", `ECS service ${svc.cluster}/${svc.service} is not active (${reason})`);
   }
   return found.desiredCount;
 }
@@ -270,44 +261,28 @@ async function describeServiceDesiredCount(client: ECSClient, svc: ServiceTarget
  * stopped instance again by itself after 7 days; the next scheduled stop stops it again.
  */
 async function applyToDatabase(action: ScheduleAction, identifier: string, client: RDSClient): Promise<string[]> {
-  const out = await step("DescribeDBInstances", () =>
+  const out = await awsStep("DescribeDBInstances", () =>
     client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier })),
   );
   const status = out.DBInstances?.[0]?.DBInstanceStatus;
-  if (!status) throw named("DBInstanceNotFound", `RDS instance ${identifier} was not returned`);
+  if (!status) throw namedError("DBInstanceNotFound", `RDS instance ${identifier} was not returned`);
 
   const stop = action === "stop";
   const done = stop ? ["stopped", "stopping"] : ["available", "starting"];
   const from = stop ? "available" : "stopped";
   if (done.includes(status)) return [];
   if (status !== from) {
-    throw named(
+    throw namedError(
       "InvalidDBInstanceState",
       `RDS instance ${identifier} is "${status}"; it can only be ${stop ? "stopped" : "started"} from "${from}". Retry once it settles`,
     );
   }
   if (stop) {
-    await step("StopDBInstance", () => client.send(new StopDBInstanceCommand({ DBInstanceIdentifier: identifier })));
+    await awsStep("StopDBInstance", () => client.send(new StopDBInstanceCommand({ DBInstanceIdentifier: identifier })));
   } else {
-    await step("StartDBInstance", () => client.send(new StartDBInstanceCommand({ DBInstanceIdentifier: identifier })));
+    await awsStep("StartDBInstance", () => client.send(new StartDBInstanceCommand({ DBInstanceIdentifier: identifier })));
   }
   return [`status ${status} -> ${stop ? "stopping" : "starting"}`];
-}
-
-/** Prefixes an AWS error with the API call that failed, keeping its name (e.g. AccessDeniedException). */
-async function step<T>(call: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (e) {
-    const info = errorInfo(e);
-    throw named(info.name, `${call}: ${info.message}`);
-  }
-}
-
-function named(name: string, message: string): Error {
-  const error = new Error(message);
-  error.name = name;
-  return error;
 }
 
 export interface HandlerDeps {
@@ -323,7 +298,7 @@ export interface HandlerDeps {
 export function createHandler(deps: HandlerDeps = {}): (event: unknown) => Promise<ScheduleSummary> {
   let clients: SchedulerClients | undefined;
   let targets: SchedulerTargets | undefined;
-  const logger = deps.logger ?? { info: (r) => console.info(r), error: (r) => console.error(r) };
+  const logger = deps.logger ?? consoleLogger;
   return async (event: unknown) => {
     let action: ScheduleAction;
     try {
