@@ -11,6 +11,7 @@ import { readManifest } from "../../scripts/lib/manifest";
 import { checkStacks, type StackCheck } from "../../scripts/lib/offline-check";
 import { synthAllToTemp } from "../../scripts/lib/synth-all";
 import { findTerraform } from "../../scripts/lib/terraform";
+import { describeReviewOfRealPlans } from "./review";
 
 const terraform = findTerraform();
 const inCi = process.env.CI === "true";
@@ -65,4 +66,6 @@ describe.skipIf(!terraform && !inCi)("terraform validate and offline plan of eve
     expect(created("staging-network", "aws_nat_gateway")).toHaveLength(0);
     expect(created("staging-network", "aws_vpc")[0]?.change.after.cidr_block).toBe("10.0.0.0/16");
   });
+
+  describeReviewOfRealPlans(() => ({ results, workRoot: resolve(".tf-test") }));
 });

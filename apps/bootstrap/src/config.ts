@@ -15,3 +15,27 @@ export const account = {
     lockTable: "bookmark-manager-terraform-locks",
   },
 } as const satisfies Pick<EnvironmentConfig, "project" | "region" | "accountId" | "state">;
+
+/**
+ * The repository whose GitHub Actions workflows plan and apply the environments (see
+ * .github/workflows). Only its pull requests may assume the read-only plan roles, and only
+ * its jobs running in the named GitHub environment may assume an environment's apply role.
+ */
+export const github = {
+  // Replace with your repository (github.com/<owner>/<repository>).
+  owner: "bookmark-manager",
+  repository: "infrastructure",
+  /**
+   * Platform environment → the GitHub environment its deploy job runs in. Give `production`
+   * required reviewers and limit both to the branch `main` in the repository settings.
+   */
+  deployEnvironments: {
+    staging: "staging",
+    prod: "production",
+  },
+  /**
+   * An account holds one OIDC provider per URL: if yours already has GitHub's
+   * (`aws iam list-open-id-connect-providers`), put its ARN here instead of creating one.
+   */
+  existingOidcProviderArn: undefined as string | undefined,
+} as const;

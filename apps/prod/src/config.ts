@@ -47,6 +47,7 @@ export const prod: EnvironmentPlan = {
     natMode: "single",
     interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs"],
     flowLogs: { logRetentionDays: 30 },
+    ipv6: true, // AAAA for the apex and www answer through the dual-stack ALB; tasks and private subnets stay IPv4.
   },
   registry: { repositories: ["web", "api"], keepLastImages: 30, forceDelete: false },
   // The whole internet, behind the WAF (edge below).

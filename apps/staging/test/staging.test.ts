@@ -1,8 +1,85 @@
-import { listResources, resourceAddresses, scrubVolatile, synthAppStacks } from "@platform/core/testing";
+import {
+  listDataSources,
+  listResources,
+  onlyResource,
+  policyStatements,
+  resourceAddresses,
+  resourceAt,
+  resourcesOf,
+  scrubVolatile,
+  synthAppStacks,
+  type SynthesizedStack,
+} from "@platform/core/testing";
 import { describe, expect, it } from "vitest";
 import { buildStaging } from "../src/main";
 
 const stacks = synthAppStacks(buildStaging);
+
+// Synthesized attributes are untyped JSON; tests read them as loose records.
+type Attrs = Record<string, any>;
+
+const PREFIX = "bookmark-manager-staging";
+const DATABASE_URL_PARAMETER = "/bookmark-manager/staging/DATABASE_URL";
+
+function stack(name: string): SynthesizedStack {
+  const json = stacks[name];
+  if (!json) throw new Error(`no stack ${name}`);
+  return json;
+}
+
+/** Terraform name of the resource at a construct path suffix (e.g. "groups/service"). */
+function nameAt(json: SynthesizedStack, type: string, path: string): string {
+  const attrs = resourceAt(json, type, path);
+  return Object.entries(resourcesOf(json, type)).find(([, v]) => v === attrs)![0];
+}
+
+/** `${type.name.attribute}` of the resource at a construct path suffix. */
+function ref(json: SynthesizedStack, type: string, path: string, attribute: string): string {
+  return `\${${type}.${nameAt(json, type, path)}.${attribute}}`;
+}
+
+/**
+ * What a consumer holds for `type.<path>.attribute` of `producer`: a remote-state lookup of the
+ * producer's cross-stack output. Throws unless the producer exports exactly that expression.
+ */
+function remote(producer: string, type: string, path: string, attribute: string): string {
+  const expression = ref(stack(producer), type, path, attribute);
+  const outputs = Object.entries(stack(producer).output ?? {}).filter(
+    ([name, o]) => name.startsWith("cross-stack-output-") && o.value === expression,
+  );
+  if (outputs.length !== 1) throw new Error(`${producer} exports ${expression} ${outputs.length} times`);
+  return `\${data.terraform_remote_state.cross-stack-reference-input-${producer}.outputs.${outputs[0]![0]}}`;
+}
+
+/** `${data.aws_iam_policy_document.<name>.json}` of the policy document at a construct path suffix. */
+function documentJson(json: SynthesizedStack, path: string): string {
+  const statements = policyStatements(json, path);
+  const [name] = Object.entries(json.data?.aws_iam_policy_document ?? {}).find(([, doc]) => doc.statement === statements)!;
+  return `\${data.aws_iam_policy_document.${name}.json}`;
+}
+
+/** Every [path, string] leaf of a JSON value. */
+function stringLeaves(value: unknown, path = ""): [string, string][] {
+  if (typeof value === "string") return [[path, value]];
+  if (Array.isArray(value)) return value.flatMap((v, i) => stringLeaves(v, `${path}[${i}]`));
+  if (value && typeof value === "object") {
+    return Object.entries(value).flatMap(([k, v]) => (k === "//" ? [] : stringLeaves(v, path ? `${path}.${k}` : k)));
+  }
+  return [];
+}
+
+/** Every object key anywhere in a JSON value. */
+function allKeys(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(allKeys);
+  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => [k, ...allKeys(v)]);
+  return [];
+}
+
+/** The parsed container definitions of the task definition at `<service>/task-definition`. */
+function containers(service: string): Attrs[] {
+  const def = resourceAt(stack("staging-compute"), "aws_ecs_task_definition", `${service}/task-definition`);
+  return JSON.parse(def.container_definitions as string) as Attrs[];
+}
 
 describe("staging", () => {
   it("names every stack staging-<layer>", () => {
@@ -23,6 +100,20 @@ describe("staging", () => {
     }
   });
 
+  it("reads every producer's state from the producer's own key in the same bucket", () => {
+    let lookups = 0;
+    for (const json of Object.values(stacks)) {
+      const bucket = (json.terraform as { backend: { s3: { bucket: string } } }).backend.s3.bucket;
+      for (const [name, rs] of Object.entries(json.data?.terraform_remote_state ?? {})) {
+        const producer = name.replace("cross-stack-reference-input-", "");
+        expect(Object.keys(stacks)).toContain(producer);
+        expect(rs.config).toMatchObject({ bucket, key: `staging/${producer}.tfstate` });
+        lookups++;
+      }
+    }
+    expect(lookups).toBeGreaterThan(0);
+  });
+
   describe("network (seed 002)", () => {
     const network = stacks["staging-network"]!;
 
@@ -39,6 +130,440 @@ describe("staging", () => {
         ["com.amazonaws.ap-northeast-1.logs", "Interface"],
         ["com.amazonaws.ap-northeast-1.s3", "Gateway"],
       ]);
+    });
+  });
+
+  describe("registry (seed 002)", () => {
+    const registry = stack("staging-registry");
+
+    it("has web and api repositories that scan on push and are encrypted", () => {
+      const repos = listResources(registry, "aws_ecr_repository");
+      expect(repos.map((r) => r.name).sort()).toEqual([`${PREFIX}-api`, `${PREFIX}-web`]);
+      for (const repo of repos as Attrs[]) {
+        expect(repo.image_scanning_configuration).toEqual({ scan_on_push: true });
+        expect(repo.encryption_configuration[0].encryption_type).toMatch(/^(AES256|KMS)$/);
+        expect(repo.force_delete).toBe(false);
+      }
+    });
+
+    it("keeps only the newest 10 images of each repository", () => {
+      for (const name of ["web", "api"]) {
+        const policy = resourceAt(registry, "aws_ecr_lifecycle_policy", `repositories/${name}/lifecycle-policy`);
+        expect(policy.repository).toBe(ref(registry, "aws_ecr_repository", `repositories/${name}/repository`, "name"));
+        const rules = (JSON.parse(policy.policy as string) as { rules: Attrs[] }).rules;
+        const keep = rules.find((r) => r.selection.countType === "imageCountMoreThan");
+        expect(keep).toMatchObject({ selection: { tagStatus: "any", countNumber: 10 }, action: { type: "expire" } });
+      }
+    });
+  });
+
+  describe("security (seed 002)", () => {
+    const security = stack("staging-security");
+    const sg = (name: string) => ref(security, "aws_security_group", `groups/${name}`, "id");
+    const ingress = listResources(security, "aws_vpc_security_group_ingress_rule") as Attrs[];
+
+    it("describes every security group", () => {
+      const groups = listResources(security, "aws_security_group");
+      expect(groups.map((g) => g.name).sort()).toEqual([`${PREFIX}-alb`, `${PREFIX}-database`, `${PREFIX}-service`]);
+      for (const group of groups) expect(String(group.description).length).toBeGreaterThan(10);
+    });
+
+    it("takes the ALB allowlist from a sensitive, validated alb_allowed_cidrs variable", () => {
+      const variable = security.variable?.alb_allowed_cidrs as Attrs;
+      expect(variable).toMatchObject({ type: "list(string)", sensitive: true, nullable: false });
+      expect(variable.validation.length).toBeGreaterThan(0);
+      // One validation refuses the whole internet.
+      expect(variable.validation.map((v: Attrs) => v.condition).join("\n")).toContain("0.0.0.0/0");
+    });
+
+    it("admits the ALB on 80 and 443 only from the allowlist variable", () => {
+      const alb = ingress.filter((r) => r.security_group_id === sg("alb"));
+      expect(alb.map((r) => [r.from_port, r.to_port]).sort()).toEqual([
+        [443, 443],
+        [80, 80],
+      ]);
+      for (const rule of alb) {
+        expect(rule.ip_protocol).toBe("tcp");
+        expect(rule.count).toBe("${length(var.alb_allowed_cidrs)}");
+        expect(rule.cidr_ipv4).toContain("element(var.alb_allowed_cidrs, count.index)");
+        expect(rule.referenced_security_group_id).toBeUndefined();
+      }
+    });
+
+    it("admits service tasks only from the ALB, and the database on 5432 only from the tasks", () => {
+      const service = ingress.filter((r) => r.security_group_id === sg("service"));
+      expect(service).toHaveLength(1);
+      expect(service[0]).toMatchObject({ from_port: 3000, to_port: 3000, ip_protocol: "tcp", referenced_security_group_id: sg("alb") });
+      expect(service[0]!.cidr_ipv4).toBeUndefined();
+
+      const database = ingress.filter((r) => r.security_group_id === sg("database"));
+      expect(database).toHaveLength(1);
+      expect(database[0]).toMatchObject({ from_port: 5432, to_port: 5432, ip_protocol: "tcp", referenced_security_group_id: sg("service") });
+      expect(database[0]!.cidr_ipv4).toBeUndefined();
+    });
+
+    it("has no other ingress: no inline rules, no legacy rules, nothing open to the internet", () => {
+      expect(ingress).toHaveLength(4);
+      for (const json of Object.values(stacks)) {
+        expect(listResources(json, "aws_security_group_rule")).toHaveLength(0);
+        for (const group of listResources(json, "aws_security_group")) expect(group.ingress ?? []).toEqual([]);
+        for (const rule of listResources(json, "aws_vpc_security_group_ingress_rule")) {
+          expect([rule.cidr_ipv4, rule.cidr_ipv6]).not.toContain("0.0.0.0/0");
+          expect([rule.cidr_ipv4, rule.cidr_ipv6]).not.toContain("::/0");
+        }
+      }
+    });
+
+    it("uses 0.0.0.0/0 only for the internet route and the tasks' HTTPS egress", () => {
+      const open = Object.entries(stacks).flatMap(([name, json]) =>
+        stringLeaves(json.resource)
+          .filter(([, v]) => v.includes("0.0.0.0/0") || v === "::/0")
+          .map(([path]) => `${name}:${path}`),
+      );
+      expect(open.sort()).toEqual([
+        `staging-network:aws_route.${nameAt(stack("staging-network"), "aws_route", "network/public-internet-route")}.destination_cidr_block`,
+        `staging-security:aws_vpc_security_group_egress_rule.${nameAt(security, "aws_vpc_security_group_egress_rule", "groups/service-egress-https")}.cidr_ipv4`,
+      ]);
+      expect(resourceAt(security, "aws_vpc_security_group_egress_rule", "groups/service-egress-https")).toMatchObject({
+        from_port: 443,
+        to_port: 443,
+      });
+    });
+  });
+
+  describe("IAM (seed 002)", () => {
+    const compute = stack("staging-compute");
+
+    it("gives each service its own execution role reading exactly DATABASE_URL, its own log group and its own image", () => {
+      for (const service of ["web", "api"]) {
+        const statements = policyStatements(compute, `${service}/execution-role/permissions`) as Attrs[];
+        const bySid = Object.fromEntries(statements.map((s) => [s.sid, s]));
+        expect(Object.keys(bySid).sort()).toEqual(["EcrAuthToken", "EcrPull", "ReadParameters", "WriteLogs"]);
+
+        expect(bySid.ReadParameters.actions).toEqual(["ssm:GetParameters"]);
+        expect(bySid.ReadParameters.resources).toHaveLength(1);
+        expect(bySid.ReadParameters.resources[0]).toMatch(
+          new RegExp(`^arn:\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-staging-database\\..*:ssm:.*:123456789012:parameter${DATABASE_URL_PARAMETER}$`),
+        );
+
+        const logGroup = ref(compute, "aws_cloudwatch_log_group", `${service}/logs`, "arn");
+        expect(bySid.WriteLogs.resources).toEqual([`${logGroup}:*`]);
+        expect(bySid.EcrPull.resources).toEqual([remote("staging-registry", "aws_ecr_repository", `repositories/${service}/repository`, "arn")]);
+
+        const role = resourceAt(compute, "aws_iam_role", `${service}/execution-role`);
+        expect(role.name).toBe(`${PREFIX}-${service}-execution`);
+        const def = resourceAt(compute, "aws_ecs_task_definition", `${service}/task-definition`);
+        expect(def.execution_role_arn).toBe(ref(compute, "aws_iam_role", `${service}/execution-role`, "arn"));
+      }
+    });
+
+    it("gives each service one task role of its own", () => {
+      const taskRoles = listResources(compute, "aws_iam_role").filter((r) => String(r.name).endsWith("-task"));
+      expect(taskRoles.map((r) => r.name).sort()).toEqual([`${PREFIX}-api-task`, `${PREFIX}-web-task`]);
+      for (const service of ["web", "api"]) {
+        const def = resourceAt(compute, "aws_ecs_task_definition", `${service}/task-definition`);
+        expect(def.task_role_arn).toBe(ref(compute, "aws_iam_role", `${service}/task-role`, "arn"));
+      }
+    });
+
+    it("uses the * resource only for ecr:GetAuthorizationToken and the ECS Exec ssmmessages channels", () => {
+      const allowedOnStar = new Set([
+        "ecr:GetAuthorizationToken",
+        "ssmmessages:CreateControlChannel",
+        "ssmmessages:CreateDataChannel",
+        "ssmmessages:OpenControlChannel",
+        "ssmmessages:OpenDataChannel",
+      ]);
+      let starStatements = 0;
+      for (const json of Object.values(stacks)) {
+        for (const doc of listDataSources(json, "aws_iam_policy_document") as Attrs[]) {
+          for (const statement of doc.statement as Attrs[]) {
+            if (!(statement.resources ?? []).includes("*")) continue;
+            starStatements++;
+            expect(statement.effect ?? "Allow").toBe("Allow");
+            for (const action of statement.actions) expect(allowedOnStar).toContain(action);
+          }
+        }
+        expect(listResources(json, "aws_iam_role_policy_attachment")).toHaveLength(0);
+      }
+      expect(starStatements).toBe(4); // EcrAuthToken and EcsExecSsmChannels, per service
+    });
+  });
+
+  describe("database (seed 002)", () => {
+    const database = stack("staging-database");
+    const instance = onlyResource(database, "aws_db_instance") as Attrs;
+
+    it("is a PostgreSQL db.t4g.micro, encrypted, private, backed up, with a final snapshot", () => {
+      expect(instance).toMatchObject({
+        engine: "postgres",
+        instance_class: "db.t4g.micro",
+        storage_encrypted: true,
+        publicly_accessible: false,
+        deletion_protection: false,
+        skip_final_snapshot: false,
+        final_snapshot_identifier: `${PREFIX}-db-final`,
+        manage_master_user_password: true,
+        db_name: "bookmarkdb",
+        port: 5432,
+      });
+      expect(instance.backup_retention_period).toBeGreaterThan(0);
+    });
+
+    it("sits in the network stack's private subnets behind the security stack's database group", () => {
+      expect(instance.db_subnet_group_name).toBe(ref(database, "aws_db_subnet_group", "postgres/subnets", "name"));
+      const subnets = resourceAt(database, "aws_db_subnet_group", "postgres/subnets");
+      expect(subnets.subnet_ids).toEqual([
+        remote("staging-network", "aws_subnet", "network/private-ap-northeast-1a", "id"),
+        remote("staging-network", "aws_subnet", "network/private-ap-northeast-1c", "id"),
+      ]);
+      expect(instance.vpc_security_group_ids).toEqual([remote("staging-security", "aws_security_group", "groups/database", "id")]);
+    });
+
+    it("has no password attribute in any stack (RDS manages the master password)", () => {
+      const text = JSON.stringify(stacks);
+      expect(text).not.toMatch(/"(master_)?password(_wo)?"\s*:/);
+      const passwordKeys = new Set(allKeys(stacks).filter((k) => /password/i.test(k)));
+      expect([...passwordKeys]).toEqual(["manage_master_user_password"]);
+    });
+
+    it("publishes DATABASE_URL to /bookmark-manager/staging/DATABASE_URL", () => {
+      const fn = onlyResource(database, "aws_lambda_function") as Attrs;
+      expect(fn.environment.variables.PARAMETER_NAME).toBe(DATABASE_URL_PARAMETER);
+      expect(fn.runtime).toBe("nodejs22.x");
+      const write = (policyStatements(database, "postgres/database-url/function/permissions") as Attrs[]).find(
+        (s) => s.sid === "WriteDatabaseUrl",
+      )!;
+      expect(write.actions).toEqual(["ssm:GetParameter", "ssm:PutParameter"]);
+      expect(write.resources).toHaveLength(1);
+      expect(write.resources[0]).toMatch(new RegExp(`:123456789012:parameter${DATABASE_URL_PARAMETER}$`));
+      // Written on apply, not only on rotation.
+      expect(onlyResource(database, "aws_lambda_invocation").function_name).toBe(
+        ref(database, "aws_lambda_function", "postgres/database-url/function", "function_name"),
+      );
+    });
+  });
+
+  describe("storage (seed 002)", () => {
+    const storage = stack("staging-storage");
+    const bucket = ref(storage, "aws_s3_bucket", "assets/bucket", "id");
+
+    it("has no versioning", () => {
+      expect(listResources(storage, "aws_s3_bucket_versioning")).toHaveLength(0);
+    });
+
+    it("moves assets to Standard-IA after 30 days and expires them after 180", () => {
+      const lifecycle = onlyResource(storage, "aws_s3_bucket_lifecycle_configuration") as Attrs;
+      expect(lifecycle.bucket).toBe(bucket);
+      const current = (lifecycle.rule as Attrs[]).find((r) => r.id === "current-versions")!;
+      expect(current).toMatchObject({
+        status: "Enabled",
+        transition: [{ days: 30, storage_class: "STANDARD_IA" }],
+        expiration: [{ days: 180 }],
+      });
+    });
+
+    it("encrypts, blocks public access and refuses plain HTTP", () => {
+      const sse = onlyResource(storage, "aws_s3_bucket_server_side_encryption_configuration") as Attrs;
+      expect(sse.bucket).toBe(bucket);
+      expect(sse.rule[0].apply_server_side_encryption_by_default.sse_algorithm).toMatch(/^(AES256|aws:kms)$/);
+
+      expect(onlyResource(storage, "aws_s3_bucket_public_access_block")).toMatchObject({
+        bucket,
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      });
+
+      const policy = onlyResource(storage, "aws_s3_bucket_policy");
+      expect(policy.bucket).toBe(bucket);
+      expect(policy.policy).toBe(documentJson(storage, "assets/policy-document"));
+      const tls = (policyStatements(storage, "assets/policy-document") as Attrs[]).find((s) => s.sid === "DenyInsecureTransport")!;
+      expect(tls).toMatchObject({
+        effect: "Deny",
+        actions: ["s3:*"],
+        condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+      });
+      const arn = ref(storage, "aws_s3_bucket", "assets/bucket", "arn");
+      expect(tls.resources).toEqual([arn, `${arn}/*`]);
+    });
+  });
+
+  describe("compute (seed 002)", () => {
+    const compute = stack("staging-compute");
+    const targetGroup = (service: string) => ref(compute, "aws_lb_target_group", `${service}/target-group`, "arn");
+
+    it("runs a cluster without Container Insights", () => {
+      expect(onlyResource(compute, "aws_ecs_cluster")).toMatchObject({
+        name: `${PREFIX}-cluster`,
+        setting: [{ name: "containerInsights", value: "disabled" }],
+      });
+    });
+
+    it("has one HTTP listener (no HTTPS in staging): /api/* to api, everything else to web", () => {
+      const listener = onlyResource(compute, "aws_lb_listener") as Attrs;
+      expect(listener).toMatchObject({ port: 80, protocol: "HTTP" });
+      expect(listener.certificate_arn).toBeUndefined();
+      expect(listener.default_action).toEqual([{ type: "forward", target_group_arn: targetGroup("web") }]);
+
+      const rule = onlyResource(compute, "aws_lb_listener_rule") as Attrs;
+      expect(rule.listener_arn).toBe(ref(compute, "aws_lb_listener", "load-balancer/http", "arn"));
+      expect(rule.condition).toEqual([{ path_pattern: { values: ["/api/*"] } }]);
+      expect(rule.action).toEqual([{ type: "forward", target_group_arn: targetGroup("api") }]);
+    });
+
+    it("places the ALB in the public subnets behind the security stack's ALB group", () => {
+      const alb = onlyResource(compute, "aws_lb") as Attrs;
+      expect(alb.internal).toBe(false);
+      expect(alb.security_groups).toEqual([remote("staging-security", "aws_security_group", "groups/alb", "id")]);
+      expect(alb.subnets).toEqual([
+        remote("staging-network", "aws_subnet", "network/public-ap-northeast-1a", "id"),
+        remote("staging-network", "aws_subnet", "network/public-ap-northeast-1c", "id"),
+      ]);
+    });
+
+    for (const service of ["web", "api"]) {
+      describe(service, () => {
+        const ecs = resourceAt(compute, "aws_ecs_service", `${service}/service`) as Attrs;
+
+        it("runs one 256 CPU / 512 MiB task in the public subnets with a public IP and the security stack's group", () => {
+          expect(ecs.name).toBe(`${PREFIX}-${service}`);
+          expect(ecs.desired_count).toBe(1);
+          expect(ecs.task_definition).toBe(ref(compute, "aws_ecs_task_definition", `${service}/task-definition`, "arn"));
+          expect(resourceAt(compute, "aws_ecs_task_definition", `${service}/task-definition`)).toMatchObject({
+            cpu: "256",
+            memory: "512",
+            requires_compatibilities: ["FARGATE"],
+          });
+          expect(ecs.network_configuration).toEqual({
+            assign_public_ip: true,
+            security_groups: [remote("staging-security", "aws_security_group", "groups/service", "id")],
+            subnets: [
+              remote("staging-network", "aws_subnet", "network/public-ap-northeast-1a", "id"),
+              remote("staging-network", "aws_subnet", "network/public-ap-northeast-1c", "id"),
+            ],
+          });
+        });
+
+        it("tolerates slow starts: grace 120 s, health check every 60 s, unhealthy after 10", () => {
+          expect(ecs.health_check_grace_period_seconds).toBe(120);
+          expect(ecs.load_balancer).toEqual([{ container_name: "app", container_port: 3000, target_group_arn: targetGroup(service) }]);
+          const tg = resourceAt(compute, "aws_lb_target_group", `${service}/target-group`) as Attrs;
+          expect(tg.health_check).toMatchObject({
+            interval: 60,
+            unhealthy_threshold: 10,
+            path: service === "web" ? "/health" : "/api/health",
+          });
+        });
+
+        it("rolls back failed deployments and allows ECS Exec", () => {
+          expect(ecs.deployment_circuit_breaker).toEqual({ enable: true, rollback: true });
+          expect(ecs.enable_execute_command).toBe(true);
+        });
+
+        it("runs <repository url>:v1.0.1 with DATABASE_URL from SSM and no plaintext secret", () => {
+          const [app] = containers(service);
+          expect(app!.image).toBe(
+            `${remote("staging-registry", "aws_ecr_repository", `repositories/${service}/repository`, "repository_url")}:v1.0.1`,
+          );
+          expect(app!.secrets).toHaveLength(1);
+          expect(app!.secrets[0].name).toBe("DATABASE_URL");
+          expect(app!.secrets[0].valueFrom).toMatch(new RegExp(`^arn:.*:ssm:.*:123456789012:parameter${DATABASE_URL_PARAMETER}$`));
+          for (const variable of app!.environment as Attrs[]) {
+            expect(variable.name).not.toMatch(/DATABASE_URL|PASSWORD|SECRET|TOKEN/i);
+            expect(variable.value).not.toMatch(/postgres(ql)?:\/\//);
+          }
+          expect(app!.logConfiguration.options["awslogs-group"]).toBe(ref(compute, "aws_cloudwatch_log_group", `${service}/logs`, "name"));
+        });
+      });
+    }
+
+    it("keeps every log group of every stack for 7 days", () => {
+      const groups = Object.values(stacks).flatMap((json) => listResources(json, "aws_cloudwatch_log_group"));
+      expect(groups.length).toBeGreaterThanOrEqual(4);
+      for (const group of groups) expect(group.retention_in_days).toBe(7);
+    });
+  });
+
+  describe("scheduler (seed 002)", () => {
+    const compute = stack("staging-compute");
+    const fn = resourceAt(compute, "aws_lambda_function", "scheduler/function") as Attrs;
+
+    it("owns the services' task count, so a nightly apply does not restart stopped services", () => {
+      for (const name of ["web", "api"]) {
+        expect(resourceAt(compute, "aws_ecs_service", `${name}/service`).lifecycle, name).toEqual({
+          ignore_changes: ["desired_count"],
+        });
+      }
+    });
+
+    it("starts at 9:00 and stops at 22:00 JST on weekdays", () => {
+      const schedules: Record<string, Attrs> = Object.fromEntries(
+        (listResources(compute, "aws_scheduler_schedule") as Attrs[]).map((s) => [JSON.parse(s.target.input).action as string, s]),
+      );
+      expect(Object.keys(schedules).sort()).toEqual(["start", "stop"]);
+      expect(schedules.start).toMatchObject({
+        schedule_expression: "cron(0 9 ? * MON-FRI *)",
+        schedule_expression_timezone: "Asia/Tokyo",
+        state: "ENABLED",
+        target: { input: '{"action":"start"}' },
+      });
+      expect(schedules.stop).toMatchObject({
+        schedule_expression: "cron(0 22 ? * MON-FRI *)",
+        schedule_expression_timezone: "Asia/Tokyo",
+        state: "ENABLED",
+        target: { input: '{"action":"stop"}' },
+      });
+      const lambdaArn = ref(compute, "aws_lambda_function", "scheduler/function", "arn");
+      for (const schedule of Object.values(schedules)) expect(schedule.target.arn).toBe(lambdaArn);
+    });
+
+    it("runs a nodejs22.x function allowed to update exactly the two services", () => {
+      expect(fn.runtime).toBe("nodejs22.x");
+      const statements = policyStatements(compute, "scheduler/function/permissions") as Attrs[];
+      const ecs = statements.filter((s) => s.actions.some((a: string) => a.startsWith("ecs:")));
+      expect(ecs).toHaveLength(1);
+      expect(ecs[0]!.actions).toEqual(["ecs:DescribeServices", "ecs:UpdateService"]);
+      expect(ecs[0]!.resources).toEqual([
+        ref(compute, "aws_ecs_service", "web/service", "id"),
+        ref(compute, "aws_ecs_service", "api/service", "id"),
+      ]);
+      for (const statement of statements) expect(statement.resources).not.toContain("*");
+      expect(policyStatements(compute, "scheduler/scheduler-permissions")).toEqual([
+        expect.objectContaining({ actions: ["lambda:InvokeFunction"], resources: [ref(compute, "aws_lambda_function", "scheduler/function", "arn")] }),
+      ]);
+    });
+
+    it("restores one task per service on start", () => {
+      const targets = JSON.parse(fn.environment.variables.SCHEDULER_TARGETS as string) as { services: Record<string, Attrs> };
+      expect(Object.keys(targets.services).sort()).toEqual(["api", "web"]);
+      for (const target of Object.values(targets.services)) expect(target.desiredCount).toBe(1);
+    });
+  });
+
+  describe("outputs (seed 002)", () => {
+    const output = (stackName: string, name: string) => {
+      const o = stack(stackName).output?.[name];
+      if (!o) throw new Error(`${stackName} has no output ${name}`);
+      expect(o.sensitive ?? false).toBe(false);
+      expect(o.description).toBeTruthy();
+      return o.value;
+    };
+
+    it("shows what people read, each in the stack that owns it", () => {
+      const compute = stack("staging-compute");
+      const registry = stack("staging-registry");
+      const database = stack("staging-database");
+      expect(output("staging-compute", "alb_dns_name")).toBe(ref(compute, "aws_lb", "load-balancer/alb", "dns_name"));
+      expect(output("staging-compute", "cluster_name")).toBe(`${PREFIX}-cluster`);
+      expect(output("staging-compute", "service_names")).toEqual({ web: `${PREFIX}-web`, api: `${PREFIX}-api` });
+      expect(output("staging-registry", "repository_urls")).toEqual({
+        web: ref(registry, "aws_ecr_repository", "repositories/web/repository", "repository_url"),
+        api: ref(registry, "aws_ecr_repository", "repositories/api/repository", "repository_url"),
+      });
+      expect(output("staging-database", "db_endpoint")).toBe(ref(database, "aws_db_instance", "postgres/instance", "address"));
+      expect(output("staging-database", "database_url_parameter")).toBe(DATABASE_URL_PARAMETER);
     });
   });
 

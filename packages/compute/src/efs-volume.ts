@@ -4,6 +4,7 @@ import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
 import { EfsFileSystemPolicy } from "@cdktf/provider-aws/lib/efs-file-system-policy";
 import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { NAME_LIMITS, Validator, boundedName, isKnown } from "@platform/core";
 import { Construct } from "constructs";
@@ -123,6 +124,15 @@ export class EfsVolume extends Construct {
         fromPort: 2049,
         toPort: 2049,
         description: "NFS from client tasks",
+      });
+      // Client groups may have no allow-all egress (ours do not), so open exactly NFS to this file system.
+      new VpcSecurityGroupEgressRule(this, i === 0 ? "nfs-to-file-system" : `nfs-to-file-system-${i + 1}`, {
+        securityGroupId: clientSg,
+        referencedSecurityGroupId: this.securityGroup.id,
+        ipProtocol: "tcp",
+        fromPort: 2049,
+        toPort: 2049,
+        description: `NFS to the ${props.name} file system`,
       });
     });
 

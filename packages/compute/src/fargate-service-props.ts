@@ -123,6 +123,13 @@ export interface FargateServiceProps {
    */
   readonly desiredCount?: number;
   /**
+   * Something outside Terraform sets the task count (a start/stop scheduler), so Terraform
+   * sets `desiredCount` only at creation and then ignores drift, instead of restarting
+   * services that were stopped for the night on the next apply.
+   * @default false (true in effect whenever autoScaling is on)
+   */
+  readonly desiredCountManagedExternally?: boolean;
+  /**
    * Target-tracking auto scaling on CPU and memory. `false`/absent turns it off, and Terraform
    * manages desired_count again.
    * @default off

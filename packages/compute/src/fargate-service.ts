@@ -156,9 +156,10 @@ export class FargateService extends Construct {
       propagateTags: "SERVICE",
       // Deployments are watched by the circuit breaker, not by a blocking apply.
       waitForSteadyState: false,
-      // With auto scaling the scaler changes desired_count all day; without this, every plan
-      // would "fix" it back to the initial count and an apply would undo a scale-out.
-      lifecycle: scaling ? { ignoreChanges: ["desired_count"] } : undefined,
+      // With auto scaling (or a start/stop scheduler) something else changes desired_count all
+      // day; without this, every plan would "fix" it back to the initial count and an apply
+      // would undo a scale-out or restart services stopped for the night.
+      lifecycle: scaling || props.desiredCountManagedExternally ? { ignoreChanges: ["desired_count"] } : undefined,
       tags: { Name: this.serviceName },
       // Tasks must not start before their roles carry their policies: a missing grant fails the
       // image pull, secret injection or EFS mount, and the circuit breaker counts the failures.

@@ -8,6 +8,11 @@ import { Construct } from "constructs";
 /** SSL policies that offer TLS 1.3 and refuse TLS 1.0/1.1. */
 export const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
+/** `ipv4`: IPv4 addresses only. `dualstack`: IPv4 and IPv6 (its subnets need IPv6 blocks). */
+export type LoadBalancerIpAddressType = "ipv4" | "dualstack";
+
+export const LOAD_BALANCER_IP_ADDRESS_TYPES: readonly LoadBalancerIpAddressType[] = ["ipv4", "dualstack"];
+
 /**
  * Something the load balancer forwards to. `FargateService.target` implements it; a plain
  * `{ targetGroupArn }` works for target groups made elsewhere.
@@ -59,6 +64,13 @@ export interface LoadBalancerProps {
   readonly name?: string;
   /** Public subnets in at least two AZs (the ALB is internet-facing). */
   readonly subnetIds: readonly string[];
+  /**
+   * Addresses the ALB listens on. `dualstack` also answers IPv6 clients (Route 53 AAAA aliases
+   * resolve only then); every subnet in `subnetIds` must have an IPv6 block (a network with
+   * `ipv6: true`), or AWS rejects the change. Targets are still reached over IPv4.
+   * @default "ipv4"
+   */
+  readonly ipAddressType?: LoadBalancerIpAddressType;
   /** Security groups of the ALB; they decide who may connect (e.g. an office IP allowlist). */
   readonly securityGroupIds: readonly string[];
   /**
@@ -109,6 +121,8 @@ export interface LoadBalancerRef {
   readonly albZoneId: string;
   /** Every listener (HTTP, and HTTPS when a certificate is set). */
   readonly listenerArns: string[];
+  /** A literal, not an output: whether AAAA records for the ALB can resolve (`dualstack`). */
+  readonly ipAddressType: LoadBalancerIpAddressType;
 }
 
 const ROUTE_PRIORITY_MAX = 50000;
@@ -134,11 +148,12 @@ export class LoadBalancer extends Construct {
     validate(this.node.path, props);
 
     const name = boundedName([props.namePrefix, props.name ?? "alb"], NAME_LIMITS.albName);
+    const ipAddressType = props.ipAddressType ?? "ipv4";
     this.alb = new Lb(this, "alb", {
       name,
       loadBalancerType: "application",
       internal: false,
-      ipAddressType: "ipv4",
+      ipAddressType,
       subnets: [...props.subnetIds],
       securityGroups: [...props.securityGroupIds],
       dropInvalidHeaderFields: true,
@@ -204,6 +219,7 @@ export class LoadBalancer extends Construct {
       albDnsName: this.alb.dnsName,
       albZoneId: this.alb.zoneId,
       listenerArns: [this.httpListener.arn, ...(this.httpsListener ? [this.httpsListener.arn] : [])],
+      ipAddressType,
     };
   }
 }
@@ -221,6 +237,14 @@ function validate(path: string, props: LoadBalancerProps): void {
       "subnetIds",
       props.subnetIds,
       "an ALB needs subnets in at least two availability zones; pass the public subnets of two or more AZs.",
+    );
+  }
+  if (props.ipAddressType !== undefined) {
+    v.check(
+      LOAD_BALANCER_IP_ADDRESS_TYPES.includes(props.ipAddressType),
+      "ipAddressType",
+      props.ipAddressType,
+      `must be one of ${LOAD_BALANCER_IP_ADDRESS_TYPES.map((t) => `"${t}"`).join(", ")} ("dualstack" needs subnets with IPv6 blocks).`,
     );
   }
   if (isKnown(props.securityGroupIds)) {

@@ -420,3 +420,19 @@ describe("FargateService validation", () => {
     expect(message).toContain("needs a provider with weight above 0");
   });
 });
+
+describe("FargateService desired_count ownership", () => {
+  const lifecycleOf = (props: Parameters<typeof serviceProps>[0]) => {
+    const stack = testStack("compute");
+    new FargateService(stack, "svc", serviceProps(props));
+    return resourceAt(synth(stack), "aws_ecs_service", "svc/service").lifecycle;
+  };
+
+  it("lets Terraform manage desired_count of a plain service", () => {
+    expect(lifecycleOf({})).toBeUndefined();
+  });
+
+  it("ignores desired_count drift when a scheduler owns the count", () => {
+    expect(lifecycleOf({ desiredCountManagedExternally: true })).toEqual({ ignore_changes: ["desired_count"] });
+  });
+});

@@ -41,6 +41,10 @@ describe("LoadBalancer with a certificate (seed 003: HTTPS, TLS 1.3 policy, HTTP
     });
   });
 
+  it("listens on IPv4 only by default", () => {
+    expect(alb.ip_address_type).toBe("ipv4");
+  });
+
   it("drops invalid headers, keeps deletion protection on by default, logs access to S3", () => {
     expect(alb.drop_invalid_header_fields).toBe(true);
     expect(alb.enable_deletion_protection).toBe(true);
@@ -75,6 +79,7 @@ describe("LoadBalancer with a certificate (seed 003: HTTPS, TLS 1.3 policy, HTTP
       albDnsName: albAttribute("dns_name"),
       albZoneId: albAttribute("zone_id"),
       listenerArns: [expect.stringMatching(/lb_http_[0-9A-F]{8}\.arn\}$/), expect.stringMatching(/lb_https_[0-9A-F]{8}\.arn\}$/)],
+      ipAddressType: "ipv4",
     });
   });
 });
@@ -94,6 +99,17 @@ describe("LoadBalancer without a certificate (seed 002: HTTP only, IP allowlist 
 
   it("lets staging turn deletion protection off explicitly", () => {
     expect(resourceAt(json, "aws_lb", "lb/alb").enable_deletion_protection).toBe(false);
+  });
+});
+
+describe("LoadBalancer, dual-stack", () => {
+  const stack = testStack("compute");
+  const lb = new LoadBalancer(stack, "lb", props({ certificateArn: CERTIFICATE_ARN, ipAddressType: "dualstack" }));
+  const json = synth(stack);
+
+  it("listens on IPv4 and IPv6 and says so in its ref", () => {
+    expect(resourceAt(json, "aws_lb", "lb/alb")).toMatchObject({ ip_address_type: "dualstack", internal: false });
+    expect(lb.ref.ipAddressType).toBe("dualstack");
   });
 });
 
@@ -147,6 +163,12 @@ describe("LoadBalancer validation", () => {
     expect(message).toContain("lb.routes.any: ");
     expect(message).toContain("needs pathPatterns or hostHeaders");
     expect(message).toContain('lb.routes.bad.pathPatterns[0]: "api/*" must start with "/"');
+  });
+
+  it("fails when ipAddressType is not ipv4 or dualstack", () => {
+    expect(errorOf(build({ ipAddressType: "ipv6" as never }))).toContain(
+      'lb.ipAddressType: "ipv6" must be one of "ipv4", "dualstack" ("dualstack" needs subnets with IPv6 blocks).',
+    );
   });
 
   it("fails when the ALB would sit in a single subnet", () => {

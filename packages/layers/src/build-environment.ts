@@ -56,6 +56,7 @@ export function buildEnvironment(scope: Construct, plan: EnvironmentPlan): Envir
       security: security.ref,
       registry: registry.ref,
       databaseUrlParameterArn: database.ref.databaseUrlParameterArn,
+      databaseUrlParameterName: database.ref.databaseUrlParameterName,
       databaseInstance: database.instance,
       certificateArn: dns?.ref.certificateArn,
       albAccessLogs: storage.ref.albLogs,

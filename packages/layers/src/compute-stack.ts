@@ -3,6 +3,7 @@ import {
   EcsCluster,
   FargateService,
   LoadBalancer,
+  RedeployOnParameterChange,
   type FargateServiceRef,
   type LoadBalancerRef,
   type LoadBalancerRoute,
@@ -23,6 +24,8 @@ export interface ComputeDeps {
   readonly registry: RegistryRef;
   /** SSM parameter holding DATABASE_URL, injected into every service that asks for it. */
   readonly databaseUrlParameterArn: string;
+  /** Its name: services that read it are redeployed when it changes (password rotation). */
+  readonly databaseUrlParameterName: string;
   /** RDS instance the scheduler may stop and start with the services. */
   readonly databaseInstance?: { readonly identifier: string; readonly arn: string };
   /** Validated certificate for the HTTPS listener. */
@@ -36,6 +39,7 @@ export class ComputeStack extends EnvironmentStack {
   readonly services: Readonly<Record<string, FargateService>>;
   readonly loadBalancer: LoadBalancer;
   readonly scheduler?: ServiceScheduler;
+  readonly redeployOnDatabaseUrlChange?: RedeployOnParameterChange;
   readonly ref: { readonly loadBalancer: LoadBalancerRef; readonly services: Readonly<Record<string, FargateServiceRef>> };
 
   constructor(scope: Construct, environment: Environment, plan: ComputePlan, deps: ComputeDeps, scheduler?: SchedulerPlan) {
@@ -81,13 +85,16 @@ export class ComputeStack extends EnvironmentStack {
                 ]),
               ),
             },
-            readonlyRootFilesystem: plan.ecsExec ? false : service.readonlyRootFilesystem,
+            // ECS Exec's agent needs a writable root filesystem.
+            readonlyRootFilesystem: plan.ecsExec ? false : (service.readonlyRootFilesystem ?? false),
           },
         },
         logRetentionDays: plan.logRetentionDays,
         loadBalancing: { containerPort: service.port, healthCheck: service.healthCheck },
         healthCheckGraceSeconds: service.healthCheckGraceSeconds,
         desiredCount: service.desiredCount,
+        // The scheduler stops and starts services; Terraform must not undo that.
+        desiredCountManagedExternally: scheduler !== undefined,
         autoScaling: service.autoScaling,
         enableExecuteCommand: plan.ecsExec,
       });
@@ -104,6 +111,7 @@ export class ComputeStack extends EnvironmentStack {
     this.loadBalancer = new LoadBalancer(this, "load-balancer", {
       namePrefix,
       subnetIds: deps.network.publicSubnetIds,
+      ipAddressType: deps.network.ipv6Enabled ? "dualstack" : "ipv4",
       securityGroupIds: [deps.security.albSecurityGroupId],
       certificateArn: deps.certificateArn,
       defaultTarget: services[defaultService]!.target,
@@ -113,6 +121,23 @@ export class ComputeStack extends EnvironmentStack {
         ? { bucketName: deps.albAccessLogs.bucketName, prefix: deps.albAccessLogs.logPrefix || undefined }
         : undefined,
     });
+
+    // Tasks read DATABASE_URL only at start; after RDS rotates the password (every 7 days),
+    // replace them so new connections use the new one.
+    const databaseClients = Object.entries(services).filter(([name]) => plan.services[name]!.databaseUrl !== false);
+    if (databaseClients.length > 0) {
+      this.redeployOnDatabaseUrlChange = new RedeployOnParameterChange(this, "redeploy-on-database-url-change", {
+        namePrefix,
+        parameterName: deps.databaseUrlParameterName,
+        services: Object.fromEntries(
+          databaseClients.map(([name, s]) => [
+            name,
+            { clusterName: s.ref.clusterName, serviceName: s.ref.serviceName, serviceArn: s.ref.serviceArn },
+          ]),
+        ),
+        logRetentionDays: plan.logRetentionDays,
+      });
+    }
 
     if (scheduler) {
       this.scheduler = new ServiceScheduler(this, "scheduler", {

@@ -21,6 +21,8 @@ export class EdgeStack extends EnvironmentStack {
       zone: { zoneId: deps.dns.zoneId, zoneName: deps.dns.zoneName },
       target: { dnsName: deps.loadBalancer.albDnsName, zoneId: deps.loadBalancer.albZoneId },
       hosts: { apex: "", www: "www" },
+      // AAAA answers only through a dual-stack ALB; for an IPv4-only one it would be an empty record.
+      ipv6: deps.loadBalancer.ipAddressType === "dualstack",
     });
     this.webAcl = new WebAcl(this, "waf", {
       namePrefix: `${environment.project}-${environment.name}`,

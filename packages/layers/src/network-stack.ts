@@ -31,6 +31,7 @@ export class NetworkStack extends EnvironmentStack {
       interfaceEndpoints: plan.interfaceEndpoints,
       interfaceEndpointAzCount: plan.interfaceEndpointAzCount,
       flowLogs: plan.flowLogs,
+      ipv6: plan.ipv6,
     });
     this.ref = this.network.ref;
 

@@ -21,6 +21,12 @@ export interface NetworkPlan {
   readonly interfaceEndpointAzCount?: number;
   /** VPC flow logs. @default off */
   readonly flowLogs?: FlowLogsOptions;
+  /**
+   * Dual-stack public subnets, a dual-stack ALB, `::/0` listener rules for a public ALB and
+   * AAAA alias records in the edge layer. Private subnets and tasks stay IPv4-only.
+   * @default false (IPv4 only: no AAAA records, no `::/0` rules)
+   */
+  readonly ipv6?: boolean;
 }
 
 /** Container image repositories. */
@@ -128,7 +134,12 @@ export interface ServicePlan {
   readonly parameters?: Readonly<Record<string, string>>;
   /** Inject DATABASE_URL from the database layer. @default true */
   readonly databaseUrl?: boolean;
-  /** @default false (ECS Exec needs a writable root filesystem) */
+  /**
+   * Mount the image read-only. Safer, but Next.js and NestJS write to their working directories
+   * (`.next/cache`, uploads) at runtime, so turn it on only for images built for it.
+   * Ignored (writable) when ECS Exec is on: its agent needs to write.
+   * @default false
+   */
   readonly readonlyRootFilesystem?: boolean;
 }
 

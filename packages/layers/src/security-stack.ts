@@ -26,6 +26,8 @@ export class SecurityStack extends EnvironmentStack {
       albIngress: this.albIngress(plan),
       servicePorts: [...new Set(deps.servicePorts)].sort((a, b) => a - b),
       bastion: deps.bastion,
+      // The ALB is dual-stack exactly when the network is (ComputeStack); no `::/0` rules otherwise.
+      ipv6: deps.network.ipv6Enabled ?? false,
     });
     this.ref = this.groups.ref;
   }

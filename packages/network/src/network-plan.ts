@@ -24,6 +24,8 @@ type Tier = "public" | "private";
 export interface NetworkPlan {
   readonly availabilityZones: string[];
   readonly publicSubnetsEnabled: boolean;
+  /** Public subnets are dual-stack. */
+  readonly ipv6: boolean;
   /** One per AZ; empty without public subnets. */
   readonly publicSubnetCidrs: string[];
   readonly privateSubnetCidrs: string[];
@@ -68,6 +70,7 @@ export function planNetwork(path: string, props: NetworkProps): NetworkPlan {
     props.publicSubnetCidrs,
     "is set but publicSubnetsEnabled is false; remove one of them.",
   );
+  const ipv6 = checkIpv6(v, props, publicSubnetsEnabled);
 
   const tiers: Tier[] = publicSubnetsEnabled ? ["public", "private"] : ["private"];
   const cidrs = { public: [] as string[], private: [] as string[] };
@@ -90,6 +93,7 @@ export function planNetwork(path: string, props: NetworkProps): NetworkPlan {
   return {
     availabilityZones: azs,
     publicSubnetsEnabled,
+    ipv6,
     publicSubnetCidrs: cidrs.public,
     privateSubnetCidrs: cidrs.private,
     interfaceEndpoints: services,
@@ -100,6 +104,22 @@ export function planNetwork(path: string, props: NetworkProps): NetworkPlan {
 
 function quoted(values: readonly string[]): string {
   return values.map((x) => `"${x}"`).join(", ");
+}
+
+/** IPv6 exists for the ALB, which lives in public subnets; without them it would serve nothing. */
+function checkIpv6(v: Validator, props: NetworkProps, publicSubnetsEnabled: boolean): boolean {
+  if (props.ipv6 === undefined) return false;
+  if (!v.check(typeof props.ipv6 === "boolean", "ipv6", props.ipv6, "must be true or false (a literal, not a Terraform value).")) {
+    return false;
+  }
+  v.check(
+    !props.ipv6 || publicSubnetsEnabled,
+    "ipv6",
+    props.ipv6,
+    "gives public subnets IPv6 for a dual-stack load balancer, but publicSubnetsEnabled is false; " +
+      "set publicSubnetsEnabled: true or remove ipv6 (private subnets stay IPv4-only).",
+  );
+  return props.ipv6;
 }
 
 /** AZs become construct IDs and subnet slots, so they must be literal, unique and in the region. */

@@ -48,6 +48,17 @@ export interface NetworkProps {
    * @default true
    */
   readonly publicSubnetsEnabled?: boolean;
+  /**
+   * Dual-stack public subnets, for a dual-stack (IPv4 + IPv6) load balancer. The VPC gets an
+   * Amazon-provided IPv6 /56; each public subnet a /64 of it at the slot of its AZ letter
+   * (`cidrsubnet(vpc, 8, slot)`, the IPv4 public scheme, so adding an AZ moves no block); the
+   * public route table gets `::/0` to the internet gateway. Instances never get an IPv6 address
+   * automatically: only the ALB, which asks for one, uses it. Private subnets stay IPv4-only,
+   * so no egress-only internet gateway is created (nothing private speaks IPv6).
+   * Needs public subnets.
+   * @default false (IPv4 only)
+   */
+  readonly ipv6?: boolean;
   /** NAT gateways for private subnets. A cost decision (each NAT bills per hour and per GB), so no default. */
   readonly natMode: NatMode;
   /**

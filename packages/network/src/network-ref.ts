@@ -8,4 +8,9 @@ export interface NetworkRef {
   readonly publicSubnetIds: string[];
   readonly privateSubnetIds: string[];
   readonly availabilityZones: string[];
+  /**
+   * True when the public subnets are dual-stack (`ipv6: true`), so a load balancer in them may
+   * be `dualstack`. A literal, not an output. Absent means IPv4 only.
+   */
+  readonly ipv6Enabled?: boolean;
 }

@@ -9,16 +9,19 @@ import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import type { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { NetworkRef } from "./network-ref";
 import { planNetwork } from "./network-plan";
 import type { NetworkProps } from "./network-props";
+import { IPV6_SUBNET_NEW_BITS, ipv6SubnetIndex } from "./subnet-plan";
 import { VpcEndpoints, type InterfaceEndpointService } from "./vpc-endpoints";
 import { VpcFlowLogs } from "./vpc-flow-logs";
 
 /**
- * A VPC across N AZs: public subnets behind an internet gateway, private subnets behind
- * optional NAT gateways, VPC endpoints, the default security group emptied, optional flow logs.
+ * A VPC across N AZs: public subnets behind an internet gateway (optionally dual-stack), private
+ * subnets behind optional NAT gateways, VPC endpoints, the default security group emptied,
+ * optional flow logs.
  */
 export class Network extends Construct {
   readonly vpc: Vpc;
@@ -65,6 +68,8 @@ export class Network extends Construct {
       // Both are needed for interface endpoints' private DNS and for RDS/ALB hostnames.
       enableDnsSupport: true,
       enableDnsHostnames: true,
+      // An Amazon-provided /56; its address is known only after apply, so subnets derive theirs in Terraform.
+      ...(plan.ipv6 ? { assignGeneratedIpv6CidrBlock: true } : {}),
       tags: { Name: `${namePrefix}-vpc` },
     });
 
@@ -93,6 +98,13 @@ export class Network extends Construct {
         destinationCidrBlock: "0.0.0.0/0",
         gatewayId: igw.id,
       });
+      if (plan.ipv6) {
+        new Route(this, "public-internet-route-ipv6", {
+          routeTableId: table.id,
+          destinationIpv6CidrBlock: "::/0",
+          gatewayId: igw.id,
+        });
+      }
       azs.forEach((az, i) => {
         // No automatic public IPs: ECS asks for one per service (assignPublicIp) and the
         // ALB and NAT bring their own, so a stray instance never lands on the internet.
@@ -101,6 +113,13 @@ export class Network extends Construct {
           availabilityZone: az,
           cidrBlock: plan.publicSubnetCidrs[i],
           mapPublicIpOnLaunch: false,
+          // A /64 for the dual-stack ALB; instances still get no IPv6 address unless they ask.
+          ...(plan.ipv6
+            ? {
+                ipv6CidrBlock: Fn.cidrsubnet(this.vpc.ipv6CidrBlock, IPV6_SUBNET_NEW_BITS, ipv6SubnetIndex(az, "public")),
+                assignIpv6AddressOnCreation: false,
+              }
+            : {}),
           tags: { Name: `${namePrefix}-public-${az}` },
         });
         this.publicSubnets.push(subnet);
@@ -133,6 +152,8 @@ export class Network extends Construct {
       natByAz.set(az, nat);
     }
 
+    // Private subnets stay IPv4-only even with `ipv6`: nothing in them speaks IPv6, so there is
+    // no egress-only internet gateway either.
     azs.forEach((az, i) => {
       const subnet = new Subnet(this, `private-${az}`, {
         vpcId: this.vpc.id,
@@ -197,6 +218,7 @@ export class Network extends Construct {
       publicSubnetIds: this.publicSubnets.map((s) => s.id),
       privateSubnetIds: this.privateSubnets.map((s) => s.id),
       availabilityZones: [...azs],
+      ipv6Enabled: plan.ipv6,
     };
   }
 }

@@ -47,3 +47,16 @@ export function derivedSubnetCidr(vpcCidr: string, subnetPrefix: number, az: str
   const half = slotsPerHalf(vpc.prefix, subnetPrefix);
   return cidrSubnet(vpcCidr, newBits, azSlot(az) + (tier === "private" ? half : 0));
 }
+
+/** An Amazon-provided VPC IPv6 block is a /56 and AWS subnets take exactly a /64: 8 new bits. */
+export const IPV6_SUBNET_NEW_BITS = 8;
+
+/**
+ * Index of a subnet's IPv6 /64 inside the VPC's /56, by the IPv4 scheme: public subnets in the
+ * lower half at the slot of their AZ letter, private ones in the upper half (1a public → 0,
+ * 1c public → 2, 1a private → 128). The block itself is only known after apply, so the network
+ * passes this index to Terraform's `cidrsubnet`.
+ */
+export function ipv6SubnetIndex(az: string, tier: "public" | "private"): number {
+  return azSlot(az) + (tier === "private" ? 2 ** (IPV6_SUBNET_NEW_BITS - 1) : 0);
+}

@@ -1,6 +1,6 @@
 import { TerraformOutput, Token } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { listResources, policyStatements, resourcesOf, synth, testStack, type SynthesizedStack } from "@platform/core/testing";
+import { listResources, policyStatements, resourceAddresses, resourcesOf, synth, testStack, type SynthesizedStack } from "@platform/core/testing";
 import { Network, type NetworkProps } from "../src/index";
 import { AZS, PROD_LIKE, STAGING_LIKE } from "./fixtures";
 
@@ -296,6 +296,68 @@ describe("Network, NAT per AZ", () => {
   it("honours flow log traffic type and retention", () => {
     expect(listResources(json, "aws_flow_log")[0]!.traffic_type).toBe("REJECT");
     expect(listResources(json, "aws_cloudwatch_log_group")[0]!.retention_in_days).toBe(7);
+  });
+});
+
+describe("Network with IPv6: dual-stack public subnets for the ALB", () => {
+  const { network, json } = build({ ...PROD_LIKE, ipv6: true });
+  const [vpcName, vpc] = byName(json, "aws_vpc", "acme-prod-vpc");
+
+  it("asks for an Amazon-provided IPv6 block on the VPC", () => {
+    expect(vpc.assign_generated_ipv6_cidr_block).toBe(true);
+    expect(vpc.cidr_block).toBe("10.1.0.0/16");
+  });
+
+  it("gives each public subnet the /64 at its AZ letter's slot, without auto-assigning addresses", () => {
+    expect(byName(json, "aws_subnet", "acme-prod-public-ap-northeast-1a")[1]).toMatchObject({
+      cidr_block: "10.1.0.0/24",
+      ipv6_cidr_block: `\${cidrsubnet(aws_vpc.${vpcName}.ipv6_cidr_block, 8, 0)}`,
+      assign_ipv6_address_on_creation: false,
+      map_public_ip_on_launch: false,
+    });
+    expect(byName(json, "aws_subnet", "acme-prod-public-ap-northeast-1c")[1]).toMatchObject({
+      ipv6_cidr_block: `\${cidrsubnet(aws_vpc.${vpcName}.ipv6_cidr_block, 8, 2)}`,
+      assign_ipv6_address_on_creation: false,
+    });
+  });
+
+  it("keeps private subnets IPv4-only", () => {
+    for (const az of AZS) {
+      const [, subnet] = byName(json, "aws_subnet", `acme-prod-private-${az}`);
+      expect(subnet.ipv6_cidr_block).toBeUndefined();
+      expect(subnet.assign_ipv6_address_on_creation).toBeUndefined();
+    }
+  });
+
+  it("routes ::/0 of the public table to the internet gateway, and nothing private over IPv6", () => {
+    const [igwName] = byName(json, "aws_internet_gateway", "acme-prod-igw");
+    const routes = routesByTable(json);
+    expect(routes["acme-prod-public"]).toHaveLength(2);
+    expect(routes["acme-prod-public"]).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ destination_cidr_block: "0.0.0.0/0", gateway_id: `\${aws_internet_gateway.${igwName}.id}` }),
+        expect.objectContaining({ destination_ipv6_cidr_block: "::/0", gateway_id: `\${aws_internet_gateway.${igwName}.id}` }),
+      ]),
+    );
+    for (const az of AZS) {
+      expect(routes[`acme-prod-private-${az}`]!.map((r) => r.destination_ipv6_cidr_block)).toEqual([undefined]);
+    }
+    expect(listResources(json, "aws_egress_only_internet_gateway")).toEqual([]);
+  });
+
+  it("says so in its ref", () => {
+    expect(network.ref.ipv6Enabled).toBe(true);
+  });
+
+  it("adds only IPv6 attributes and one route to the IPv4-only network, at the same addresses", () => {
+    const { network: v4, json: v4json } = build(PROD_LIKE);
+    expect(v4.ref.ipv6Enabled).toBe(false);
+    const v4vpc = byName(v4json, "aws_vpc", "acme-prod-vpc")[1];
+    expect(v4vpc.assign_generated_ipv6_cidr_block).toBeUndefined();
+    for (const s of listResources(v4json, "aws_subnet")) expect(s.ipv6_cidr_block).toBeUndefined();
+    const added = resourceAddresses(json).filter((a) => !resourceAddresses(v4json).includes(a));
+    expect(added).toEqual([expect.stringMatching(/^aws_route\.network_public-internet-route-ipv6_[0-9A-F]{8}$/)]);
+    expect(resourceAddresses(v4json).every((a) => resourceAddresses(json).includes(a))).toBe(true);
   });
 });
 

@@ -130,6 +130,15 @@ describe("Network validation", () => {
     expectIssue(error, "publicSubnetCidrs", ["10.1.0.0/24", "10.1.2.0/24"], /publicSubnetsEnabled is false/);
   });
 
+  it("fails when ipv6 is on without public subnets", () => {
+    const error = configError({ natMode: "none", publicSubnetsEnabled: false, s3GatewayEndpoint: "privateRouteTables", ipv6: true });
+    expectIssue(error, "ipv6", true, /publicSubnetsEnabled is false; set publicSubnetsEnabled: true or remove ipv6/);
+  });
+
+  it("fails when ipv6 is not a literal boolean", () => {
+    expectIssue(configError({ ipv6: "yes" as never }), "ipv6", "yes", /must be true or false/);
+  });
+
   it("fails when the S3 endpoint asks for public route tables without public subnets", () => {
     const error = configError({ natMode: "none", publicSubnetsEnabled: false, s3GatewayEndpoint: "allRouteTables" });
     expectIssue(error, "s3GatewayEndpoint", "allRouteTables", /use "privateRouteTables"/);

@@ -4,7 +4,7 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { NAME_LIMITS, Validator, boundedName, isKnown, isValidCidr } from "@platform/core";
 import { Fn, TerraformCount, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
-import { ANYWHERE_CIDRS, checkAllowedCidrs, checkPorts, isIpv6Cidr, isValidPort } from "./validation";
+import { ANYWHERE_CIDRS, checkAllowedCidrs, checkPorts, isIpv6Cidr, isValidIpv6Cidr, isValidPort } from "./validation";
 
 /**
  * Who may reach the load balancer's listeners. `{ public: true }` is the only way to open it to
@@ -44,6 +44,15 @@ export interface SecurityGroupsProps {
    * @default [80, 443] (80 only redirects to 443)
    */
   readonly albListenerPorts?: number[];
+  /**
+   * The load balancer has IPv6 addresses (`dualstack`). With `albIngress: { public: true }` the
+   * listeners then open to `::/0` as well as `0.0.0.0/0`; pass false for an IPv4-only ALB, where
+   * a `::/0` rule admits nobody and only misleads a reviewer. With false, IPv6 entries in a
+   * literal allowlist are rejected for the same reason.
+   * @default true (the `::/0` rules are kept, as before this prop existed; a forgotten
+   *   `ipv6: true` on a dual-stack ALB would silently refuse every IPv6 client)
+   */
+  readonly ipv6?: boolean;
 }
 
 /** Plain IDs for other stacks. */
@@ -88,10 +97,12 @@ export class SecurityGroups extends Construct {
     }
 
     // ALB listeners.
+    const ipv6 = props.ipv6 ?? true;
     for (const port of listenerPorts) {
       if ("public" in props.albIngress) {
         for (const cidr of ANYWHERE_CIDRS) {
           const family = isIpv6Cidr(cidr) ? "ipv6" : "ipv4";
+          if (family === "ipv6" && !ipv6) continue;
           new VpcSecurityGroupIngressRule(this, `alb-ingress-${port}-public-${family}`, {
             securityGroupId: this.alb.id,
             description: `Listener ${port} from the internet (${family.toUpperCase()})`,
@@ -226,8 +237,20 @@ function validate(path: string, props: SecurityGroupsProps, databasePort: number
   if (isKnown(props.vpcCidr)) {
     v.check(isValidCidr(props.vpcCidr), "vpcCidr", props.vpcCidr, "is not a valid IPv4 CIDR; pass the VPC's block, e.g. 10.0.0.0/16.");
   }
+  v.check(props.ipv6 === undefined || typeof props.ipv6 === "boolean", "ipv6", props.ipv6, "must be true or false.");
   if (!("public" in props.albIngress)) {
-    checkAllowedCidrs(v, "albIngress.allowedCidrs", props.albIngress.allowedCidrs);
+    const cidrs = props.albIngress.allowedCidrs;
+    checkAllowedCidrs(v, "albIngress.allowedCidrs", cidrs);
+    if (props.ipv6 === false && isKnown(cidrs)) {
+      for (const cidr of cidrs.filter((c) => isKnown(c) && isValidIpv6Cidr(c))) {
+        v.fail(
+          "albIngress.allowedCidrs",
+          cidr,
+          "is an IPv6 network, but ipv6 is false (the load balancer has no IPv6 address), so the rule would admit nobody; " +
+            "remove it, or make the load balancer dual-stack and set ipv6: true.",
+        );
+      }
+    }
   } else {
     v.check(props.albIngress.public === true, "albIngress.public", props.albIngress.public, "must be true; to restrict access pass { allowedCidrs: [...] }.");
   }

@@ -128,6 +128,24 @@ describe("SecurityGroups, public, no bastion, custom ports", () => {
   });
 });
 
+describe("SecurityGroups, public, IPv4-only load balancer (ipv6: false)", () => {
+  const { json } = build({ albIngress: { public: true }, ipv6: false });
+
+  it("opens the listeners to 0.0.0.0/0 only, with no ::/0 rule", () => {
+    expect(ruleSummary(json, "ingress").filter((r) => r.startsWith("acme-test-alb"))).toEqual(
+      ["acme-test-alb tcp/443-443 0.0.0.0/0", "acme-test-alb tcp/80-80 0.0.0.0/0"].sort(),
+    );
+    expect(listResources(json, "aws_vpc_security_group_ingress_rule").filter((r) => r.cidr_ipv6 !== undefined)).toEqual([]);
+  });
+
+  it("keeps the ::/0 rules when ipv6 is left at its default or set to true", () => {
+    for (const ipv6 of [undefined, true]) {
+      const open = listResources(build({ albIngress: { public: true }, ipv6 }).json, "aws_vpc_security_group_ingress_rule");
+      expect(open.filter((r) => r.cidr_ipv6 === "::/0").map((r) => r.from_port as number).sort((x, y) => x - y)).toEqual([80, 443]);
+    }
+  });
+});
+
 describe("SecurityGroups with an AllowlistVariable", () => {
   const stack = testStack("security");
   const allowlist = new AllowlistVariable(stack, "allowlist", { name: "alb_allowed_cidrs" });
@@ -159,6 +177,17 @@ describe("SecurityGroups validation", () => {
 
   it("fails when the allowlist contains ::/0", () => {
     expect(fails({ albIngress: { allowedCidrs: ["::/0"] } })).toThrow(/allowedCidrs: "::\/0" opens .* \{ public: true \}/);
+  });
+
+  it("fails when the allowlist has an IPv6 network but ipv6 is false", () => {
+    expect(fails({ ipv6: false })).toThrow(
+      /sg\.albIngress\.allowedCidrs: "2001:db8::\/48" is an IPv6 network, but ipv6 is false .*; remove it, or make the load balancer dual-stack and set ipv6: true/,
+    );
+    expect(fails({ ipv6: false, albIngress: { allowedCidrs: ["203.0.113.10/32"] } })).not.toThrow();
+  });
+
+  it("fails when ipv6 is not a boolean", () => {
+    expect(fails({ ipv6: "no" as never })).toThrow(/sg\.ipv6: "no" must be true or false/);
   });
 
   it("fails when the allowlist is empty", () => {

@@ -1,0 +1,5 @@
+export * from "./config";
+export * from "./foundation";
+export * from "./main";
+export * from "./single-container-stack";
+export * from "./two-backends-stack";

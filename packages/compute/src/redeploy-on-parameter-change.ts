@@ -1,0 +1,220 @@
+import { fileURLToPath } from "node:url";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import {
+  BundledFunction,
+  CONSTRUCT_KEY_PATTERN,
+  NAME_LIMITS,
+  Validator,
+  boundedName,
+  isKnown,
+  isValidLogRetention,
+} from "@platform/core";
+import { Construct } from "constructs";
+import {
+  LAMBDA_ENVIRONMENT_LIMIT_BYTES,
+  REDEPLOY_CONFIG_ENV_VAR,
+  parameterChangeEventPattern,
+  type RedeployConfig,
+} from "./handlers/redeploy-config";
+
+export { REDEPLOY_CONFIG_ENV_VAR, parameterChangeEventPattern, type RedeployConfig } from "./handlers/redeploy-config";
+
+/** The handler module esbuild bundles into the function. */
+export const REDEPLOY_HANDLER_ENTRY = fileURLToPath(new URL("./handlers/redeploy-services.ts", import.meta.url));
+
+/** One ECS service restarted when the parameter changes (fields of `FargateServiceRef`). */
+export interface RedeployServiceProps {
+  /** Name of the ECS cluster the service runs in. */
+  readonly clusterName: string;
+  /** Name of the ECS service. */
+  readonly serviceName: string;
+  /**
+   * Service ARN (`aws_ecs_service.id`), long format
+   * `arn:aws:ecs:<region>:<account>:service/<cluster>/<service>`; the only service the
+   * function may describe and update.
+   */
+  readonly serviceArn: string;
+}
+
+export interface RedeployOnParameterChangeProps {
+  /** Prefix of the function and rule names, e.g. `acme-staging`. Lower-case letters, digits and hyphens. */
+  readonly namePrefix: string;
+  /**
+   * SSM parameter whose writes restart the services, e.g. `/acme/staging/DATABASE_URL`
+   * (`DatabaseUrlPublisher.parameterName`). Tasks read it only at start.
+   */
+  readonly parameterName: string;
+  /** Services whose tasks read the parameter, keyed by a short stable name that appears in the logs (`web`, `api`). */
+  readonly services: Readonly<Record<string, RedeployServiceProps>>;
+  /**
+   * Retention of the function's log group.
+   * @default 30
+   */
+  readonly logRetentionDays?: number;
+}
+
+/** What other stacks (monitoring, runbooks) need. */
+export interface RedeployOnParameterChangeRef {
+  readonly functionName: string;
+  readonly functionArn: string;
+  readonly ruleArn: string;
+}
+
+const PREFIX_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
+const ECS_NAME_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
+const ECS_SERVICE_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:service\/([^/]+)\/([^/]+)$/;
+const PARAMETER_NAME = /^\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
+
+/**
+ * Restarts ECS services when an SSM parameter they read at start is written, e.g. the
+ * `DATABASE_URL` that `DatabaseUrlPublisher` rewrites after each rotation of the RDS-managed
+ * master password. Without it, running tasks keep the old password and new database
+ * connections fail until the tasks are replaced.
+ *
+ * An EventBridge rule on SSM's "Parameter Store Change" event (Create/Update of exactly this
+ * parameter) invokes a small Lambda that forces a new deployment of every configured service
+ * that is running: a rolling replacement (new tasks start before old ones stop with the
+ * default 100/200 deployment percents), so the service stays available. Services stopped to
+ * zero (e.g. by the ServiceScheduler at night) are skipped; they read the new value when they
+ * start. The function may describe and update only the given services.
+ */
+export class RedeployOnParameterChange extends Construct {
+  readonly function: BundledFunction;
+  readonly rule: CloudwatchEventRule;
+  readonly target: CloudwatchEventTarget;
+  readonly permission: LambdaPermission;
+  readonly functionName: string;
+  /** The JSON the function reads from its environment. */
+  readonly config: RedeployConfig;
+  readonly ref: RedeployOnParameterChangeRef;
+
+  constructor(scope: Construct, id: string, props: RedeployOnParameterChangeProps) {
+    super(scope, id);
+    const logRetentionDays = props.logRetentionDays ?? 30;
+    this.config = {
+      parameterName: props.parameterName,
+      services: Object.fromEntries(
+        Object.entries(props.services).map(([key, s]) => [key, { cluster: s.clusterName, service: s.serviceName }]),
+      ),
+    };
+    const configJson = JSON.stringify(this.config);
+    validate(this.node.path, props, logRetentionDays, configJson);
+
+    this.functionName = boundedName([props.namePrefix, "redeploy-on-parameter-change"], NAME_LIMITS.lambdaFunctionName);
+    const services = Object.entries(props.services);
+    const keys = services.map(([key]) => key).join(", ");
+    const parameter = isKnown(props.parameterName) ? props.parameterName : "its parameter";
+
+    this.function = new BundledFunction(this, "function", {
+      functionName: this.functionName,
+      entry: REDEPLOY_HANDLER_ENTRY,
+      // Literal text only: slicing a token would corrupt it.
+      description: `Redeploys ${keys} when ${parameter} changes`.slice(0, 256),
+      statements: [
+        {
+          sid: "RedeployServices",
+          actions: ["ecs:DescribeServices", "ecs:UpdateService"],
+          resources: services.map(([, s]) => s.serviceArn),
+        },
+      ],
+      logRetentionDays,
+      environment: { [REDEPLOY_CONFIG_ENV_VAR]: configJson },
+      timeoutSeconds: 60,
+      memoryMiB: 256,
+    });
+
+    this.rule = new CloudwatchEventRule(this, "rule", {
+      name: boundedName([props.namePrefix, "redeploy-on-parameter-change"], NAME_LIMITS.schedulerName),
+      description: `${parameter} written: redeploy ${keys}`.slice(0, 512),
+      eventPattern: parameterChangeEventPattern(props.parameterName),
+    });
+    this.target = new CloudwatchEventTarget(this, "target", {
+      rule: this.rule.name,
+      arn: this.function.function.arn,
+    });
+    this.permission = new LambdaPermission(this, "permission", {
+      action: "lambda:InvokeFunction",
+      functionName: this.function.function.functionName,
+      principal: "events.amazonaws.com",
+      sourceArn: this.rule.arn,
+    });
+
+    this.ref = {
+      functionName: this.functionName,
+      functionArn: this.function.function.arn,
+      ruleArn: this.rule.arn,
+    };
+  }
+}
+
+const NAME_FIX = "must be 1-255 letters, digits, hyphens or underscores.";
+
+function validate(
+  path: string,
+  props: RedeployOnParameterChangeProps,
+  logRetentionDays: number,
+  configJson: string,
+): void {
+  const v = new Validator(path);
+  v.check(
+    isKnown(props.namePrefix) && PREFIX_PATTERN.test(props.namePrefix),
+    "namePrefix",
+    props.namePrefix,
+    "must be a literal of 1-40 lower-case letters, digits and hyphens, e.g. acme-staging.",
+  );
+  if (isKnown(props.parameterName)) {
+    const name = props.parameterName;
+    v.check(
+      PARAMETER_NAME.test(name) && name.length <= 1011,
+      "parameterName",
+      name,
+      'must be a hierarchical SSM name like "/acme/staging/DATABASE_URL": a leading "/", segments of letters, digits, "_", ".", "-".',
+    );
+  }
+  const entries = Object.entries(props.services);
+  v.check(entries.length > 0, "services", props.services, "is empty; give at least one ECS service that reads the parameter.");
+  const seen = new Map<string, string>();
+  for (const [key, s] of entries) {
+    const f = `services.${key}`;
+    v.check(CONSTRUCT_KEY_PATTERN.test(key), f, key, "key must match [a-z][a-z0-9-]{0,30}, e.g. web.");
+    if (isKnown(s.clusterName)) v.check(ECS_NAME_PATTERN.test(s.clusterName), `${f}.clusterName`, s.clusterName, NAME_FIX);
+    if (isKnown(s.serviceName)) v.check(ECS_NAME_PATTERN.test(s.serviceName), `${f}.serviceName`, s.serviceName, NAME_FIX);
+    const namesKnown = isKnown(s.clusterName) && isKnown(s.serviceName);
+    if (isKnown(s.serviceArn)) {
+      const arn = ECS_SERVICE_ARN.exec(s.serviceArn);
+      const fix = "must be a long-format service ARN arn:aws:ecs:<region>:<account>:service/<cluster>/<service> (aws_ecs_service.id).";
+      if (v.check(arn !== null, `${f}.serviceArn`, s.serviceArn, fix) && namesKnown) {
+        v.check(
+          arn![1] === s.clusterName && arn![2] === s.serviceName,
+          `${f}.serviceArn`,
+          s.serviceArn,
+          `names service ${arn![1]}/${arn![2]}, not ${s.clusterName}/${s.serviceName}; pass the ARN of the same service.`,
+        );
+      }
+    }
+    if (namesKnown) {
+      const identity = `${s.clusterName}/${s.serviceName}`;
+      const other = seen.get(identity);
+      v.check(other === undefined, f, identity, `is the same service as services.${other}; list each service once.`);
+      seen.set(identity, key);
+    }
+  }
+  v.check(
+    isValidLogRetention(logRetentionDays),
+    "logRetentionDays",
+    logRetentionDays,
+    "is not a CloudWatch Logs retention; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...",
+  );
+  if (v.ok && isKnown(configJson)) {
+    const bytes = Buffer.byteLength(REDEPLOY_CONFIG_ENV_VAR + configJson, "utf8");
+    v.check(
+      bytes <= LAMBDA_ENVIRONMENT_LIMIT_BYTES,
+      "services",
+      `${entries.length} services`,
+      `need ${bytes} bytes of Lambda environment, over the 4 KB limit; split them across two RedeployOnParameterChange constructs.`,
+    );
+  }
+  v.throwIfAny();
+}

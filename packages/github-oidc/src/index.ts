@@ -1,0 +1,4 @@
+export * from "./github-oidc-provider";
+export * from "./github-actions-role";
+export * from "./subjects";
+export * from "./terraform-ci-roles";

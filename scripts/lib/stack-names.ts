@@ -1,0 +1,37 @@
+/**
+ * Stacks are named `<env>-<layer>` (`staging-network`, `prod-compute`); layer names have no
+ * hyphen, environment names may. A name without a hyphen (`bootstrap`) is account-wide.
+ */
+export const ACCOUNT_ENVIRONMENT = "account";
+
+export function environmentOf(stack: string): string {
+  const i = stack.lastIndexOf("-");
+  return i > 0 ? stack.slice(0, i) : ACCOUNT_ENVIRONMENT;
+}
+
+export function layerOf(stack: string): string {
+  const i = stack.lastIndexOf("-");
+  return i > 0 ? stack.slice(i + 1) : stack;
+}
+
+/** Account-wide first, then from the least to the most critical environment, then by name. */
+const ENVIRONMENT_RANK: Readonly<Record<string, number>> = {
+  [ACCOUNT_ENVIRONMENT]: 0,
+  dev: 1,
+  development: 1,
+  test: 2,
+  qa: 2,
+  staging: 3,
+  stage: 3,
+  preprod: 4,
+  prod: 5,
+  production: 5,
+};
+
+export function compareEnvironments(a: string, b: string): number {
+  return (ENVIRONMENT_RANK[a] ?? 4.5) - (ENVIRONMENT_RANK[b] ?? 4.5) || a.localeCompare(b);
+}
+
+export function compareStacks(a: string, b: string): number {
+  return compareEnvironments(environmentOf(a), environmentOf(b)) || a.localeCompare(b);
+}

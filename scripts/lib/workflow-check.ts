@@ -1,0 +1,48 @@
+/**
+ * GitHub Actions workflow validation with GitHub's own parser (@actions/workflow-parser, the
+ * one behind the Actions language server): the workflow schema, expression syntax, named
+ * contexts allowed where they are used, and job `needs`.
+ */
+import {
+  NoOperationTraceWriter,
+  convertWorkflowTemplate,
+  isBasicExpression,
+  isBoolean,
+  isMapping,
+  isNumber,
+  isSequence,
+  isString,
+  parseWorkflow,
+  type WorkflowTemplate,
+} from "@actions/workflow-parser";
+import type { TemplateToken } from "@actions/workflow-parser/templates/tokens/template-token";
+
+export interface WorkflowCheck {
+  readonly errors: readonly string[];
+  /** The workflow as plain data (expressions as `${{ … }}` strings), when it parsed. */
+  readonly data?: Record<string, unknown>;
+  readonly template?: WorkflowTemplate;
+}
+
+/** Plain data from the parser's token tree. */
+export function tokenToData(token: TemplateToken): unknown {
+  if (isMapping(token)) {
+    const out: Record<string, unknown> = {};
+    for (const pair of token) out[pair.key.toString()] = tokenToData(pair.value);
+    return out;
+  }
+  if (isSequence(token)) return [...token].map(tokenToData);
+  if (isBoolean(token) || isNumber(token)) return token.value;
+  if (isString(token)) return token.value;
+  if (isBasicExpression(token)) return token.toString();
+  return null;
+}
+
+export async function checkWorkflow(name: string, content: string): Promise<WorkflowCheck> {
+  const parsed = parseWorkflow({ name, content }, new NoOperationTraceWriter());
+  const errors = parsed.context.errors.getErrors().map((e) => e.message);
+  if (!parsed.value) return { errors: errors.length > 0 ? errors : [`${name}: not a workflow`] };
+  const template = await convertWorkflowTemplate(parsed.context, parsed.value);
+  const all = [...new Set([...errors, ...(template.errors ?? []).map((e) => e.Message)])];
+  return { errors: all, data: tokenToData(parsed.value) as Record<string, unknown>, template };
+}
