@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import {
   DataAwsIamPolicyDocument,
@@ -12,10 +12,11 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
-import { buildSync } from "esbuild";
+import { buildSync, version as esbuildVersion } from "esbuild";
 import { Validator } from "./errors";
 import { NAME_LIMITS } from "./naming";
 import { isKnown, isValidLogRetention } from "./props";
+import { zipSingleFile } from "./zip";
 
 /** Lambda runtime for every function: Node 20 reached end of life in April 2026. */
 export const LAMBDA_NODE_RUNTIME = "nodejs22.x";
@@ -58,25 +59,25 @@ export interface BundledFunctionProps {
 
 /**
  * A Node.js Lambda whose TypeScript handler is bundled with esbuild at synth time into a
- * zip asset. The bundle is minified without source paths, so its content hash (used as
- * `source_code_hash`) is the same on every machine and a fresh CI checkout does not
- * redeploy the function.
+ * zip asset. The bundle is minified without source paths and zipped deterministically, so
+ * the zip's hash (used as `source_code_hash`, and equal to what Lambda reports) is the same
+ * on every machine and a fresh CI checkout does not redeploy the function.
  */
 export class BundledFunction extends Construct {
   readonly function: LambdaFunction;
   readonly role: IamRole;
   readonly logGroup: CloudwatchLogGroup;
   readonly asset: TerraformAsset;
-  /** Base64 SHA-256 of the bundled code. */
+  /** Base64 SHA-256 of the deployment zip (Lambda's CodeSha256). */
   readonly codeHash: string;
 
   constructor(scope: Construct, id: string, props: BundledFunctionProps) {
     super(scope, id);
     validate(this.node.path, props);
 
-    const { directory, codeHash } = bundle(props.entry);
+    const { zipPath, codeHash } = bundle(props.entry);
     this.codeHash = codeHash;
-    this.asset = new TerraformAsset(this, "code", { path: directory, type: AssetType.ARCHIVE });
+    this.asset = new TerraformAsset(this, "code", { path: zipPath, type: AssetType.FILE });
 
     this.logGroup = new CloudwatchLogGroup(this, "logs", {
       name: `/aws/lambda/${props.functionName}`,
@@ -148,34 +149,98 @@ function validate(path: string, props: BundledFunctionProps): void {
   v.throwIfAny();
 }
 
-const bundles = new Map<string, { directory: string; codeHash: string }>();
+/** A bundled handler: `index.js` and a deterministic `lambda.zip` of it in `directory`. */
+export interface Bundle {
+  readonly directory: string;
+  readonly zipPath: string;
+  /** Base64 SHA-256 of the zip: what Lambda reports as CodeSha256. */
+  readonly codeHash: string;
+}
+
+const BUILD_OPTIONS = {
+  bundle: true,
+  platform: "node",
+  target: "node22",
+  format: "cjs",
+  minify: true,
+  legalComments: "none",
+  charset: "utf8",
+  write: false,
+  logLevel: "silent",
+} as const;
+
+const bundles = new Map<string, Bundle>();
 
 /**
- * Bundles `entry` into a fresh directory holding `index.js`; once per process unless
- * `fresh` asks for a new build (tests use it to prove builds are reproducible).
+ * Bundles `entry` once per process (every function using the same handler shares it).
+ * `fresh` rebuilds without any cache (tests prove builds are reproducible).
  */
-export function bundle(entry: string, fresh = false): { directory: string; codeHash: string } {
+export function bundle(entry: string, fresh = false): Bundle {
   const cached = bundles.get(entry);
   if (cached && !fresh) return cached;
-  const result = buildSync({
-    entryPoints: [entry],
-    bundle: true,
-    platform: "node",
-    target: "node22",
-    format: "cjs",
-    minify: true,
-    legalComments: "none",
-    charset: "utf8",
-    write: false,
-    logLevel: "silent",
-  });
-  const code = result.outputFiles[0]!.contents;
-  const codeHash = createHash("sha256").update(code).digest("base64");
+  const built = bundleFromDisk(entry, fresh);
+  bundles.set(entry, built);
+  return built;
+}
+
+/**
+ * Bundles `entry` into a fresh directory, reusing the on-disk cache when the content of every
+ * input file is unchanged (esbuild over the AWS SDK is the slowest part of a synth).
+ */
+export function bundleFromDisk(entry: string, fresh = false): Bundle {
+  const code = (!fresh && readBundleCache(entry)) || buildAndCache(entry);
+  const zip = zipSingleFile("index.js", code);
   const root = join(tmpdir(), "platform-bundles");
   mkdirSync(root, { recursive: true });
   const directory = mkdtempSync(join(root, "fn-"));
   writeFileSync(join(directory, "index.js"), code);
-  const built = { directory, codeHash };
-  bundles.set(entry, built);
-  return built;
+  const zipPath = join(directory, "lambda.zip");
+  writeFileSync(zipPath, zip);
+  return { directory, zipPath, codeHash: createHash("sha256").update(zip).digest("base64") };
+}
+
+interface CacheRecord {
+  /** Absolute path of every input file → SHA-256 of its content. */
+  readonly inputs: Record<string, string>;
+}
+
+function cacheBase(entry: string): string {
+  const key = createHash("sha256").update(JSON.stringify([esbuildVersion, BUILD_OPTIONS, entry])).digest("hex");
+  return join(tmpdir(), "platform-bundles", "cache", key.slice(0, 24));
+}
+
+function sha256(path: string): string {
+  return createHash("sha256").update(readFileSync(path)).digest("hex");
+}
+
+function readBundleCache(entry: string): Uint8Array | undefined {
+  const base = cacheBase(entry);
+  try {
+    const record = JSON.parse(readFileSync(`${base}.json`, "utf8")) as CacheRecord;
+    for (const [path, hash] of Object.entries(record.inputs)) {
+      if (sha256(path) !== hash) return undefined;
+    }
+    return readFileSync(`${base}.js`);
+  } catch {
+    return undefined;
+  }
+}
+
+function buildAndCache(entry: string): Uint8Array {
+  const result = buildSync({ ...BUILD_OPTIONS, entryPoints: [entry], metafile: true });
+  const code = result.outputFiles[0]!.contents;
+  try {
+    const inputs = Object.fromEntries(Object.keys(result.metafile.inputs).map((p) => [resolve(p), sha256(resolve(p))]));
+    const base = cacheBase(entry);
+    mkdirSync(dirname(base), { recursive: true });
+    // Write then rename, so a parallel synth never reads half a file.
+    const suffix = `.${process.pid}.tmp`;
+    writeFileSync(`${base}.js${suffix}`, code);
+    writeFileSync(`${base}.json${suffix}`, JSON.stringify({ inputs } satisfies CacheRecord));
+    renameSync(`${base}.js${suffix}`, `${base}.js`);
+    renameSync(`${base}.json${suffix}`, `${base}.json`);
+  } catch {
+    // A cache that cannot be written only costs the next synth a rebuild.
+  }
+  return code;
 }

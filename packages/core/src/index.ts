@@ -8,3 +8,4 @@ export * from "./regions";
 export * from "./stack";
 export * from "./props";
 export * from "./bundled-function";
+export * from "./zip";

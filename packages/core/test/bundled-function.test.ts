@@ -1,7 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BundledFunction, bundle } from "../src/index";
+import { BundledFunction, bundle, bundleFromDisk } from "../src/index";
 import { onlyResource, policyStatements, synth, testStack } from "../src/testing";
 
 const entry = join(import.meta.dirname, "fixtures", "hello.ts");
@@ -34,6 +36,24 @@ describe("BundledFunction", () => {
     expect(statements).toHaveLength(2);
     expect(statements[0]).toMatchObject({ actions: ["logs:CreateLogStream", "logs:PutLogEvents"] });
     expect(statements[1]).toMatchObject({ actions: ["ecs:DescribeServices"] });
+  });
+
+  it("ships the bundle as a zip file asset whose hash is the deployment zip's", () => {
+    const lambda = onlyResource(json, "aws_lambda_function");
+    expect(lambda.filename).toMatch(/^assets\/hello_code_[0-9A-F]{8}\/[0-9A-F]+\/lambda\.zip$/);
+    const zip = readFileSync(bundle(entry).zipPath);
+    expect(createHash("sha256").update(zip).digest("base64")).toBe(fn.codeHash);
+  });
+
+  it("reuses the on-disk bundle cache only while every input is unchanged", () => {
+    const fixture = join(mkdtempSync(join(tmpdir(), "bundle-cache-")), "handler.ts");
+    writeFileSync(fixture, "export const handler = async () => 1;\n");
+    const built = bundle(fixture, true);
+    writeFileSync(fixture, "export const handler = async () => 2;\n");
+    const changed = bundleFromDisk(fixture);
+    expect(changed.codeHash).not.toBe(built.codeHash);
+    expect(readFileSync(join(changed.directory, "index.js"), "utf8")).toContain("2");
+    expect(bundleFromDisk(fixture).codeHash).toBe(changed.codeHash);
   });
 
   it("bundles a runnable index.js whose hash is the same on every build", async () => {
