@@ -4,15 +4,16 @@ import {
   policyStatements,
   resourceAddresses,
   resourceAt,
-  resourcesOf,
   scrubVolatile,
+  SynthesizedApp,
+  allKeys,
   synthAppStacks,
-  type SynthesizedStack,
 } from "@platform/core/testing";
 import { describe, expect, it } from "vitest";
 import { buildProd } from "../src/main";
 
 const stacks = synthAppStacks(buildProd);
+const { stack, nameAt, ref, remote, output } = new SynthesizedApp(stacks);
 
 // Synthesized attributes are untyped JSON; tests read them as loose records.
 type Attrs = Record<string, any>;
@@ -20,52 +21,6 @@ type Attrs = Record<string, any>;
 const PREFIX = "bookmark-manager-prod";
 const DOMAIN = "tidilyspace.app";
 const SERVICES = ["web", "api"] as const;
-
-function stack(name: string): SynthesizedStack {
-  const json = stacks[name];
-  if (!json) throw new Error(`no stack ${name}`);
-  return json;
-}
-
-/** Terraform name of the resource at a construct path suffix (e.g. "groups/service"). */
-function nameAt(json: SynthesizedStack, type: string, path: string): string {
-  const attrs = resourceAt(json, type, path);
-  return Object.entries(resourcesOf(json, type)).find(([, v]) => v === attrs)![0];
-}
-
-/** `${type.name.attribute}` of the resource at a construct path suffix. */
-function ref(json: SynthesizedStack, type: string, path: string, attribute: string): string {
-  return `\${${type}.${nameAt(json, type, path)}.${attribute}}`;
-}
-
-/**
- * What a consumer holds for `type.<path>.attribute` of `producer`: a remote-state lookup of the
- * producer's cross-stack output. Throws unless the producer exports exactly that expression.
- */
-function remote(producer: string, type: string, path: string, attribute: string): string {
-  const expression = ref(stack(producer), type, path, attribute);
-  const outputs = Object.entries(stack(producer).output ?? {}).filter(
-    ([name, o]) => name.startsWith("cross-stack-output-") && o.value === expression,
-  );
-  if (outputs.length !== 1) throw new Error(`${producer} exports ${expression} ${outputs.length} times`);
-  return `\${data.terraform_remote_state.cross-stack-reference-input-${producer}.outputs.${outputs[0]![0]}}`;
-}
-
-/** Every object key anywhere in a JSON value. */
-function allKeys(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(allKeys);
-  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => [k, ...allKeys(v)]);
-  return [];
-}
-
-/** A readable output: present, not sensitive, described. */
-function output(stackName: string, name: string): unknown {
-  const o = stack(stackName).output?.[name];
-  if (!o) throw new Error(`${stackName} has no output ${name}`);
-  expect(o.sensitive ?? false).toBe(false);
-  expect(o.description).toBeTruthy();
-  return o.value;
-}
 
 const privateSubnets = () => [
   remote("prod-network", "aws_subnet", "network/private-ap-northeast-1a", "id"),

@@ -5,8 +5,9 @@ import {
   policyStatements,
   resourceAddresses,
   resourceAt,
-  resourcesOf,
   scrubVolatile,
+  SynthesizedApp,
+  allKeys,
   synthAppStacks,
   type SynthesizedStack,
 } from "@platform/core/testing";
@@ -14,42 +15,13 @@ import { describe, expect, it } from "vitest";
 import { buildStaging } from "../src/main";
 
 const stacks = synthAppStacks(buildStaging);
+const { stack, nameAt, ref, remote } = new SynthesizedApp(stacks);
 
 // Synthesized attributes are untyped JSON; tests read them as loose records.
 type Attrs = Record<string, any>;
 
 const PREFIX = "bookmark-manager-staging";
 const DATABASE_URL_PARAMETER = "/bookmark-manager/staging/DATABASE_URL";
-
-function stack(name: string): SynthesizedStack {
-  const json = stacks[name];
-  if (!json) throw new Error(`no stack ${name}`);
-  return json;
-}
-
-/** Terraform name of the resource at a construct path suffix (e.g. "groups/service"). */
-function nameAt(json: SynthesizedStack, type: string, path: string): string {
-  const attrs = resourceAt(json, type, path);
-  return Object.entries(resourcesOf(json, type)).find(([, v]) => v === attrs)![0];
-}
-
-/** `${type.name.attribute}` of the resource at a construct path suffix. */
-function ref(json: SynthesizedStack, type: string, path: string, attribute: string): string {
-  return `\${${type}.${nameAt(json, type, path)}.${attribute}}`;
-}
-
-/**
- * What a consumer holds for `type.<path>.attribute` of `producer`: a remote-state lookup of the
- * producer's cross-stack output. Throws unless the producer exports exactly that expression.
- */
-function remote(producer: string, type: string, path: string, attribute: string): string {
-  const expression = ref(stack(producer), type, path, attribute);
-  const outputs = Object.entries(stack(producer).output ?? {}).filter(
-    ([name, o]) => name.startsWith("cross-stack-output-") && o.value === expression,
-  );
-  if (outputs.length !== 1) throw new Error(`${producer} exports ${expression} ${outputs.length} times`);
-  return `\${data.terraform_remote_state.cross-stack-reference-input-${producer}.outputs.${outputs[0]![0]}}`;
-}
 
 /** `${data.aws_iam_policy_document.<name>.json}` of the policy document at a construct path suffix. */
 function documentJson(json: SynthesizedStack, path: string): string {
@@ -65,13 +37,6 @@ function stringLeaves(value: unknown, path = ""): [string, string][] {
   if (value && typeof value === "object") {
     return Object.entries(value).flatMap(([k, v]) => (k === "//" ? [] : stringLeaves(v, path ? `${path}.${k}` : k)));
   }
-  return [];
-}
-
-/** Every object key anywhere in a JSON value. */
-function allKeys(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(allKeys);
-  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => [k, ...allKeys(v)]);
   return [];
 }
 

@@ -1,7 +1,7 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EcsCluster as AwsEcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers";
-import { NAME_LIMITS, Validator, boundedName, isKnown, isValidLogRetention } from "@platform/core";
+import { NAME_LIMITS, Validator, boundedName, isKnown, checkLogRetention } from "@platform/core";
 import { Construct } from "constructs";
 
 /** What services (and other stacks) need to know about a cluster. */
@@ -57,12 +57,7 @@ export class EcsCluster extends Construct {
     super(scope, id);
     const v = new Validator(this.node.path);
     if (props.execLogging) {
-      v.check(
-        isValidLogRetention(props.execLogging.logRetentionDays),
-        "execLogging.logRetentionDays",
-        props.execLogging.logRetentionDays,
-        "is not a CloudWatch Logs retention; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, ...",
-      );
+      checkLogRetention(v, "execLogging.logRetentionDays", props.execLogging.logRetentionDays);
       if (isKnown(props.execLogging.kmsKeyArn)) {
         v.check(
           /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/.test(props.execLogging.kmsKeyArn!),

@@ -1,4 +1,4 @@
-import { CONSTRUCT_KEY_PATTERN, Validator, isKnown, isValidLogRetention } from "@platform/core";
+import { CONSTRUCT_KEY_PATTERN, Validator, isKnown, checkLogRetention } from "@platform/core";
 import { validateContainer } from "./container";
 import { FARGATE_CPU_VALUES, describeMemoryOptions, fargateMemoryOptions, isValidFargateSize } from "./fargate-sizes";
 import type { FargateServiceProps } from "./fargate-service-props";
@@ -21,7 +21,7 @@ export function validateFargateService(path: string, props: FargateServiceProps)
   }
   const arch = props.cpuArchitecture ?? "X86_64";
   v.check(arch === "X86_64" || arch === "ARM64", "cpuArchitecture", arch, 'must be "X86_64" or "ARM64".');
-  v.check(isValidLogRetention(props.logRetentionDays), "logRetentionDays", props.logRetentionDays, "is not a CloudWatch Logs retention; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, ...");
+  checkLogRetention(v, "logRetentionDays", props.logRetentionDays);
 
   const net = props.network;
   if (isKnown(net.subnetIds)) v.check(net.subnetIds.length >= 1, "network.subnetIds", net.subnetIds, "pass at least one subnet (one per AZ for availability).");

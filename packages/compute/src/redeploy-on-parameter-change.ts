@@ -7,13 +7,15 @@ import {
   CONSTRUCT_KEY_PATTERN,
   NAME_LIMITS,
   Validator,
+  LAMBDA_ENVIRONMENT_LIMIT_BYTES,
   boundedName,
+  checkLogRetention,
+  checkNamePrefix,
   isKnown,
-  isValidLogRetention,
+  lambdaEnvironmentBytes,
 } from "@platform/core";
 import { Construct } from "constructs";
 import {
-  LAMBDA_ENVIRONMENT_LIMIT_BYTES,
   REDEPLOY_CONFIG_ENV_VAR,
   parameterChangeEventPattern,
   type RedeployConfig,
@@ -62,7 +64,6 @@ export interface RedeployOnParameterChangeRef {
   readonly ruleArn: string;
 }
 
-const PREFIX_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
 const ECS_NAME_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
 const ECS_SERVICE_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:service\/([^/]+)\/([^/]+)$/;
 const PARAMETER_NAME = /^\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
@@ -158,12 +159,7 @@ function validate(
   configJson: string,
 ): void {
   const v = new Validator(path);
-  v.check(
-    isKnown(props.namePrefix) && PREFIX_PATTERN.test(props.namePrefix),
-    "namePrefix",
-    props.namePrefix,
-    "must be a literal of 1-40 lower-case letters, digits and hyphens, e.g. acme-staging.",
-  );
+  checkNamePrefix(v, props.namePrefix);
   if (isKnown(props.parameterName)) {
     const name = props.parameterName;
     v.check(
@@ -201,14 +197,9 @@ function validate(
       seen.set(identity, key);
     }
   }
-  v.check(
-    isValidLogRetention(logRetentionDays),
-    "logRetentionDays",
-    logRetentionDays,
-    "is not a CloudWatch Logs retention; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...",
-  );
+  checkLogRetention(v, "logRetentionDays", logRetentionDays);
   if (v.ok && isKnown(configJson)) {
-    const bytes = Buffer.byteLength(REDEPLOY_CONFIG_ENV_VAR + configJson, "utf8");
+    const bytes = lambdaEnvironmentBytes(REDEPLOY_CONFIG_ENV_VAR, configJson);
     v.check(
       bytes <= LAMBDA_ENVIRONMENT_LIMIT_BYTES,
       "services",

@@ -15,7 +15,7 @@ import { Construct } from "constructs";
 import { buildSync, version as esbuildVersion } from "esbuild";
 import { Validator } from "./errors";
 import { NAME_LIMITS } from "./naming";
-import { isKnown, isValidLogRetention } from "./props";
+import { checkLogRetention, isKnown } from "./props";
 import { zipSingleFile } from "./zip";
 
 /** Lambda runtime for every function: Node 20 reached end of life in April 2026. */
@@ -136,12 +136,7 @@ function validate(path: string, props: BundledFunctionProps): void {
       "must be 1-64 characters of letters, digits, hyphens and underscores.",
     );
   }
-  v.check(
-    isValidLogRetention(props.logRetentionDays),
-    "logRetentionDays",
-    props.logRetentionDays,
-    "is not a CloudWatch Logs retention; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...",
-  );
+  checkLogRetention(v, "logRetentionDays", props.logRetentionDays);
   const timeout = props.timeoutSeconds ?? 60;
   v.check(timeout >= 1 && timeout <= 900, "timeoutSeconds", timeout, "must be between 1 and 900.");
   const memory = props.memoryMiB ?? 256;

@@ -1,3 +1,4 @@
+import type { Validator } from "./errors";
 import { Token } from "cdktf";
 
 /** True when a value is a literal known at synth time (not a Terraform token), so it can be validated. */
@@ -25,3 +26,34 @@ export function mapRecord<T, U>(record: Readonly<Record<string, T>>, fn: (value:
 
 /** Construct IDs must be literal and stable; keys of keyed records become IDs. */
 export const CONSTRUCT_KEY_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
+
+/** Checks a log retention against CloudWatch's list; the message lists the accepted values. */
+export function checkLogRetention(v: Validator, field: string, days: number): boolean {
+  return v.check(
+    isValidLogRetention(days),
+    field,
+    days,
+    `is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_DAYS.slice(0, 15).join(", ")}, ...`,
+  );
+}
+
+/** Name prefixes of constructs that name many resources (`acme-staging`). */
+export const NAME_PREFIX_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
+
+/** Checks a literal `namePrefix`: 1-40 lower-case letters, digits and hyphens. */
+export function checkNamePrefix(v: Validator, value: string): boolean {
+  return v.check(
+    isKnown(value) && NAME_PREFIX_PATTERN.test(value),
+    "namePrefix",
+    value,
+    "must be a literal of 1-40 lower-case letters, digits and hyphens, e.g. acme-staging.",
+  );
+}
+
+/** Lambda's limit on the total size of a function's environment variables. */
+export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
+
+/** Bytes a variable takes of the Lambda environment limit. */
+export function lambdaEnvironmentBytes(name: string, value: string): number {
+  return Buffer.byteLength(name + value, "utf8");
+}

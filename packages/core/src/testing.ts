@@ -145,3 +145,58 @@ export function synthAppStacks(build: (app: App) => void): Record<string, Synthe
     ]),
   );
 }
+
+/** Every object key anywhere in a JSON value (e.g. to prove no `password` attribute exists). */
+export function allKeys(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(allKeys);
+  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => [k, ...allKeys(v)]);
+  return [];
+}
+
+/**
+ * Lookups across the stacks of one synthesized app: resources by construct path, and the exact
+ * remote-state expression a consumer holds for a producer's attribute, so app tests assert
+ * cross-stack wiring instead of copying strings.
+ */
+export class SynthesizedApp {
+  constructor(readonly stacks: Readonly<Record<string, SynthesizedStack>>) {}
+
+  /** One stack's JSON; throws for an unknown name. */
+  readonly stack = (name: string): SynthesizedStack => {
+    const json = this.stacks[name];
+    if (!json) throw new Error(`no stack ${name}`);
+    return json;
+  };
+
+  /** Terraform name of the resource at a construct path suffix (e.g. "groups/service"). */
+  readonly nameAt = (json: SynthesizedStack, type: string, path: string): string => {
+    const attrs = resourceAt(json, type, path);
+    return Object.entries(resourcesOf(json, type)).find(([, v]) => v === attrs)![0];
+  };
+
+  /** `${type.name.attribute}` of the resource at a construct path suffix. */
+  readonly ref = (json: SynthesizedStack, type: string, path: string, attribute: string): string =>
+    `\${${type}.${this.nameAt(json, type, path)}.${attribute}}`;
+
+  /**
+   * What a consumer holds for `type.<path>.attribute` of `producer`: a remote-state lookup of the
+   * producer's cross-stack output. Throws unless the producer exports exactly that expression once.
+   */
+  readonly remote = (producer: string, type: string, path: string, attribute: string): string => {
+    const expression = this.ref(this.stack(producer), type, path, attribute);
+    const outputs = Object.entries(this.stack(producer).output ?? {}).filter(
+      ([name, o]) => name.startsWith("cross-stack-output-") && o.value === expression,
+    );
+    if (outputs.length !== 1) throw new Error(`${producer} exports ${expression} ${outputs.length} times`);
+    return `\${data.terraform_remote_state.cross-stack-reference-input-${producer}.outputs.${outputs[0]![0]}}`;
+  };
+
+  /** A readable output's value; throws unless it exists, is not sensitive and is described. */
+  readonly output = (stackName: string, name: string): unknown => {
+    const o = this.stack(stackName).output?.[name];
+    if (!o) throw new Error(`${stackName} has no output ${name}`);
+    if (o.sensitive) throw new Error(`${stackName} output ${name} is sensitive; people cannot read it`);
+    if (!o.description) throw new Error(`${stackName} output ${name} has no description`);
+    return o.value;
+  };
+}

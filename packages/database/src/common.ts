@@ -3,7 +3,7 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { NAME_LIMITS, type Validator, boundedName, isValidLogRetention } from "@platform/core";
+import { NAME_LIMITS, type Validator, boundedName, checkLogRetention } from "@platform/core";
 import type { Construct } from "constructs";
 import {
   checkBackupRetention,
@@ -132,12 +132,7 @@ export function checkCommon(v: Validator, props: PostgresCommonProps, r: Resolve
   checkWindows(v, r.backupWindow, r.maintenanceWindow);
   checkPerformanceInsightsRetention(v, props.performanceInsightsRetentionDays);
   checkMonitoringInterval(v, r.monitoringIntervalSeconds);
-  v.check(
-    isValidLogRetention(r.logRetentionDays),
-    "logRetentionDays",
-    r.logRetentionDays,
-    "is not a CloudWatch Logs retention; use one of 1, 3, 5, 7, 14, 30, 60, 90, ...",
-  );
+  checkLogRetention(v, "logRetentionDays", r.logRetentionDays);
 }
 
 /** The log group RDS exports `postgresql` logs to, created first so it has a retention. */

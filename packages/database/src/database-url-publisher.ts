@@ -7,7 +7,7 @@ import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import type { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
-import { BundledFunction, NAME_LIMITS, Validator, boundedName, isKnown, isValidLogRetention } from "@platform/core";
+import { BundledFunction, NAME_LIMITS, Validator, boundedName, isKnown, checkLogRetention } from "@platform/core";
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 
@@ -209,12 +209,7 @@ function validate(path: string, props: DatabaseUrlPublisherProps, logRetentionDa
       'must not start with "/aws" or "/ssm" (reserved by AWS); use "/<project>/<env>/DATABASE_URL".',
     );
   }
-  v.check(
-    isValidLogRetention(logRetentionDays),
-    "logRetentionDays",
-    logRetentionDays,
-    "is not a CloudWatch Logs retention; use one of 1, 3, 5, 7, 14, 30, 60, 90, ...",
-  );
+  checkLogRetention(v, "logRetentionDays", logRetentionDays);
   if (schedule !== false) {
     v.check(
       /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/.test(schedule),

@@ -5,7 +5,7 @@ import {
   Wafv2WebAclLoggingConfiguration,
   type Wafv2WebAclLoggingConfigurationLoggingFilter,
 } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
-import { LOG_RETENTION_DAYS, NAME_LIMITS, Validator, boundedName, isKnown, isValidLogRetention } from "@platform/core";
+import { NAME_LIMITS, Validator, boundedName, isKnown, checkLogRetention } from "@platform/core";
 import { Construct } from "constructs";
 
 /** The AWS managed rule groups every web ACL runs, in evaluation order after the rate limit. */
@@ -246,12 +246,7 @@ function validate(path: string, props: WebAclProps): void {
     window,
     `must be one of ${RATE_LIMIT_WINDOWS_SECONDS.join(", ")} seconds.`,
   );
-  v.check(
-    isValidLogRetention(props.logRetentionDays),
-    "logRetentionDays",
-    props.logRetentionDays,
-    `is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_DAYS.slice(0, 12).join(", ")}, ...`,
-  );
+  checkLogRetention(v, "logRetentionDays", props.logRetentionDays);
   if (props.logGroupName !== undefined && isKnown(props.logGroupName)) {
     v.check(
       props.logGroupName.startsWith(WAF_LOG_GROUP_PREFIX) && LOG_GROUP_NAME.test(props.logGroupName),

@@ -14,14 +14,17 @@ import {
   CONSTRUCT_KEY_PATTERN,
   NAME_LIMITS,
   Validator,
+  LAMBDA_ENVIRONMENT_LIMIT_BYTES,
   boundedName,
+  checkLogRetention,
+  checkNamePrefix,
   isKnown,
-  isValidLogRetention,
+  lambdaEnvironmentBytes,
 } from "@platform/core";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { CRON_FORMAT, cronProblem, isKnownTimeZone } from "./schedule-expression";
-import { LAMBDA_ENVIRONMENT_LIMIT_BYTES, TARGETS_ENV_VAR, type SchedulerTargets, type ServiceTarget } from "./targets";
+import { TARGETS_ENV_VAR, type SchedulerTargets, type ServiceTarget } from "./targets";
 
 /** The handler module esbuild bundles into the function. */
 export const SCHEDULER_HANDLER_ENTRY = fileURLToPath(new URL("./handler.ts", import.meta.url));
@@ -127,7 +130,6 @@ const DELIVERY_RETRY = { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600
 /** Lambda retries a failed asynchronous run; safe because every run skips what is done. */
 const ASYNC_RETRY = { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 };
 
-const PREFIX_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
 const ECS_NAME_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
 const ECS_SERVICE_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:service\/([^/]+)\/([^/]+)$/;
 const SCALABLE_TARGET_ARN = /^arn:aws[a-z-]*:application-autoscaling:[a-z0-9-]+:\d{12}:scalable-target\/[A-Za-z0-9]+$/;
@@ -338,12 +340,7 @@ function validate(
   targetsJson: string,
 ): void {
   const v = new Validator(path);
-  v.check(
-    isKnown(props.namePrefix) && PREFIX_PATTERN.test(props.namePrefix),
-    "namePrefix",
-    props.namePrefix,
-    "must be a literal of 1-40 lower-case letters, digits and hyphens, e.g. acme-staging.",
-  );
+  checkNamePrefix(v, props.namePrefix);
   const entries = Object.entries(props.services);
   v.check(
     entries.length > 0 || props.database !== undefined,
@@ -355,14 +352,9 @@ function validate(
   for (const [key, service] of entries) validateService(v, key, service, seen);
   if (props.database) validateDatabase(v, props.database);
   validateSchedule(v, props.schedule, timeZone);
-  v.check(
-    isValidLogRetention(logRetentionDays),
-    "logRetentionDays",
-    logRetentionDays,
-    "is not a CloudWatch Logs retention; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...",
-  );
+  checkLogRetention(v, "logRetentionDays", logRetentionDays);
   if (isKnown(targetsJson) && v.ok) {
-    const bytes = Buffer.byteLength(TARGETS_ENV_VAR + targetsJson, "utf8");
+    const bytes = lambdaEnvironmentBytes(TARGETS_ENV_VAR, targetsJson);
     v.check(
       bytes <= LAMBDA_ENVIRONMENT_LIMIT_BYTES,
       "services",

@@ -7,9 +7,6 @@
 /** Environment variable holding the JSON of {@link SchedulerTargets}. */
 export const TARGETS_ENV_VAR = "SCHEDULER_TARGETS";
 
-/** Lambda allows 4 KB for all environment variables of a function together. */
-export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
-
 export interface AutoScalingTarget {
   /** `service/<cluster>/<service>`, the Application Auto Scaling resource id. */
   readonly resourceId: string;

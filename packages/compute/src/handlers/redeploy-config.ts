@@ -7,9 +7,6 @@
 /** Environment variable holding the JSON of {@link RedeployConfig}. */
 export const REDEPLOY_CONFIG_ENV_VAR = "REDEPLOY_CONFIG";
 
-/** Lambda allows 4 KB for all environment variables of a function together. */
-export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
-
 /** SSM operations after which the parameter holds a new value; `Delete` and labels are not. */
 export const VALUE_CHANGING_OPERATIONS: readonly string[] = ["Create", "Update"];
 
