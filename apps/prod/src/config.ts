@@ -65,7 +65,10 @@ export const prod: EnvironmentPlan = {
   },
   database: {
     kind: "aurora-serverless-v2",
-    engineVersion: "17.6",
+    // Seed 003 names 17.6, a community release Aurora skipped: the Aurora PostgreSQL 17 minors
+    // AWS documents are 17.4, 17.5, 17.7 (Dec 2025) and 17.9 (Apr 2026). Terraform cannot check
+    // this offline; confirm with `aws rds describe-db-engine-versions --engine aurora-postgresql`.
+    engineVersion: "17.7",
     minAcu: 0.5,
     maxAcu: 2,
     reader: true,

@@ -327,11 +327,11 @@ describe("prod", () => {
     const database = stack("prod-database");
     const cluster = onlyResource(database, "aws_rds_cluster") as Attrs;
 
-    it("is Aurora PostgreSQL 17.6 Serverless v2 at 0.5-2 ACU, encrypted, protected, backed up for 30 days", () => {
+    it("is Aurora PostgreSQL 17.7 Serverless v2 at 0.5-2 ACU, encrypted, protected, backed up for 30 days", () => {
       expect(cluster).toMatchObject({
         engine: "aurora-postgresql",
         engine_mode: "provisioned",
-        engine_version: "17.6",
+        engine_version: "17.7",
         serverlessv2_scaling_configuration: { min_capacity: 0.5, max_capacity: 2 },
         storage_encrypted: true,
         backup_retention_period: 30,
