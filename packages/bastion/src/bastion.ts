@@ -1,11 +1,10 @@
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
-import { NAME_LIMITS, Validator, boundedName, isKnown } from "@platform/core";
+import { NAME_LIMITS, Validator, awsContext, awsManagedPolicyArn, boundedName, isKnown } from "@platform/core";
 import { Construct } from "constructs";
 import {
   amazonLinux2023Parameter,
@@ -111,7 +110,6 @@ export class Bastion extends Construct implements BastionRef {
     this.architecture = instanceArchitecture(instanceType);
     this.imageId = props.amiId ?? `resolve:ssm:${amazonLinux2023Parameter(this.architecture)}`;
 
-    const partition = new DataAwsPartition(this, "partition");
     const assume = new DataAwsIamPolicyDocument(this, "assume", {
       statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }] }],
     });
@@ -125,7 +123,7 @@ export class Bastion extends Construct implements BastionRef {
     // current by AWS as the agent changes.
     new IamRolePolicyAttachment(this, "ssm-core", {
       role: this.role.name,
-      policyArn: `arn:${partition.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
+      policyArn: awsManagedPolicyArn(awsContext(this), "AmazonSSMManagedInstanceCore"),
     });
     this.instanceProfile = new IamInstanceProfile(this, "profile", { name, role: this.role.name });
 

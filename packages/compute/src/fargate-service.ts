@@ -1,12 +1,11 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition, type EcsTaskDefinitionVolume } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { ConfigError, NAME_LIMITS, boundedName } from "@platform/core";
+import { type AwsContext, ConfigError, NAME_LIMITS, arn, awsContext, boundedName } from "@platform/core";
 import { TaskExecutionRole, TaskRole } from "@platform/security";
-import { Fn, type ITerraformDependable, TerraformResource, dependable } from "cdktf";
+import { type ITerraformDependable, TerraformResource, dependable } from "cdktf";
 import { Construct } from "constructs";
 import { containerDefinition, containerDefinitionsJson, isParameterSecret, scratchVolumeName } from "./container";
 import type { EcsClusterRef } from "./ecs-cluster";
@@ -41,7 +40,7 @@ export class FargateService extends Construct {
     const execEnabled = props.enableExecuteCommand ?? false;
     this.serviceName = boundedName([props.namePrefix, props.name], NAME_LIMITS.ecsServiceName);
 
-    const region = new DataAwsRegion(this, "region");
+    const aws = awsContext(this);
     this.logGroup = new CloudwatchLogGroup(this, "logs", {
       name: `/ecs/${this.serviceName}`,
       retentionInDays: props.logRetentionDays,
@@ -62,7 +61,7 @@ export class FargateService extends Construct {
 
     const taskStatements = [
       ...volumeStatements(props),
-      ...(execEnabled ? execLoggingStatements(props.cluster) : []),
+      ...(execEnabled ? execLoggingStatements(props.cluster, aws) : []),
       ...(props.taskRoleStatements ?? []),
     ];
     if (execEnabled || taskStatements.length > 0) {
@@ -87,7 +86,7 @@ export class FargateService extends Construct {
         containerNames.map((name) =>
           containerDefinition(name, props.containers[name]!, {
             logGroupName: this.logGroup.name,
-            region: region.name,
+            region: aws.region,
             execEnabled,
           }),
         ),
@@ -250,17 +249,17 @@ function volumeStatements(props: FargateServiceProps): DataAwsIamPolicyDocumentS
 }
 
 /** What the SSM agent in each task needs to record ECS Exec sessions in the cluster's log group. */
-function execLoggingStatements(cluster: EcsClusterRef): DataAwsIamPolicyDocumentStatement[] {
+function execLoggingStatements(cluster: EcsClusterRef, aws: AwsContext): DataAwsIamPolicyDocumentStatement[] {
   if (!cluster.execLogGroupArn) return [];
-  const arn = cluster.execLogGroupArn;
-  // arn:<partition>:logs:<region>:<account>: the agent looks its log group up by name prefix.
-  const accountLogGroups = `${Fn.join(":", Fn.slice(Fn.split(":", arn), 0, 5))}:log-group:*`;
+  const logGroupArn = cluster.execLogGroupArn;
+  // The cluster's log group is in this stack's region and account; the agent looks it up by name prefix.
+  const accountLogGroups = arn(aws, { service: "logs", resource: "log-group:*" });
   return [
     { sid: "ExecLogGroupLookup", actions: ["logs:DescribeLogGroups"], resources: [accountLogGroups] },
     {
       sid: "ExecSessionLogs",
       actions: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
-      resources: [arn, `${arn}:*`],
+      resources: [logGroupArn, `${logGroupArn}:*`],
     },
     ...(cluster.execKmsKeyArn ? [{ sid: "ExecSessionKey", actions: ["kms:Decrypt"], resources: [cluster.execKmsKeyArn] }] : []),
   ];

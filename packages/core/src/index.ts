@@ -1,4 +1,5 @@
 export * from "./app";
+export * from "./aws-context";
 export * from "./backend";
 export * from "./cidr";
 export * from "./environment";

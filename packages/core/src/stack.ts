@@ -65,4 +65,30 @@ export class EnvironmentStack extends TerraformStack {
 
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
   }
+
+  /**
+   * Orders this stack after `producer` although it reads none of its outputs (cdktf
+   * `addDependency`, so manifest.json and every deploy order see it), and records why: an
+   * ordering that matters is declared, never left to an accidental cross-stack reference.
+   */
+  declareDependency(producer: EnvironmentStack, reason: string): void {
+    if (reason.trim() === "") throw new Error(`${this.stackName} -> ${producer.stackName}: say why the order matters`);
+    this.addDependency(producer);
+    this.declared.push({ producer: producer.stackName, reason });
+  }
+
+  /** The dependencies declared with {@link declareDependency}, by producer stack name. */
+  get declaredDependencies(): readonly DeclaredDependency[] {
+    return [...this.declared];
+  }
+
+  private readonly declared: DeclaredDependency[] = [];
+}
+
+/** An ordering between two stacks that no output carries. */
+export interface DeclaredDependency {
+  /** Stack that must be deployed first. */
+  readonly producer: string;
+  /** Why the order matters, e.g. what the consumer needs at start. */
+  readonly reason: string;
 }

@@ -10,6 +10,8 @@ import type { TerraformStack } from "cdktf";
 import { defineEnvironment, type Environment, type EnvironmentConfig } from "./environment";
 import { EnvironmentStack } from "./stack";
 
+export * from "./cross-stack-contract";
+
 /** Parsed `cdk.tf.json` of one stack. */
 export interface SynthesizedStack {
   readonly resource?: Record<string, Record<string, Record<string, unknown>>>;

@@ -1,9 +1,8 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { NAME_LIMITS, type Validator, boundedName, checkLogRetention } from "@platform/core";
+import { NAME_LIMITS, type Validator, awsContext, awsManagedPolicyArn, boundedName, checkLogRetention } from "@platform/core";
 import type { Construct } from "constructs";
 import {
   checkBackupRetention,
@@ -158,10 +157,9 @@ export function enhancedMonitoringRole(scope: Construct, namePrefix: string, suf
     description: "RDS Enhanced Monitoring: publishes OS metrics to CloudWatch Logs (RDSOSMetrics)",
     assumeRolePolicy: trust.json,
   });
-  const partition = new DataAwsPartition(scope, "monitoring-partition");
   new IamRolePolicyAttachment(scope, "monitoring-policy", {
     role: role.name,
-    policyArn: `arn:${partition.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
+    policyArn: awsManagedPolicyArn(awsContext(scope), "service-role/AmazonRDSEnhancedMonitoringRole"),
   });
   return role;
 }

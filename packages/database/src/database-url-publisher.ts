@@ -2,12 +2,10 @@ import { join } from "node:path";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import type { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
-import { BundledFunction, NAME_LIMITS, Validator, boundedName, isKnown, checkLogRetention } from "@platform/core";
+import { BundledFunction, NAME_LIMITS, Validator, arn, awsContext, boundedName, isKnown, checkLogRetention } from "@platform/core";
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 
@@ -45,7 +43,7 @@ export interface DatabaseUrlPublisherProps {
   readonly refreshSchedule?: string | false;
   /**
    * Account ID for the parameter ARN.
-   * @default parsed from `secretArn` (no `aws_caller_identity` lookup)
+   * @default the stack's account (`awsContext`)
    */
   readonly accountId?: string;
 }
@@ -76,14 +74,13 @@ export class DatabaseUrlPublisher extends Construct {
     validate(this.node.path, props, logRetentionDays, schedule);
 
     const functionName = boundedName([props.namePrefix, "database-url"], NAME_LIMITS.lambdaFunctionName);
-    const partition = new DataAwsPartition(this, "partition");
-    const region = new DataAwsRegion(this, "region");
     this.parameterName = props.parameterName;
-
-    // The account is read from the secret's ARN (arn:<partition>:secretsmanager:<region>:<account>:...):
-    // the secret lives in the database's account, and no aws_caller_identity lookup is needed.
-    const account = props.accountId ?? Fn.element(Fn.split(":", props.secretArn), 4);
-    this.parameterArn = `arn:${partition.partition}:ssm:${region.name}:${account}:parameter${props.parameterName}`;
+    // Known at synth: consumers in other stacks get a literal, not a cross-stack output.
+    this.parameterArn = arn(awsContext(this), {
+      service: "ssm",
+      account: props.accountId,
+      resource: `parameter${props.parameterName}`,
+    });
     const statements: DataAwsIamPolicyDocumentStatement[] = [
       { sid: "ReadMasterSecret", actions: ["secretsmanager:GetSecretValue"], resources: [props.secretArn] },
       // SecureStrings use the AWS managed aws/ssm key, whose key policy already lets principals of

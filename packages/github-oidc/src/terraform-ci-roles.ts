@@ -1,6 +1,5 @@
-import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { NAME_LIMITS, Validator, boundedName, isKnown } from "@platform/core";
+import { NAME_LIMITS, Validator, awsContext, boundedName, isKnown } from "@platform/core";
 import { Construct } from "constructs";
 import { GITHUB_ROLE_PATH, GithubActionsRole } from "./github-actions-role";
 import { GITHUB_OIDC_HOST } from "./github-oidc-provider";
@@ -84,7 +83,7 @@ export class TerraformCiRoles extends Construct {
     }
     v.throwIfAny();
 
-    const partition = new DataAwsPartition(this, "partition").partition;
+    const { partition } = awsContext(this);
     const bucketArn = `arn:${partition}:s3:::${props.state.bucketName}`;
     const ownState = `${bucketArn}/${props.state.keyPrefix}*`;
     const otherState = (props.state.deniedKeyPrefixes ?? []).map((p) => `${bucketArn}/${p}*`);

@@ -63,6 +63,12 @@ export function buildEnvironment(scope: Construct, plan: EnvironmentPlan): Envir
     },
     plan.scheduler,
   );
+  if (Object.values(plan.compute.services).some((s) => s.databaseUrl !== false)) {
+    // Nothing the compute stack reads is an output of the database stack (the parameter's name
+    // and ARN are known at synth), but tasks read DATABASE_URL when they start, and the
+    // database stack's Lambda writes it: deploy the database first.
+    compute.declareDependency(database, "tasks read the DATABASE_URL parameter, which the database stack writes, when they start");
+  }
 
   const edge =
     plan.edge && dns

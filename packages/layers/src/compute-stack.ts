@@ -1,4 +1,4 @@
-import { EnvironmentStack, Validator, type Environment } from "@platform/core";
+import { EnvironmentStack, Validator, arn, awsContext, type Environment } from "@platform/core";
 import {
   EcsCluster,
   FargateService,
@@ -45,6 +45,7 @@ export class ComputeStack extends EnvironmentStack {
   constructor(scope: Construct, environment: Environment, plan: ComputePlan, deps: ComputeDeps, scheduler?: SchedulerPlan) {
     super(scope, { environment, layer: "compute" });
     const namePrefix = `${environment.project}-${environment.name}`;
+    const aws = awsContext(this);
     validateComputePlan(`${environment.name}.compute`, plan, deps.registry);
 
     this.cluster = new EcsCluster(this, "cluster", {
@@ -81,7 +82,7 @@ export class ComputeStack extends EnvironmentStack {
               ...Object.fromEntries(
                 Object.entries(service.parameters ?? {}).map(([env, parameterName]) => [
                   env,
-                  { parameterArn: `arn:aws:ssm:${environment.region}:${environment.accountId}:parameter${parameterName}` },
+                  { parameterArn: arn(aws, { service: "ssm", resource: `parameter${parameterName}` }) },
                 ]),
               ),
             },

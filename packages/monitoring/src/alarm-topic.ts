@@ -1,11 +1,10 @@
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { NAME_LIMITS, Validator, boundedName, isKnown, shortHash } from "@platform/core";
+import { NAME_LIMITS, Validator, arn, awsContext, boundedName, isKnown, shortHash } from "@platform/core";
 import { Construct } from "constructs";
 import type { AlarmSink } from "./alarm-sink";
 
@@ -79,8 +78,7 @@ export class AlarmTopic extends Construct implements AlarmSink {
     const emails = [...(props.emailAddresses ?? [])];
     validate(this.node.path, props, publishers, emails);
 
-    const partition = new DataAwsPartition(this, "partition");
-    const rootArn = `arn:${partition.partition}:iam::${props.accountId}:root`;
+    const rootArn = arn(awsContext(this), { service: "iam", region: "", account: props.accountId, resource: "root" });
     const topicName = boundedName([props.namePrefix, "alarms"], NAME_LIMITS.snsTopicName);
 
     const keyPolicy = new DataAwsIamPolicyDocument(this, "key-policy", {

@@ -207,7 +207,6 @@ export class Network extends Construct {
         namePrefix,
         region,
         vpcId: this.vpc.id,
-        vpcArn: this.vpc.arn,
         options: props.flowLogs,
       });
     }

@@ -3,8 +3,7 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { NAME_LIMITS, boundedName } from "@platform/core";
-import { Fn } from "cdktf";
+import { NAME_LIMITS, arn, awsContext, boundedName } from "@platform/core";
 import { Construct } from "constructs";
 
 export type FlowLogTrafficType = "ALL" | "ACCEPT" | "REJECT";
@@ -44,8 +43,6 @@ export interface VpcFlowLogsProps {
   readonly namePrefix: string;
   readonly region: string;
   readonly vpcId: string;
-  /** ARN of the VPC; account and partition come from it, so no AWS lookup is needed. */
-  readonly vpcArn: string;
   readonly options: FlowLogsOptions;
 }
 
@@ -58,10 +55,7 @@ export class VpcFlowLogs extends Construct {
   constructor(scope: Construct, id: string, props: VpcFlowLogsProps) {
     super(scope, id);
     const { namePrefix, region, options } = props;
-    // arn:<partition>:ec2:<region>:<account>:vpc/<id>
-    const arnParts = Fn.split(":", props.vpcArn);
-    const partition = Fn.element(arnParts, 1);
-    const account = Fn.element(arnParts, 4);
+    const aws = awsContext(this);
 
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
       name: `/vpc/${boundedName([namePrefix], 200)}/flow-logs`,
@@ -77,11 +71,11 @@ export class VpcFlowLogs extends Construct {
           actions: ["sts:AssumeRole"],
           principals: [{ type: "Service", identifiers: ["vpc-flow-logs.amazonaws.com"] }],
           condition: [
-            { test: "StringEquals", variable: "aws:SourceAccount", values: [account] },
+            { test: "StringEquals", variable: "aws:SourceAccount", values: [aws.accountId] },
             {
               test: "ArnLike",
               variable: "aws:SourceArn",
-              values: [`arn:${partition}:ec2:${region}:${account}:vpc-flow-log/*`],
+              values: [arn(aws, { service: "ec2", region, resource: "vpc-flow-log/*" })],
             },
           ],
         },
@@ -109,7 +103,7 @@ export class VpcFlowLogs extends Construct {
           sid: "FindLogGroup",
           effect: "Allow",
           actions: ["logs:DescribeLogGroups"],
-          resources: [`arn:${partition}:logs:${region}:${account}:log-group:*`],
+          resources: [arn(aws, { service: "logs", region, resource: "log-group:*" })],
         },
       ],
     });

@@ -241,7 +241,8 @@ describe("Network, prod-like: single NAT, flow logs", () => {
       ["StringEquals", "aws:SourceAccount"],
       ["ArnLike", "aws:SourceArn"],
     ]);
-    expect((conditions[1]!.values as string[])[0]).toMatch(/:ec2:ap-northeast-1:.*:vpc-flow-log\/\*$/);
+    // Account and partition come from the environment config, not from the VPC's ARN.
+    expect(conditions.map((c) => c.values)).toEqual([["123456789012"], ["arn:aws:ec2:ap-northeast-1:123456789012:vpc-flow-log/*"]]);
   });
 
   it("grants the role writes to its own log group only, never Resource *", () => {
@@ -253,7 +254,7 @@ describe("Network, prod-like: single NAT, flow logs", () => {
       resources: [`\${aws_cloudwatch_log_group.${groupName}.arn}`, `\${aws_cloudwatch_log_group.${groupName}.arn}:*`],
     });
     expect(statements[1]).toMatchObject({ actions: ["logs:DescribeLogGroups"] });
-    expect((statements[1]!.resources as string[])[0]).toMatch(/^arn:.*:logs:ap-northeast-1:.*:log-group:\*$/);
+    expect(statements[1]!.resources).toEqual(["arn:aws:logs:ap-northeast-1:123456789012:log-group:*"]);
     for (const s of statements) expect(s.resources).not.toContain("*");
     const policy = listResources(json, "aws_iam_role_policy")[0]!;
     expect(policy.policy).toBe(`\${data.aws_iam_policy_document.${permName}.json}`);

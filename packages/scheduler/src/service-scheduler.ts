@@ -3,7 +3,6 @@ import {
   DataAwsIamPolicyDocument,
   type DataAwsIamPolicyDocumentStatement,
 } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
@@ -15,13 +14,13 @@ import {
   NAME_LIMITS,
   Validator,
   LAMBDA_ENVIRONMENT_LIMIT_BYTES,
+  awsContext,
   boundedName,
   checkLogRetention,
   checkNamePrefix,
   isKnown,
   lambdaEnvironmentBytes,
 } from "@platform/core";
-import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { CRON_FORMAT, cronProblem, isKnownTimeZone } from "./schedule-expression";
 import { TARGETS_ENV_VAR, type SchedulerTargets, type ServiceTarget } from "./targets";
@@ -182,7 +181,7 @@ export class ServiceScheduler extends Construct {
       });
     }
     if (scaled.length > 0) {
-      const region = new DataAwsRegion(this, "region");
+      const { region } = awsContext(this);
       statements.push(
         {
           sid: "ScalableTargets",
@@ -204,7 +203,7 @@ export class ServiceScheduler extends Construct {
           sid: "DescribeScalableTargets",
           actions: ["application-autoscaling:DescribeScalableTargets"],
           resources: ["*"],
-          condition: [{ test: "StringEquals", variable: "aws:RequestedRegion", values: [region.name] }],
+          condition: [{ test: "StringEquals", variable: "aws:RequestedRegion", values: [region] }],
         },
       );
     }
@@ -274,9 +273,8 @@ export class ServiceScheduler extends Construct {
   }
 
   private createSchedulerRole(namePrefix: string): IamRole {
-    // The group ARN carries the account id, so the confused-deputy conditions need no
-    // aws_caller_identity lookup (which would break the offline plan).
-    const account = Fn.element(Fn.split(":", this.scheduleGroup.arn), 4);
+    // Confused-deputy guard: only this account's schedule group may assume the role.
+    const account = awsContext(this).accountId;
     const assume = new DataAwsIamPolicyDocument(this, "scheduler-assume", {
       statement: [
         {

@@ -1,4 +1,5 @@
 import type { DataAwsIamPolicyDocumentStatementPrincipals } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { arn, partitionOf } from "@platform/core";
 
 /**
  * Elastic Load Balancing accounts that deliver access logs in regions launched before
@@ -36,17 +37,10 @@ export const ELB_LOG_DELIVERY_ACCOUNTS: Readonly<Record<string, string>> = {
 
 export const ELB_LOG_DELIVERY_SERVICE_PRINCIPAL = "logdelivery.elasticloadbalancing.amazonaws.com";
 
-/** ARN partition of a region: the ELB account principal is an IAM ARN in that partition. */
-export function partitionOf(region: string): string {
-  if (region.startsWith("cn-")) return "aws-cn";
-  if (region.startsWith("us-gov-")) return "aws-us-gov";
-  return "aws";
-}
-
 /** The principal that writes ALB access logs into a bucket in `region`. */
 export function elbLogDeliveryPrincipal(region: string): DataAwsIamPolicyDocumentStatementPrincipals {
   const account = ELB_LOG_DELIVERY_ACCOUNTS[region];
   return account
-    ? { type: "AWS", identifiers: [`arn:${partitionOf(region)}:iam::${account}:root`] }
+    ? { type: "AWS", identifiers: [arn({ region, partition: partitionOf(region), accountId: account }, { service: "iam", region: "", resource: "root" })] }
     : { type: "Service", identifiers: [ELB_LOG_DELIVERY_SERVICE_PRINCIPAL] };
 }
