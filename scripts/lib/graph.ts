@@ -7,7 +7,10 @@ export interface StackEdge {
   readonly from: string;
   /** The consumer stack. */
   readonly to: string;
-  /** What flows, as `resource_type.attribute`, sorted and de-duplicated. */
+  /**
+   * What flows, as `resource_type.attribute`, sorted and de-duplicated. Empty for a declared
+   * dependency (`EnvironmentStack.declareDependency`): an order that matters with no output.
+   */
   readonly values: readonly string[];
 }
 
@@ -58,7 +61,10 @@ function describeOutput(name: string, outputs: Record<string, { value: unknown }
   return match ? `${match[1]}.${match[2]!.replace(/\[\d+\]/g, "")}` : name;
 }
 
-/** A Mermaid flowchart: one subgraph per deploy wave, one labelled edge per ref. */
+/**
+ * A Mermaid flowchart: one subgraph per deploy wave, one solid edge labelled with the values
+ * for each producer a stack reads, one dashed "depends on" edge for an ordering with no output.
+ */
 export function toMermaid(graph: StackGraph): string {
   const id = (stack: string) => stack.replace(/[^A-Za-z0-9]/g, "_");
   const lines = ["```mermaid", "flowchart LR"];
@@ -68,6 +74,10 @@ export function toMermaid(graph: StackGraph): string {
     lines.push("  end");
   });
   for (const edge of graph.edges) {
+    if (edge.values.length === 0) {
+      lines.push(`  ${id(edge.from)} -.->|"depends on"| ${id(edge.to)}`);
+      continue;
+    }
     const shown = edge.values.slice(0, 3).join(", ");
     const more = edge.values.length > 3 ? ` +${edge.values.length - 3}` : "";
     lines.push(`  ${id(edge.from)} -->|"${shown}${more}"| ${id(edge.to)}`);
@@ -86,7 +96,19 @@ export const GRAPH_END = "<!-- stack-graph:end -->";
 
 /** The README section between the markers. */
 export function graphSection(graph: StackGraph): string {
-  return `${GRAPH_START}\nDeploy waves (stacks in one wave are independent and may deploy in parallel):\n\n${toWaveList(graph)}\n\n${toMermaid(graph)}\n${GRAPH_END}`;
+  return [
+    GRAPH_START,
+    "Deploy waves (stacks in one wave are independent and may deploy in parallel):",
+    "",
+    toWaveList(graph),
+    "",
+    "Solid edges: the consumer reads these outputs of the producer. Dashed edges: a declared dependency, an order that matters with no output (the reason is in `apps/<env>/test/cross-stack-contract.json`).",
+    "",
+    "実線: 利用側が作成側の出力を読む。破線: 出力を伴わない、明示的に宣言した依存（デプロイ順序のみ。理由は `apps/<env>/test/cross-stack-contract.json`）。",
+    "",
+    toMermaid(graph),
+    GRAPH_END,
+  ].join("\n");
 }
 
 /** Replaces the generated section of a README; throws when the markers are missing. */

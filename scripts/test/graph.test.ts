@@ -38,9 +38,19 @@ describe("stack graph of this repository", () => {
     for (const edge of graph.edges) {
       const waveOf = (s: string) => graph.waves.findIndex((w) => w.includes(s));
       expect(waveOf(edge.from), `${edge.from} -> ${edge.to}`).toBeLessThan(waveOf(edge.to));
-      expect(edge.values.length, `${edge.from} -> ${edge.to} carries values`).toBeGreaterThan(0);
     }
     expect(toMermaid(graph)).toContain("flowchart LR");
+  });
+
+  it("orders database before compute by a declared dependency, drawn dashed, with no values", () => {
+    for (const env of ["staging", "prod"]) {
+      const edge = graph.edges.find((e) => e.from === `${env}-database` && e.to === `${env}-compute`);
+      expect(edge, `${env}-database -> ${env}-compute`).toEqual({ from: `${env}-database`, to: `${env}-compute`, values: [] });
+      expect(toMermaid(graph)).toContain(`  ${env}_database -.->|"depends on"| ${env}_compute`);
+    }
+    const withValues = graph.edges.filter((e) => e.values.length > 0);
+    expect(withValues.length).toBeGreaterThan(graph.edges.length / 2);
+    for (const edge of withValues) expect(toMermaid(graph)).toContain(`${edge.from.replace(/-/g, "_")} -->|`);
   });
 
   it("is what the README shows (run `pnpm graph` when this fails)", () => {
