@@ -5,12 +5,23 @@
 import { pathToFileURL } from "node:url";
 import { synthesizeApp } from "@platform/core";
 import type { App } from "cdktf";
+import { assertValidEnvironments } from "@platform/layers";
+import { account, github } from "./bootstrap/src/config";
+import { bootstrapConfigIssues } from "./bootstrap/src/config-schema";
 import { buildBootstrap } from "./bootstrap/src/main";
+import { prod } from "./prod/src/config";
 import { buildProd } from "./prod/src/main";
+import { staging } from "./staging/src/config";
 import { buildStaging } from "./staging/src/main";
 
-/** Adds every environment's stacks to `app`. */
+/**
+ * Adds every environment's stacks to `app`, after checking every config at once: each
+ * environment, the bootstrap config, and the rules across them (distinct VPC blocks, one
+ * GitHub environment per platform environment).
+ */
 export function buildAll(app: App): void {
+  const environments = [staging, prod];
+  assertValidEnvironments(environments, bootstrapConfigIssues(account, github, environments.map((e) => e.environment.name)));
   buildBootstrap(app);
   buildStaging(app);
   buildProd(app);
