@@ -68,7 +68,7 @@ function convert(issue: ZodIssue, input: unknown, prefix: string): ConfigIssue[]
     case "unrecognized_keys": {
       const known = issue.message.startsWith(KNOWN_KEYS_MARK) ? issue.message.slice(KNOWN_KEYS_MARK.length).split(", ") : [];
       return issue.keys.map((key) => {
-        const close = known.filter((k) => editDistance(k.toLowerCase(), key.toLowerCase()) <= 2);
+        const close = suggestions(key, known);
         return {
           field: renderPath(prefix, [...issue.path, key]),
           value: valueAt(input, [...issue.path, key]),
@@ -98,6 +98,21 @@ function convert(issue: ZodIssue, input: unknown, prefix: string): ConfigIssue[]
     default:
       return [{ field, value, fix: issue.code === "not_multiple_of" ? issue.message : issue.message.endsWith(".") ? issue.message : `${issue.message}.` }];
   }
+}
+
+/** Known keys a misspelt key probably meant: same letters in another case, an abbreviation, or a small typo. */
+function suggestions(key: string, known: readonly string[]): string[] {
+  const lower = key.toLowerCase();
+  const isAbbreviation = (k: string) => {
+    let i = 0;
+    for (const ch of k.toLowerCase()) if (ch === lower[i]) i++;
+    return i === lower.length;
+  };
+  return [
+    ...known.filter((k) => k.toLowerCase() === lower),
+    ...known.filter((k) => k.toLowerCase() !== lower && isAbbreviation(k)),
+    ...known.filter((k) => !isAbbreviation(k) && editDistance(k.toLowerCase(), lower) <= 2),
+  ];
 }
 
 function article(type: string): string {
