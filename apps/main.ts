@@ -5,7 +5,7 @@
 import { pathToFileURL } from "node:url";
 import { synthesizeApp } from "@platform/core";
 import type { App } from "cdktf";
-import { assertValidEnvironments } from "@platform/layers";
+import { assertValidEnvironments, type EnvironmentPlan } from "@platform/layers";
 import { account, github } from "./bootstrap/src/config";
 import { bootstrapConfigIssues } from "./bootstrap/src/config-schema";
 import { buildBootstrap } from "./bootstrap/src/main";
@@ -15,13 +15,21 @@ import { staging } from "./staging/src/config";
 import { buildStaging } from "./staging/src/main";
 
 /**
- * Adds every environment's stacks to `app`, after checking every config at once: each
- * environment, the bootstrap config, and the rules across them (distinct VPC blocks, one
- * GitHub environment per platform environment).
+ * Checks every config of the app at once, before anything is built: each environment, the
+ * bootstrap config, and the rules across them (distinct VPC blocks, one GitHub environment per
+ * platform environment). Throws one ConfigError listing every problem.
  */
+export function assertValidApp(
+  environments: readonly EnvironmentPlan[] = [staging, prod],
+  bootstrap: { readonly account: unknown; readonly github: unknown } = { account, github },
+): void {
+  const names = environments.map((e) => e.environment.name);
+  assertValidEnvironments(environments, bootstrapConfigIssues(bootstrap.account, bootstrap.github, names));
+}
+
+/** Adds every environment's stacks to `app`, once every config has been checked. */
 export function buildAll(app: App): void {
-  const environments = [staging, prod];
-  assertValidEnvironments(environments, bootstrapConfigIssues(account, github, environments.map((e) => e.environment.name)));
+  assertValidApp();
   buildBootstrap(app);
   buildStaging(app);
   buildProd(app);
