@@ -116,6 +116,7 @@ const rows: Row[] = [
   // registry
   ["a repository name in capitals", set("registry.repositories", ["web", "Web"]), "staging.registry.repositories[1]", "Web", /lower-case letters/],
   at("a repository listed twice", "registry.repositories", ["web", "web"], /lists a repository twice/),
+  ["no repositories", planWith({ registry: { ...good.registry, repositories: [] } }), "staging.registry.repositories", [], /at least one repository/],
   at("keeping no images", "registry.keepLastImages", 0, /at least 1/),
   at("tag mutability in lower case", "registry.imageTagMutability", "immutable", /"IMMUTABLE", "MUTABLE"/),
   ["an unknown key in registry (silent)", set("registry.forcedelete", true), "staging.registry.forcedelete", true, /did you mean "forceDelete"\?/],
@@ -143,6 +144,7 @@ const rows: Row[] = [
   ["an expiry before the IA transition", set("storage.lifecycle", { transitionToInfrequentAccessDays: 60, expirationDays: 40 }), "staging.storage.lifecycle.expirationDays", 40, /later than transitionToInfrequentAccessDays \(60\)/],
   ["a noncurrent expiry on an unversioned bucket", set("storage.lifecycle", { noncurrentExpirationDays: 30 }), "staging.storage.lifecycle.noncurrentExpirationDays", 30, /versioned buckets only/],
   ["an access-log retention CloudWatch-style value S3 does not need", set("storage.albAccessLogs", { retentionDays: 10 }), "staging.storage.albAccessLogs.retentionDays", 10, /retention/],
+  ["a noncurrent IA transition after the default noncurrent expiry", planWith({ storage: { versioned: true, lifecycle: { noncurrentTransitionToInfrequentAccessDays: 120 } } }), "staging.storage.lifecycle.noncurrentExpirationDays", 90, /later than noncurrentTransitionToInfrequentAccessDays \(120\); the default is 90/],
   at("versioning as a string", "storage.versioned", "yes", /must be a boolean, not string/),
 
   // database (RDS)

@@ -164,6 +164,9 @@ function checkNetwork(v: Validator, network: Raw, region: unknown): number | und
 
 function checkRegistry(v: Validator, registry: Raw): void {
   const names = arrayOf(registry?.repositories);
+  if (Array.isArray(registry?.repositories)) {
+    v.check(names.length > 0, "registry.repositories", names, 'must name at least one repository, one per service (e.g. ["web", "api"]).');
+  }
   names.forEach((name, i) => {
     v.check(isString(name) && CONSTRUCT_KEY_PATTERN.test(name), `registry.repositories[${i}]`, name, 'must be 1-31 lower-case letters, digits and hyphens, starting with a letter (e.g. "web").');
   });
@@ -208,6 +211,16 @@ function checkStorage(v: Validator, storage: Raw): void {
   const lifecycle = storage?.lifecycle;
   if (isObject(lifecycle) && isNumber(lifecycle.expirationDays) && isNumber(lifecycle.transitionToInfrequentAccessDays)) {
     v.check(lifecycle.expirationDays > lifecycle.transitionToInfrequentAccessDays, "storage.lifecycle.expirationDays", lifecycle.expirationDays, `must be later than transitionToInfrequentAccessDays (${lifecycle.transitionToInfrequentAccessDays}).`);
+  }
+  if (isObject(lifecycle) && storage.versioned === true && isNumber(lifecycle.noncurrentTransitionToInfrequentAccessDays)) {
+    // The construct expires noncurrent versions after 90 days unless told otherwise.
+    const expiry = isNumber(lifecycle.noncurrentExpirationDays) ? lifecycle.noncurrentExpirationDays : 90;
+    v.check(
+      expiry > lifecycle.noncurrentTransitionToInfrequentAccessDays,
+      "storage.lifecycle.noncurrentExpirationDays",
+      expiry,
+      `must be later than noncurrentTransitionToInfrequentAccessDays (${lifecycle.noncurrentTransitionToInfrequentAccessDays})${lifecycle.noncurrentExpirationDays === undefined ? "; the default is 90, so set it explicitly" : ""}.`,
+    );
   }
   if (isObject(lifecycle) && storage.versioned === false) {
     for (const key of ["noncurrentTransitionToInfrequentAccessDays", "noncurrentExpirationDays"]) {
