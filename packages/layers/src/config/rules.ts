@@ -39,8 +39,8 @@ import { credentialInValue, isSecretName } from "./secrets";
  * reports every problem.
  */
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- raw, unchecked input */
-type Raw = any;
+/** Raw, unchecked input: rules test every value's type before using it. */
+type Raw = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const NAME_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
 const MOVING_TAGS = new Set([

@@ -96,7 +96,7 @@ function convert(issue: ZodIssue, input: unknown, prefix: string): ConfigIssue[]
     case "too_big":
       return [{ field, value, fix: issue.type === "array" ? `takes at most ${issue.maximum} item(s).` : `must be at most ${issue.maximum}.` }];
     default:
-      return [{ field, value, fix: issue.code === "not_multiple_of" ? issue.message : issue.message.endsWith(".") ? issue.message : `${issue.message}.` }];
+      return [{ field, value, fix: issue.message.endsWith(".") ? issue.message : `${issue.message}.` }];
   }
 }
 
