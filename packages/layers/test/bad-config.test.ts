@@ -346,3 +346,20 @@ describe("one synth reports everything", () => {
     expect(written).toContain("stacks");
   });
 });
+
+describe("issue order", () => {
+  it("lists shape and rule issues together, layer by layer", () => {
+    const plan = {
+      ...planWith({ database: { ...good.database, engineVersion: "17.x" } }),
+      monitoring: { alarmEmail: "ops@example.com" },
+      network: { ...good.network, vpcCidr: "8.8.0.0/16" },
+    } as unknown as EnvironmentPlan;
+    const { error } = synthesizeInto((app) => buildEnvironment(app, plan));
+    expect(issuesOf(error).map((i) => i.field)).toEqual([
+      "staging.network.vpcCidr",
+      "staging.database.engineVersion",
+      "staging.monitoring.alarmEmails",
+      "staging.monitoring.alarmEmail",
+    ]);
+  });
+});

@@ -11,7 +11,19 @@ import { KNOWN_KEYS_MARK, environmentPlanSchema } from "./schema";
 export function environmentPlanIssues(plan: EnvironmentPlan): ConfigIssue[] {
   const envName = typeof plan?.environment?.name === "string" && plan.environment.name ? plan.environment.name : "?";
   const shape = schemaIssues(environmentPlanSchema, plan, envName);
-  return mergeIssues(shape, environmentRuleIssues(plan));
+  return inLayerOrder(mergeIssues(shape, environmentRuleIssues(plan)), envName);
+}
+
+const LAYER_ORDER = Object.keys(environmentPlanSchema.shape);
+
+/** Issues sorted by layer, in the order config.ts lists them (stable within a layer). */
+function inLayerOrder(issues: ConfigIssue[], envName: string): ConfigIssue[] {
+  const rank = (issue: ConfigIssue) => {
+    const layer = issue.field.slice(envName.length + 1).split(/[.[]/)[0]!;
+    const index = LAYER_ORDER.indexOf(layer);
+    return index < 0 ? LAYER_ORDER.length : index;
+  };
+  return issues.map((issue, i) => ({ issue, i })).sort((a, b) => rank(a.issue) - rank(b.issue) || a.i - b.i).map((x) => x.issue);
 }
 
 /**
