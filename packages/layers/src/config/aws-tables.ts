@@ -4,7 +4,10 @@
  * the message: add it here when AWS adds it.
  */
 
-/** ECS quota "Tasks per service" (desired count and scaling maximum of one service), not adjustable. */
+/**
+ * ECS quota "Tasks per service" (bounds a service's desired count and scaling maximum): 5,000 by
+ * default. Where the account has a raised quota (Service Quotas), raise this constant with it.
+ */
 export const ECS_MAX_TASKS_PER_SERVICE = 5000;
 
 /** PostgreSQL majors RDS and Aurora offer (14 is the oldest in standard support). */
