@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { ConfigError, synthesizeApp, type ConfigIssue } from "@platform/core";
 import { App } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { RESERVED_SERVICE_KEYS } from "../src/config/rules";
+import { RESERVED_SERVICE_KEYS } from "../src/config/compute-rules";
 import { buildEnvironment, type AuroraServerlessPlan, type EnvironmentPlan, type ServicePlan } from "../src/index";
 import { minimalPlan, planWith } from "./fixtures";
 
