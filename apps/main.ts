@@ -5,12 +5,31 @@
 import { pathToFileURL } from "node:url";
 import { synthesizeApp } from "@platform/core";
 import type { App } from "cdktf";
+import { assertValidEnvironments, type EnvironmentPlan } from "@platform/layers";
+import { account, github } from "./bootstrap/src/config";
+import { bootstrapConfigIssues } from "./bootstrap/src/config-schema";
 import { buildBootstrap } from "./bootstrap/src/main";
+import { prod } from "./prod/src/config";
 import { buildProd } from "./prod/src/main";
+import { staging } from "./staging/src/config";
 import { buildStaging } from "./staging/src/main";
 
-/** Adds every environment's stacks to `app`. */
+/**
+ * Checks every config of the app at once, before anything is built: each environment, the
+ * bootstrap config, and the rules across them (distinct VPC blocks, one GitHub environment per
+ * platform environment). Throws one ConfigError listing every problem.
+ */
+export function assertValidApp(
+  environments: readonly EnvironmentPlan[] = [staging, prod],
+  bootstrap: { readonly account: unknown; readonly github: unknown } = { account, github },
+): void {
+  const names = environments.map((e) => e.environment.name);
+  assertValidEnvironments(environments, bootstrapConfigIssues(bootstrap.account, bootstrap.github, names));
+}
+
+/** Adds every environment's stacks to `app`, once every config has been checked. */
 export function buildAll(app: App): void {
+  assertValidApp();
   buildBootstrap(app);
   buildStaging(app);
   buildProd(app);

@@ -1,2 +1,3 @@
 export * from "./config";
 export * from "./main";
+export * from "./config-schema";

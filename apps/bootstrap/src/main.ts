@@ -1,9 +1,10 @@
-import { EnvironmentStack, defineEnvironment } from "@platform/core";
+import { ConfigError, EnvironmentStack, defineEnvironment } from "@platform/core";
 import { GithubOidcProvider, TerraformCiRoles } from "@platform/github-oidc";
 import { StateStore } from "@platform/state";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { account, github } from "./config";
+import { bootstrapConfigIssues } from "./config-schema";
 
 /**
  * The `bootstrap` stack: the state bucket and lock table every other stack uses, and the
@@ -12,6 +13,8 @@ import { account, github } from "./config";
  * applies it: a workflow must not be able to change the roles it runs with.
  */
 export function buildBootstrap(scope: Construct): EnvironmentStack {
+  const issues = bootstrapConfigIssues(account, github);
+  if (issues.length > 0) throw new ConfigError(issues);
   const environment = defineEnvironment({ ...account, name: "account" });
   const stack = new EnvironmentStack(scope, {
     environment,

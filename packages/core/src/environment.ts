@@ -1,6 +1,6 @@
 import { Validator } from "./errors";
 import { NAME_LIMITS, boundedName, type NameLimit } from "./naming";
-import { availabilityZones, isRegionName } from "./regions";
+import { availabilityZones, isRegionName, regionFix } from "./regions";
 
 /** Where Terraform keeps state for every stack of an environment (made by `apps/bootstrap`). */
 export interface StateBackendConfig {
@@ -113,7 +113,7 @@ function validateEnvironmentConfig(c: EnvironmentConfig): void {
     typeof c.region === "string" && isRegionName(c.region),
     "region",
     c.region,
-    "is not an AWS region name; use one like \"ap-northeast-1\".",
+    regionFix(c.region),
   );
   v.check(
     typeof c.accountId === "string" && ACCOUNT_PATTERN.test(c.accountId),
@@ -134,7 +134,7 @@ function validateEnvironmentConfig(c: EnvironmentConfig): void {
     "must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -).",
   );
   if (c.state?.region !== undefined) {
-    v.check(isRegionName(c.state.region), "state.region", c.state.region, "is not an AWS region name.");
+    v.check(isRegionName(c.state.region), "state.region", c.state.region, regionFix(c.state.region));
   }
   for (const key of Object.keys(c.tags ?? {})) {
     v.check(!RESERVED_TAGS.includes(key), `tags.${key}`, key, `is set by the platform; remove it (reserved: ${RESERVED_TAGS.join(", ")}).`);

@@ -10,3 +10,4 @@ export * from "./plan";
 export * from "./registry-stack";
 export * from "./security-stack";
 export * from "./storage-stack";
+export * from "./config/index";

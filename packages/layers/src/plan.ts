@@ -6,9 +6,9 @@ import type { AssetLifecycle } from "@platform/storage";
 
 /** Network choices of one environment. */
 export interface NetworkPlan {
-  /** VPC block, e.g. `10.0.0.0/16`. */
+  /** VPC block inside the RFC 1918 ranges, /16 to /28, e.g. `10.0.0.0/16`; environments' blocks must not overlap. */
   readonly vpcCidr: string;
-  /** How many AZs of the region to span (from the region's AZ table, in order). ALB and RDS need 2. */
+  /** How many AZs of the region to span (from the region's AZ table, in order), at least 2: ALB and RDS need 2. */
   readonly availabilityZoneCount: number;
   readonly natMode: NatMode;
   /** Explicit public subnet CIDRs, one per AZ. @default derived from `vpcCidr` */
@@ -46,7 +46,9 @@ export interface SecurityPlan {
   /**
    * - `"allowlist-variable"`: CIDRs from the sensitive Terraform variable `alb_allowed_cidrs`, set in a
    *   git-ignored `*.auto.tfvars` file next to the stack (office and home IPs never enter git);
-   * - `{ allowedCidrs }`: literal CIDRs (never 0.0.0.0/0);
+   * - `{ allowedCidrs }`: literal public CIDRs of offices and VPNs. Refused at synth: 0.0.0.0/0 and ::/0,
+   *   lists that together cover the whole internet, blocks wider than /16 (IPv4) or /48 (IPv6), and
+   *   private, CGNAT or link-local ranges (they never reach an internet-facing ALB);
    * - `"public"`: the whole internet (production behind WAF).
    */
   readonly albIngress: "allowlist-variable" | "public" | { readonly allowedCidrs: readonly string[] };
@@ -116,7 +118,7 @@ export interface ServicePlan {
   readonly cpuArchitecture?: "X86_64" | "ARM64";
   /** Port the container listens on. */
   readonly port: number;
-  /** Image tag to run (a version or git SHA; never `latest`). */
+  /** Image tag to run (a version or git SHA). Moving tags (`latest`, `main`, `stable`, `dev`, … in any case) are refused. */
   readonly imageTag: string;
   /** `"default"` for the service answering every unmatched path, else path patterns with a rule priority. */
   readonly route: "default" | { readonly priority: number; readonly pathPatterns: readonly string[] };
@@ -124,13 +126,20 @@ export interface ServicePlan {
   readonly healthCheck: TargetHealthCheckProps;
   /** Seconds after start during which failed health checks are ignored. @default 60 */
   readonly healthCheckGraceSeconds?: number;
-  /** Tasks to run (the initial count when auto scaled). @default 1 or the scaling minimum */
+  /** Tasks to run (the initial count when auto scaled), at most 5000 (ECS quota). @default 1 or the scaling minimum */
   readonly desiredCount?: number;
   /** Target tracking on CPU and memory; `false` turns it off and Terraform owns desired_count again. @default off */
   readonly autoScaling?: AutoScalingProps | false;
-  /** Plain, non-secret environment variables. */
+  /**
+   * Plain, non-secret environment variables. Refused at synth: names that announce a credential
+   * (`*_TOKEN`, `*_KEY`, `*_DSN`, `*_PASSWORD`, `*_SECRET`, …) and values that look like one (known
+   * key prefixes such as `sk_live_`, `AKIA`, `ghp_`, `xox…`, URLs with a password, long random strings).
+   */
   readonly environment?: Readonly<Record<string, string>>;
-  /** Secrets from SSM Parameter Store: env var name → parameter name (e.g. `/myapp/prod/JWT_SECRET`). */
+  /**
+   * Secrets from SSM Parameter Store: env var name → parameter name (e.g. `/myapp/prod/JWT_SECRET`).
+   * Names must lie under `/<project>/<env>/`: an environment never reads another's secrets.
+   */
   readonly parameters?: Readonly<Record<string, string>>;
   /** Inject DATABASE_URL from the database layer. @default true */
   readonly databaseUrl?: boolean;
@@ -169,7 +178,7 @@ export interface SchedulerPlan {
   readonly stop: string;
   /** @default "Asia/Tokyo" */
   readonly timeZone?: string;
-  /** Also stop and start the RDS instance (not Aurora). @default false */
+  /** Also stop and start the RDS instance. Refused with Aurora (use `minAcu: 0` to let it pause). @default false */
   readonly stopDatabase?: boolean;
 }
 

@@ -1,0 +1,185 @@
+import { z } from "zod";
+
+/**
+ * The shape of an environment's config: every field typed, every object strict (an unknown or
+ * misspelt key is an error, never ignored). Rules that compare fields or need tables live in
+ * `rules.ts`; both run in one pass (`validate.ts`).
+ */
+
+/** Marks the message of a strict object so that unknown-key issues can list the known keys. */
+export const KNOWN_KEYS_MARK = "known keys: ";
+
+function strict<T extends z.ZodRawShape>(shape: T) {
+  return z.object(shape).strict(`${KNOWN_KEYS_MARK}${Object.keys(shape).join(", ")}`);
+}
+
+const whole = (min: number, max?: number) => {
+  const n = z.number().int().min(min);
+  return max === undefined ? n : n.max(max);
+};
+const text = z.string();
+const list = <T extends z.ZodTypeAny>(item: T) => z.array(item).readonly();
+const record = <T extends z.ZodTypeAny>(item: T) => z.record(z.string(), item).readonly();
+
+const environment = strict({
+  project: text,
+  name: text,
+  region: text,
+  accountId: text,
+  state: strict({ bucket: text, lockTable: text, region: text.optional() }),
+  tags: record(text).optional(),
+});
+
+const network = strict({
+  vpcCidr: text,
+  availabilityZoneCount: whole(1),
+  natMode: z.enum(["none", "single", "perAz"]),
+  publicSubnetCidrs: list(text).optional(),
+  privateSubnetCidrs: list(text).optional(),
+  interfaceEndpoints: list(z.enum(["ecr.api", "ecr.dkr", "logs", "ssm", "ssmmessages", "ec2messages", "secretsmanager", "kms", "sts"])).optional(),
+  interfaceEndpointAzCount: whole(1).optional(),
+  flowLogs: strict({
+    logRetentionDays: z.number().optional(),
+    trafficType: z.enum(["ALL", "ACCEPT", "REJECT"]).optional(),
+    maxAggregationIntervalSeconds: z.union([z.literal(60), z.literal(600)]).optional(),
+    kmsKeyArn: text.optional(),
+  }).optional(),
+  ipv6: z.boolean().optional(),
+});
+
+const registry = strict({
+  repositories: list(text),
+  keepLastImages: whole(1, 10000),
+  imageTagMutability: z.enum(["IMMUTABLE", "MUTABLE"]).optional(),
+  forceDelete: z.boolean().optional(),
+});
+
+const security = strict({
+  albIngress: z.union([z.literal("allowlist-variable"), z.literal("public"), strict({ allowedCidrs: list(text) })], {
+    errorMap: () => ({ message: 'must be "public", "allowlist-variable" or { allowedCidrs: ["203.0.113.0/24", ...] }.' }),
+  }),
+});
+
+const storage = strict({
+  versioned: z.boolean(),
+  lifecycle: strict({
+    transitionToInfrequentAccessDays: whole(30).optional(),
+    expirationDays: whole(1).optional(),
+    noncurrentTransitionToInfrequentAccessDays: whole(30).optional(),
+    noncurrentExpirationDays: whole(1).optional(),
+  }).optional(),
+  corsOrigins: list(text).optional(),
+  albAccessLogs: strict({ retentionDays: whole(1) }).optional(),
+});
+
+const databaseCommon = {
+  engineVersion: text,
+  databaseName: text,
+  masterUsername: text.optional(),
+  backupRetentionDays: whole(1, 35),
+  deletionProtection: z.boolean().optional(),
+  performanceInsightsRetentionDays: z.number().optional(),
+  logRetentionDays: z.number().optional(),
+};
+
+const database = z.discriminatedUnion("kind", [
+  strict({
+    kind: z.literal("rds-postgres"),
+    ...databaseCommon,
+    instanceClass: text,
+    allocatedStorageGiB: whole(20, 65536),
+    maxAllocatedStorageGiB: whole(20, 65536).optional(),
+    multiAz: z.boolean().optional(),
+  }),
+  strict({
+    kind: z.literal("aurora-serverless-v2"),
+    ...databaseCommon,
+    minAcu: z.number().min(0).max(256),
+    maxAcu: z.number().min(1).max(256),
+    reader: z.boolean(),
+  }),
+]);
+
+const healthCheck = strict({
+  path: text.optional(),
+  intervalSeconds: z.number().optional(),
+  timeoutSeconds: z.number().optional(),
+  healthyThreshold: z.number().optional(),
+  unhealthyThreshold: z.number().optional(),
+  matcher: text.optional(),
+});
+
+const autoScaling = strict({
+  minCapacity: z.number(),
+  maxCapacity: z.number(),
+  cpuTargetPercent: z.union([z.number(), z.literal(false)]).optional(),
+  memoryTargetPercent: z.union([z.number(), z.literal(false)]).optional(),
+  scaleOutCooldownSeconds: z.number().optional(),
+  scaleInCooldownSeconds: z.number().optional(),
+});
+
+const service = strict({
+  cpu: z.number(),
+  memoryMiB: z.number(),
+  cpuArchitecture: z.enum(["X86_64", "ARM64"]).optional(),
+  port: whole(1, 65535),
+  imageTag: text,
+  route: z.union([z.literal("default"), strict({ priority: z.number(), pathPatterns: list(text) })], {
+    errorMap: () => ({ message: 'must be "default" or { priority: 10, pathPatterns: ["/api/*"] }.' }),
+  }),
+  healthCheck,
+  healthCheckGraceSeconds: whole(0).optional(),
+  desiredCount: whole(0).optional(),
+  autoScaling: z.union([autoScaling, z.literal(false)]).optional(),
+  environment: record(text).optional(),
+  parameters: record(text).optional(),
+  databaseUrl: z.boolean().optional(),
+  readonlyRootFilesystem: z.boolean().optional(),
+});
+
+const compute = strict({
+  containerInsights: z.boolean(),
+  taskSubnets: z.enum(["public", "private"]),
+  ecsExec: z.boolean(),
+  logRetentionDays: z.number(),
+  albDeletionProtection: z.boolean(),
+  services: record(service),
+});
+
+const scheduler = strict({
+  start: text,
+  stop: text,
+  timeZone: text.optional(),
+  stopDatabase: z.boolean().optional(),
+});
+
+const edge = strict({
+  domain: text,
+  wafRateLimitPer5Minutes: whole(10, 2_000_000_000),
+  wafLogRetentionDays: z.number(),
+});
+
+const monitoring = strict({
+  alarmEmails: list(text),
+  dashboard: z.boolean().optional(),
+  databaseMaxConnections: whole(1).optional(),
+});
+
+const bastion = strict({ instanceType: text.optional() });
+
+/** Every setting of one environment (`EnvironmentPlan`). */
+export const environmentPlanSchema = strict({
+  environment,
+  network,
+  registry,
+  security,
+  storage,
+  database,
+  compute,
+  scheduler: scheduler.optional(),
+  edge: edge.optional(),
+  monitoring: monitoring.optional(),
+  bastion: bastion.optional(),
+});
+
+export type EnvironmentPlanInput = z.input<typeof environmentPlanSchema>;
