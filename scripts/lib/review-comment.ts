@@ -541,14 +541,17 @@ function resourceLines(r: ResourceSummary, section: string, level: number): stri
     if (r.reason) notes.push(text(r.reason));
   }
   const sub: string[] = [];
+  const findings = [...r.dataLoss.map((f) => ({ f, mark: "🚨" })), ...r.disruptive.map((f) => ({ f, mark: "⚠️" }))];
+  // At level 0 a finding is told on its attribute's line; one without such a line gets its own.
+  const shownPaths = new Set(level === 0 ? r.changes.slice(0, 15).map((c) => c.path) : []);
   if (level < 2 && section !== "Destroy") {
-    for (const f of r.dataLoss) sub.push(`  - 🚨 ${findingText(f)}`);
-    for (const f of r.disruptive) sub.push(`  - ⚠️ ${findingText(f)}`);
+    for (const { f, mark } of findings) if (!shownPaths.has(f.path)) sub.push(`  - ${mark} ${findingText(f)}`);
   }
   if (level === 0 && section !== "Destroy") {
     for (const c of r.changes.slice(0, 15)) {
       const forces = r.replacePaths.includes(c.path) ? " (forces replacement)" : "";
-      sub.push(`  - ${code(c.path, false)}: ${valueText(c)}${forces}`);
+      const notes = findings.filter(({ f }) => f.path === c.path).map(({ f, mark }) => ` ${mark} ${text(f.what)}`).join("");
+      sub.push(`  - ${code(c.path, false)}: ${valueText(c)}${forces}${notes}`);
     }
     if (r.changes.length > 15) sub.push(`  - …${r.changes.length - 15} more attributes`);
   } else if (level === 1) {

@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { ChangedStacks } from "../../scripts/lib/changed-stacks";
 import type { StackCheck } from "../../scripts/lib/offline-check";
 import type { PlanJson } from "../../scripts/lib/plan-json";
 import { comparePlans, redactPlan } from "../../scripts/lib/plan-redact";
@@ -22,22 +23,46 @@ interface Review {
   readonly markdown: string;
   readonly githubOutput: string;
   readonly summaryJson: string;
+  readonly stderr: string;
 }
 
-function review(dir: string, name: string, inputs: readonly string[]): Review {
+/** Runs `pnpm review`; exit 1 throws unless `expectFailure` (the fail-closed tests want it). */
+function review(dir: string, name: string, inputs: readonly string[], extra: readonly string[] = [], expectFailure = false): Review {
   const out = (ext: string) => join(dir, `${name}.${ext}`);
   writeFileSync(out("output"), "");
   const run = spawnSync(
     "node_modules/.bin/tsx",
-    ["scripts/review.ts", ...inputs, "--out", out("md"), "--github-output", out("output"), "--summary-json", out("summary.json")],
+    ["scripts/review.ts", ...inputs, "--out", out("md"), "--github-output", out("output"), "--summary-json", out("summary.json"), ...extra],
     { encoding: "utf8" },
   );
-  if (run.status === 1) throw new Error(`review failed: ${run.stderr}`);
+  if (run.status === 1 && !expectFailure) throw new Error(`review failed: ${run.stderr}`);
   return {
     status: run.status ?? 1,
     markdown: readFileSync(out("md"), "utf8"),
     githubOutput: readFileSync(out("output"), "utf8"),
     summaryJson: readFileSync(out("summary.json"), "utf8"),
+    stderr: run.stderr,
+  };
+}
+
+/** A `pnpm changed-stacks` output that expects a plan of each of `stacks` (all CI-planned). */
+function changedJson(stacks: readonly string[]): ChangedStacks {
+  const environments = [...new Set(stacks.map(environmentOf))].map((environment) => {
+    const mine = stacks.filter((s) => environmentOf(s) === environment);
+    return { environment, stacks: mine, waves: [mine], stackList: mine.join(","), variableSuffix: environment.toUpperCase() };
+  });
+  return {
+    base: "main",
+    modified: [...stacks],
+    added: [],
+    removed: [],
+    dependents: [],
+    stacks: [...stacks],
+    waves: [[...stacks]],
+    unchanged: [],
+    manual: [],
+    environments,
+    preventDestroyRemoved: {},
   };
 }
 
@@ -101,8 +126,9 @@ export function describeReviewOfRealPlans(context: () => { results: readonly Sta
       for (const text of [replace.markdown, replace.summaryJson, redacted]) {
         for (const secret of PROBE_SECRETS) expect(text).not.toContain(secret);
       }
-      expect(replace.markdown).toContain("`aws_ssm_parameter.review_masking_probe`: ");
-      expect(replace.markdown).toContain("`value (sensitive)`");
+      const probe = replace.markdown.slice(replace.markdown.indexOf("- `aws_ssm_parameter.review_masking_probe`"));
+      expect(probe.slice(0, probe.indexOf("\n- "))).toContain("\n  - `value`: _(sensitive)_ → _(sensitive)_");
+      expect(replace.markdown).toContain("- `review_masking_probe`: _(sensitive)_ → _(sensitive)_");
     });
 
     it("lets the deploy apply only the reviewed plan: the redacted replace matches itself, not the empty plan", () => {
@@ -110,6 +136,58 @@ export function describeReviewOfRealPlans(context: () => { results: readonly Sta
       const emptyPlan = JSON.parse(readFileSync(scenario.emptyPlanPath, "utf8")) as PlanJson;
       expect(comparePlans(redactPlan(replacePlan), replacePlan)).toEqual([]);
       expect(comparePlans(emptyPlan, replacePlan)).toContain(`${scenario.candidate.address}: not in the reviewed plan`);
+    });
+
+    it("asks for approval of a real data-losing update (backups 1 day, no final snapshot), naming each reason", () => {
+      const dataLoss = scenario.dataLoss;
+      if (!dataLoss) throw new Error(`${scenario.candidate.type} has no data-loss edit in review-scenarios.ts`);
+      const raw = JSON.parse(readFileSync(dataLoss.planPath, "utf8")) as PlanJson;
+      const change = raw.resource_changes!.find((r) => r.address === scenario.candidate.address)!;
+      expect(change.change.actions).toEqual(["update"]);
+
+      const r = review(dir, "data-loss", [dataLoss.planPath], ["--commit", "0123456789abcdef"]);
+      expect(r.status).toBe(2);
+      expect(r.githubOutput).toContain("needs_approval=true");
+      expect(r.githubOutput).toContain("stateful_count=0");
+      expect(r.markdown.split("\n")[1]).toMatch(/^## 🚨 Terraform plan: \d+ changes? can lose data: explicit approval needed$/);
+      expect(r.markdown).toMatch(/<sub>Commit `0123456789ab` · planned \d{4}-\d\d-\d\d \d\d:\d\d UTC<\/sub>/);
+      const row = (what: string, path: string, before: unknown, after: unknown) =>
+        `| \`${scenario.candidate.stack}\` | **update** | \`${scenario.candidate.address}\` | ${what} | \`${path}\`: \`${JSON.stringify(before)}\` → \`${JSON.stringify(after)}\` |`;
+      const { before } = dataLoss;
+      expect(typeof before.backup_retention_period === "number" && before.backup_retention_period > 1).toBe(true);
+      expect(r.markdown).toContain(row("backups kept for fewer days (older ones are deleted)", "backup_retention_period", before.backup_retention_period, 1));
+      expect(r.stderr).toContain(`review: needs approval: ${scenario.candidate.stack} ${scenario.candidate.address}: backups kept for fewer days`);
+      if (before.skip_final_snapshot === false) expect(r.markdown).toContain(row("no final snapshot on delete", "skip_final_snapshot", false, true));
+      if (before.deletion_protection === true) expect(r.markdown).toContain(row("deletion protection turned off", "deletion_protection", true, false));
+    });
+
+    it("fails closed (exit 1) on a missing plan or a state in place of a plan, naming the stack and the file", () => {
+      const stacks = planned.map((p) => p.stack);
+      const missing = scenario.candidate.stack;
+      writeFileSync(join(dir, "changed.json"), JSON.stringify(changedJson(stacks)));
+      const others = planned.filter((p) => p.stack !== missing).map((p) => p.planJsonPath!);
+      const complete = review(dir, "complete", planned.map((p) => p.planJsonPath!), ["--changed-stacks", join(dir, "changed.json")]);
+      expect(complete.status).toBe(0);
+
+      const withoutOne = review(dir, "missing", others, ["--changed-stacks", join(dir, "changed.json")], true);
+      expect(withoutOne.status).toBe(1);
+      expect(withoutOne.githubOutput).toContain("errored=true");
+      expect(withoutOne.stderr).toContain(`review: no readable plan for ${missing}: no plan file ${missing}.json among the plans`);
+      expect(withoutOne.markdown.split("\n")[1]).toBe("## 🛑 Terraform plan review incomplete: 1 stack without a readable plan");
+      expect(withoutOne.markdown).not.toContain("✅");
+
+      for (const [kind, source, message] of [
+        ["show", scenario.stateShowPath, "a state shown as JSON"],
+        ["tfstate", scenario.statePath, "a Terraform state file (state version 4)"],
+      ] as const) {
+        const stateDir = join(dir, `as-plan-${kind}`);
+        mkdirSync(stateDir, { recursive: true });
+        const asPlan = join(stateDir, `${missing}.json`);
+        writeFileSync(asPlan, readFileSync(source));
+        const r = review(dir, `state-${kind}`, [...others, asPlan], ["--changed-stacks", join(dir, "changed.json")], true);
+        expect(r.status).toBe(1);
+        expect(r.stderr).toContain(`review: no readable plan for ${missing}: ${asPlan}: ${message}`);
+      }
     });
 
     it("keeps a comment of many environments' real plans under GitHub's limit, alarm first", () => {
