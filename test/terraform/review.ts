@@ -79,7 +79,9 @@ export function describeReviewOfRealPlans(context: () => { results: readonly Sta
       dir = join(workRoot, "review");
       mkdirSync(dir, { recursive: true });
       planned = results.filter((r) => r.planJsonPath);
-      all = review(dir, "all-stacks", planned.map((r) => r.planJsonPath!));
+      // With --changed-stacks expecting every stack: real Terraform 1.11 plans pass the fail-closed check.
+      writeFileSync(join(dir, "changed.json"), JSON.stringify(changedJson(planned.map((p) => p.stack))));
+      all = review(dir, "all-stacks", planned.map((r) => r.planJsonPath!), ["--changed-stacks", join(dir, "changed.json")]);
       const candidate = findReplaceCandidate(planned);
       if (!candidate) throw new Error("no stack has a stateful resource whose replace can be planned");
       const schema = JSON.parse(readFileSync(join(workRoot, `aws-${AWS_PROVIDER_VERSION}-schema.json`), "utf8"));
@@ -162,32 +164,26 @@ export function describeReviewOfRealPlans(context: () => { results: readonly Sta
     });
 
     it("fails closed (exit 1) on a missing plan or a state in place of a plan, naming the stack and the file", () => {
-      const stacks = planned.map((p) => p.stack);
-      const missing = scenario.candidate.stack;
-      writeFileSync(join(dir, "changed.json"), JSON.stringify(changedJson(stacks)));
-      const others = planned.filter((p) => p.stack !== missing).map((p) => p.planJsonPath!);
-      const complete = review(dir, "complete", planned.map((p) => p.planJsonPath!), ["--changed-stacks", join(dir, "changed.json")]);
-      expect(complete.status).toBe(0);
+      // One stack's plan missing, two others replaced by the converged state: shown as JSON, and the raw file.
+      const [missing, asShow, asTfstate] = [scenario.candidate.stack, ...planned.map((p) => p.stack).filter((s) => s !== scenario.candidate.stack)];
+      if (!asShow || !asTfstate) throw new Error("the fail-closed test needs three planned stacks");
+      const stateDir = join(dir, "states-as-plans");
+      mkdirSync(stateDir, { recursive: true });
+      const showFile = join(stateDir, `${asShow}.json`);
+      const tfstateFile = join(stateDir, `${asTfstate}.json`);
+      writeFileSync(showFile, readFileSync(scenario.stateShowPath));
+      writeFileSync(tfstateFile, readFileSync(scenario.statePath));
+      const others = planned.filter((p) => ![missing, asShow, asTfstate].includes(p.stack)).map((p) => p.planJsonPath!);
 
-      const withoutOne = review(dir, "missing", others, ["--changed-stacks", join(dir, "changed.json")], true);
-      expect(withoutOne.status).toBe(1);
-      expect(withoutOne.githubOutput).toContain("errored=true");
-      expect(withoutOne.stderr).toContain(`review: no readable plan for ${missing}: no plan file ${missing}.json among the plans`);
-      expect(withoutOne.markdown.split("\n")[1]).toBe("## 🛑 Terraform plan review incomplete: 1 stack without a readable plan");
-      expect(withoutOne.markdown).not.toContain("✅");
-
-      for (const [kind, source, message] of [
-        ["show", scenario.stateShowPath, "a state shown as JSON"],
-        ["tfstate", scenario.statePath, "a Terraform state file (state version 4)"],
-      ] as const) {
-        const stateDir = join(dir, `as-plan-${kind}`);
-        mkdirSync(stateDir, { recursive: true });
-        const asPlan = join(stateDir, `${missing}.json`);
-        writeFileSync(asPlan, readFileSync(source));
-        const r = review(dir, `state-${kind}`, [...others, asPlan], ["--changed-stacks", join(dir, "changed.json")], true);
-        expect(r.status).toBe(1);
-        expect(r.stderr).toContain(`review: no readable plan for ${missing}: ${asPlan}: ${message}`);
-      }
+      const r = review(dir, "fail-closed", [...others, showFile, tfstateFile], ["--changed-stacks", join(dir, "changed.json")], true);
+      expect(r.status).toBe(1);
+      expect(r.githubOutput).toContain("errored=true");
+      expect(r.stderr).toContain(`review: no readable plan for ${missing}: no plan file ${missing}.json among the plans`);
+      expect(r.stderr).toContain(`review: no readable plan for ${asShow}: ${showFile}: a state shown as JSON`);
+      expect(r.stderr).toContain(`review: no readable plan for ${asTfstate}: ${tfstateFile}: a Terraform state file (state version 4)`);
+      expect(r.markdown.split("\n")[1]).toBe("## 🛑 Terraform plan review incomplete: 3 stacks without a readable plan");
+      expect(r.markdown).toContain(`- \`${missing}\`: no plan file`);
+      expect(r.markdown).not.toContain("✅");
     });
 
     it("keeps a comment of many environments' real plans under GitHub's limit, alarm first", () => {
