@@ -377,13 +377,13 @@ describe("values, outputs, failed plans and the header", () => {
   it("shows a failed plan's first error lines in a code block, masked again", () => {
     const s = summarizePlan("staging-security", plan([], {
       errored: true,
-      error_lines: ['Error: No value for required variable', 'on variables.tf line 1: variable "alb_allowed_cidrs" {', "token AKIAABCDEFGHIJKLMNOPQRSTUVWXYZ123456 ```"],
+      error_lines: ['Error: Invalid value for variable', 'on variables.tf line 1: variable "alb_allowed_cidrs" = "203.0.113.9/32"', "token AKIAABCDEFGHIJKLMNOPQRSTUVWXYZ123456 ```"],
     }));
     const review = renderReview([s]);
     expect(review.errored).toBe(true);
     expect(review.markdown.split("\n")[1]).toBe("## ⚠️ Terraform plan failed for 1 stack");
     expect(review.markdown).toContain(
-      ["````text", "Error: No value for required variable", 'on variables.tf line 1: variable "(masked)" {', "token (masked) ```", "````"].join("\n"),
+      ["````text", "Error: Invalid value for variable", 'on variables.tf line 1: variable "alb_allowed_cidrs" = "(masked)"', "token (masked) ```", "````"].join("\n"),
     );
   });
 
