@@ -105,7 +105,7 @@ try {
     });
   }
   const notes = changed?.baseError
-    ? ["The base commit could not be synthesized: every stack was planned, and removals of `lifecycle.prevent_destroy` could not be checked."]
+    ? ["The base commit could not be synthesized: every stack was planned, and removals of lifecycle.prevent_destroy could not be checked."]
     : [];
   const planned = new Set(summaries.map((s) => s.stack));
   const review = renderReview(summaries, {
