@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { approvalReasons } from "../lib/approval";
+import { approvalReasons, approvalReasonsForPlanFile } from "../lib/approval";
 import { changedStacks, preventDestroyRemoved } from "../lib/changed-stacks";
 import { dataLossFindings, disruptiveFindings } from "../lib/data-loss";
 import { checkPlan, readPlan, type PlanJson, type ResourceChange } from "../lib/plan-json";
@@ -258,6 +258,14 @@ describe("data loss by update needs approval", () => {
     expect(review.markdown).toContain("| `prod-database` | **update** | `aws_rds_cluster.aurora_cluster_1` | deletion protection turned off | `deletion_protection`: `true` → `false` |");
     expect(review.markdown).toContain("| `prod-database` | **update** | `aws_rds_cluster.aurora_cluster_1` | backups kept for fewer days (older ones are deleted) | `backup_retention_period`: `30` → `1` |");
     expect(review.markdown).toContain("| prod | `prod-database` | · | **1** 🚨 |");
+  });
+
+  it("gives the deploy the same gate over a plan file, and refuses a state file in its place", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gate-"));
+    writeFileSync(join(dir, "p.json"), JSON.stringify(plan([update("aws_s3_bucket.b", { force_destroy: false }, { force_destroy: true })])));
+    expect(approvalReasonsForPlanFile("prod-storage", join(dir, "p.json")).map((r) => r.kind)).toEqual(["data-loss"]);
+    writeFileSync(join(dir, "s.json"), JSON.stringify({ version: 4, resources: [] }));
+    expect(() => approvalReasonsForPlanFile("prod-storage", join(dir, "s.json"))).toThrow("s.json: a Terraform state file");
   });
 
   it("asks for approval for a removed prevent_destroy given to the summary", () => {
