@@ -56,6 +56,7 @@ if (values["github-output"]) {
       `environment_names=${JSON.stringify(result.environments.map((e) => e.environment))}`,
       `manual=${JSON.stringify(result.manual)}`,
       `removed=${JSON.stringify(result.removed)}`,
+      `prevent_destroy_removed=${JSON.stringify(result.preventDestroyRemoved)}`,
       "",
     ].join("\n"),
   );
@@ -64,3 +65,6 @@ console.error(
   `changed-stacks: ${result.modified.length} modified, ${result.added.length} added, ${result.removed.length} removed, ` +
     `${result.dependents.length} dependents → ${result.stacks.length} to plan in ${result.waves.length} waves`,
 );
+for (const [stack, addresses] of Object.entries(result.preventDestroyRemoved)) {
+  console.error(`changed-stacks: ${stack}: lifecycle.prevent_destroy removed from ${addresses.join(", ")} (the review asks for an explicit approval)`);
+}

@@ -119,6 +119,46 @@ export function diffOutdirs(baseOutdir: string, headOutdir: string): StackDiff {
   return { modified: sort(modified), added: sort(added), removed: sort(removed), unchanged: sort(unchanged) };
 }
 
+interface SynthesizedJson {
+  resource?: Record<string, Record<string, { lifecycle?: { prevent_destroy?: unknown } }>>;
+  moved?: Array<{ from?: string; to?: string }>;
+}
+
+function guardedAddresses(json: SynthesizedJson): Set<string> {
+  const out = new Set<string>();
+  for (const [type, byName] of Object.entries(json.resource ?? {})) {
+    for (const [name, body] of Object.entries(byName ?? {})) {
+      if (body?.lifecycle?.prevent_destroy === true) out.add(`${type}.${name}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * Per stack in both synth outputs, the resources whose `lifecycle.prevent_destroy` the head
+ * drops (the block removed, or the resource gone from the configuration). A plan never shows
+ * this, yet it takes away the guard against a later destroy. A resource `moved` to a new
+ * address counts as guarded when the new address is.
+ */
+export function preventDestroyRemoved(baseOutdir: string, headOutdir: string): Record<string, string[]> {
+  const base = readManifest(baseOutdir);
+  const head = readManifest(headOutdir);
+  const read = (outdir: string, manifest: Manifest, stack: string) =>
+    JSON.parse(readFileSync(resolve(outdir, manifest.stacks[stack]!.synthesizedStackPath), "utf8")) as SynthesizedJson;
+  const out: Record<string, string[]> = {};
+  for (const stack of Object.keys(head.stacks).sort(compareStacks)) {
+    if (!base.stacks[stack]) continue;
+    const before = guardedAddresses(read(baseOutdir, base, stack));
+    if (before.size === 0) continue;
+    const headJson = read(headOutdir, head, stack);
+    const after = guardedAddresses(headJson);
+    const movedTo = new Map((headJson.moved ?? []).map((m) => [m.from, m.to]));
+    const lost = [...before].filter((a) => !after.has(a) && !after.has(movedTo.get(a) ?? "")).sort();
+    if (lost.length > 0) out[stack] = lost;
+  }
+  return out;
+}
+
 export interface EnvironmentPlanSet {
   readonly environment: string;
   /** Stacks of this environment to plan (changed or dependent), sorted. */
@@ -152,6 +192,11 @@ export interface ChangedStacks {
   readonly manual: readonly string[];
   /** Of `stacks`, those CI plans and applies, per environment, for a workflow matrix. */
   readonly environments: readonly EnvironmentPlanSet[];
+  /**
+   * Per stack, resources whose `lifecycle.prevent_destroy` the change removes (visible in the
+   * synthesized JSON only, never in a plan): the review asks for an explicit approval.
+   */
+  readonly preventDestroyRemoved: Readonly<Record<string, readonly string[]>>;
 }
 
 /** True when the stack keeps its state in a local file, which a CI runner does not have. */
@@ -199,6 +244,7 @@ export function changedStacks(base: string, baseOutdir: string | undefined, head
     unchanged: all.filter((s) => !selected.has(s)),
     manual,
     environments,
+    preventDestroyRemoved: baseOutdir ? preventDestroyRemoved(baseOutdir, headOutdir) : {},
   };
 }
 

@@ -9,9 +9,22 @@ const MASK = "(masked)";
 const QUOTED = /"(?:[^"\\]|\\.)*"/g;
 const OPAQUE = /\b[A-Za-z0-9+/=_-]{32,}\b/g;
 
-/** Masks one line: quoted values and opaque tokens; keeps addresses, attribute names and words. */
+/**
+ * A quoted name right after the kind of configuration object it names (`variable
+ * "alb_allowed_cidrs"`, `output "vpc_id"`): a name from the code, not a value, and the most
+ * useful word of the message. Only identifier-shaped names are kept.
+ */
+const NAMED = /\b(variable|output|resource|module|data|provider|argument|attribute|block type) "([A-Za-z_][A-Za-z0-9_-]{0,63})"/g;
+
+/** Masks one line: quoted values and opaque tokens; keeps addresses, object names, attribute names and words. */
 export function maskErrorLine(line: string): string {
-  return line.replace(QUOTED, `"${MASK}"`).replace(OPAQUE, MASK);
+  const names: string[] = [];
+  // Set the names aside under a placeholder no input can contain, mask, then put them back.
+  const kept = line.replace(/\u0000/g, "").replace(NAMED, (_, kind: string, name: string) => `${kind} "\u0000${names.push(name) - 1}\u0000"`);
+  return kept
+    .replace(QUOTED, (q) => (/^"\u0000\d+\u0000"$/.test(q) ? q : `"${MASK}"`))
+    .replace(OPAQUE, MASK)
+    .replace(/\u0000(\d+)\u0000/g, (_, i: string) => names[Number(i)]!.replace(OPAQUE, MASK));
 }
 
 /**

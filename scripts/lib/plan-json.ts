@@ -1,7 +1,7 @@
 /**
  * The parts of `terraform show -json <planfile>` the review and the apply check read, and the
- * attribute-path diff between `before` and `after`. Nothing here returns attribute values:
- * only addresses and paths, so a secret in a plan can never reach a comment or a log.
+ * attribute-path diff between `before` and `after`. Sensitive subtrees are reported at their
+ * marked node only, so a secret's value or map keys never leave this module.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
@@ -43,6 +43,10 @@ export interface PlanJson {
   readonly format_version?: string;
   readonly terraform_version?: string;
   readonly errored?: boolean;
+  /** When Terraform made the plan (RFC 3339). */
+  readonly timestamp?: string;
+  /** Written by the plan job for a failed plan: its first error lines, masked. */
+  readonly error_lines?: readonly string[];
   readonly resource_changes?: readonly ResourceChange[];
   readonly resource_drift?: readonly ResourceChange[];
   readonly output_changes?: Readonly<Record<string, OutputChangeJson>>;
@@ -86,7 +90,7 @@ export interface ChangedPath {
   readonly unknown: boolean;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -100,7 +104,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return (a === null || a === undefined) && (b === null || b === undefined);
 }
 
-const at = (v: unknown, key: PathStep): unknown =>
+export const at = (v: unknown, key: PathStep): unknown =>
   Array.isArray(v) ? v[key as number] : isObject(v) ? v[key as string] : undefined;
 
 /**
@@ -143,8 +147,25 @@ export function changedPaths(change: Change, maxDepth = 8): ChangedPath[] {
   return out;
 }
 
+/** The value (or mask) at `path`, undefined where the path does not exist. */
+export function valueAt(value: unknown, path: readonly PathStep[]): unknown {
+  let v = value;
+  for (const step of path) v = at(v, step);
+  return v;
+}
+
+/** True when a mask marks `path`, one of its ancestors, or anything under it. */
+export function maskedAt(mask: unknown, path: readonly PathStep[]): boolean {
+  let m = mask;
+  for (const step of path) {
+    if (m === true) return true;
+    m = at(m, step);
+  }
+  return anyTrue(m);
+}
+
 /** True when a mask (`after_unknown`, `*_sensitive`) marks anything in its subtree. */
-function anyTrue(mask: unknown): boolean {
+export function anyTrue(mask: unknown): boolean {
   if (mask === true) return true;
   if (Array.isArray(mask)) return mask.some(anyTrue);
   if (isObject(mask)) return Object.values(mask).some(anyTrue);
@@ -205,10 +226,48 @@ function stackOfFile(path: string): string {
   return name === "plan.json" ? basename(dirname(path)) : name.replace(/\.plan\.json$|\.json$/, "");
 }
 
+/** The plan formats this review reads: Terraform 1.x writes `format_version` 1.x (1.11: "1.2"). */
+export const PLAN_FORMAT = /^1\.\d+$/;
+
+/**
+ * Reads one `terraform show -json <planfile>` output, or throws an error that names the file
+ * and says what it holds instead: unreadable, not JSON, a state file, an unknown format.
+ */
 export function readPlan(path: string): PlanJson {
-  const parsed = JSON.parse(readFileSync(path, "utf8")) as unknown;
-  if (!isObject(parsed) || (!("resource_changes" in parsed) && !("format_version" in parsed))) {
-    throw new Error(`${path} is not the output of \`terraform show -json <planfile>\``);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new Error(`${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new Error(`${path}: not valid JSON (${(error as Error).message.split("\n")[0]})`);
+  }
+  return checkPlan(parsed, path);
+}
+
+/** The checks of `readPlan` on parsed JSON; `source` names the file in the error. */
+export function checkPlan(parsed: unknown, source: string): PlanJson {
+  const fix = "expected the output of `terraform show -json <planfile>`";
+  if (!isObject(parsed)) throw new Error(`${source}: not a plan (a JSON ${Array.isArray(parsed) ? "array" : typeof parsed}); ${fix}`);
+  const isPlan = "resource_changes" in parsed || "planned_values" in parsed || parsed.errored === true;
+  if (!isPlan && typeof parsed.version === "number" && Array.isArray(parsed.resources)) {
+    throw new Error(`${source}: a Terraform state file (state version ${parsed.version}), not a plan; ${fix}`);
+  }
+  if (!isPlan && "values" in parsed) {
+    throw new Error(`${source}: a state shown as JSON (\`terraform show -json\` without a plan file: it has \`values\`, no \`resource_changes\`); ${fix}`);
+  }
+  const format = parsed.format_version;
+  if (typeof format !== "string") throw new Error(`${source}: no format_version, so not a plan; ${fix}`);
+  if (!PLAN_FORMAT.test(format)) {
+    throw new Error(`${source}: unknown plan format_version ${JSON.stringify(format).slice(0, 40)} (this review reads 1.x, which Terraform 1.x writes)`);
+  }
+  if (!isPlan) throw new Error(`${source}: format_version ${format} but neither \`resource_changes\` nor \`planned_values\`; ${fix}`);
+  if (parsed.resource_changes !== undefined && !Array.isArray(parsed.resource_changes)) {
+    throw new Error(`${source}: \`resource_changes\` is not a list; ${fix}`);
   }
   return parsed as PlanJson;
 }

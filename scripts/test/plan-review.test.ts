@@ -159,6 +159,7 @@ describe("review comment", () => {
     expect(lines[0]).toBe("<!-- terraform-plan-review -->");
     expect(lines[1]).toBe("## 🚨 Terraform plan: 1 stateful resource would be destroyed or replaced");
     expect(lines[3]).toBe("**1 to add, 2 to change, 1 to replace** in 2 stacks (staging, prod).");
+    expect(lines[5]).toBe("<sub>Commit unknown · plan time unknown</sub>");
     expect(review.needsApproval).toBe(true);
   });
 
@@ -176,17 +177,28 @@ describe("review comment", () => {
     expect(md).toContain("**Not planned** (synthesized Terraform unchanged): 1 stack: `prod-network`.");
   });
 
-  it("lists per stack, collapsed, addresses and changed paths, and drift", () => {
+  it("lists per stack, collapsed, every changed attribute with before → after, and drift with values", () => {
     expect(md).toContain("<details><summary><code>staging-compute</code>: 1 to add, 1 to change</summary>");
-    expect(md).toContain("- `aws_ecs_service.web_service_10983F6A`: `desired_count`, `network_configuration[0].subnets`, `task_definition (known after apply)`");
-    expect(md).toContain("- `aws_db_instance.postgres_instance_919E2690` 🚨: forced by `identifier`; also `instance_class`, `password (sensitive)`");
+    expect(md).toContain(
+      [
+        "- `aws_ecs_service.web_service_10983F6A`",
+        "  - `desired_count`: `1` → `2`",
+        '  - `network_configuration[0].subnets`: `["a","b"]` → `["a","b","c"]`',
+        "  - `task_definition`: `null` → _(known after apply)_",
+      ].join("\n"),
+    );
+    expect(md).toContain("- `aws_db_instance.postgres_instance_919E2690` 🚨: forced by `identifier`");
+    expect(md).toContain('  - `identifier`: `"acme-prod-db"` → `"acme-prod-db-2"` (forces replacement)');
+    expect(md).toContain('  - `instance_class`: `"db.t4g.micro"` → `"db.t4g.small"`');
+    expect(md).toContain("  - `password`: _(sensitive)_ → _(sensitive)_");
     expect(md).toContain("### Drift since the last apply");
-    expect(md).toContain("- `staging-compute` `aws_ecs_service.web_service_10983F6A` changed: `desired_count`");
+    expect(md).toContain("- `staging-compute` `aws_ecs_service.web_service_10983F6A` changed: `desired_count` `1` → `2`");
   });
 
-  it("never shows a value: no secret, no old or new value, no key of a sensitive map", () => {
-    for (const text of [SECRET, SECRET_KEY, "old-password-0000", "db.t4g.small", "acme-prod-db-2"]) expect(md).not.toContain(text);
-    expect(md).toContain("`environment[0].variables (sensitive)`");
+  it("never shows a sensitive value, nor a key of a sensitive map", () => {
+    for (const text of [SECRET, SECRET_KEY, "old-password-0000"]) expect(md).not.toContain(text);
+    expect(md).toContain("  - `environment[0].variables`: _(sensitive)_ → _(sensitive)_");
+    expect(md).toContain("  - `memory_size`: `128` → `256`");
   });
 
   it("says so when nothing changes", () => {
@@ -250,7 +262,7 @@ describe("pnpm review (CLI)", () => {
     const out = join(dir, "a-out.txt");
     const result = run([join(dir, "a"), "--out", join(dir, "a.md"), "--github-output", out, "--summary-json", join(dir, "a-summary.json")]);
     expect(result.status).toBe(2);
-    expect(readFileSync(out, "utf8")).toContain("needs_approval=true\nstateful_count=1\nhas_changes=true\nerrored=false");
+    expect(readFileSync(out, "utf8")).toContain("needs_approval=true\napproval_count=1\nstateful_count=1\nhas_changes=true\nerrored=false");
     for (const file of ["a.md", "a-summary.json"]) {
       const text = readFileSync(join(dir, file), "utf8");
       expect(text).toContain("aws_db_instance.postgres_instance_919E2690");

@@ -4,7 +4,7 @@
  * attribute of a stateful resource, planned with `-refresh=false`. Terraform and the real AWS
  * provider decide the actions and `replace_paths`; nothing here writes plan JSON by hand.
  */
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { ProviderSchema } from "../../scripts/lib/mock-outputs";
 import type { StackCheck } from "../../scripts/lib/offline-check";
@@ -26,6 +26,15 @@ const FORCE_NEW: ReadonlyArray<readonly [type: string, attribute: string, suffix
   ["aws_ecr_repository", "name", "-v2"],
   ["aws_secretsmanager_secret", "name", "-v2"],
 ];
+
+/**
+ * Per stateful type, an in-place update that loses data (see scripts/lib/data-loss.ts): with
+ * the state converged, only these attributes change, and the plan is an update, not a replace.
+ */
+const DATA_LOSS_EDITS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+  aws_db_instance: { deletion_protection: false, skip_final_snapshot: true, backup_retention_period: 1 },
+  aws_rds_cluster: { deletion_protection: false, skip_final_snapshot: true, backup_retention_period: 1 },
+};
 
 /** Values a sensitive SSM parameter holds before and after: they must never reach a review. */
 export const PROBE_SECRETS = ["review-probe-Secr3t-before-5521", "review-probe-Secr3t-after-9034"] as const;
@@ -76,6 +85,15 @@ export interface ReplaceScenario {
   readonly emptyPlanPath: string;
   /** The plan after the force-new change (and a changed sensitive value). */
   readonly replacePlanPath: string;
+  /**
+   * A plan of the converged state with the candidate's data-loss edits (DATA_LOSS_EDITS), when
+   * its type has any: deletion protection off, no final snapshot, backups kept 1 day.
+   */
+  readonly dataLoss?: { readonly planPath: string; readonly before: Readonly<Record<string, unknown>>; readonly after: Readonly<Record<string, unknown>> };
+  /** `terraform show -json` of the converged state (no plan file): what a review must refuse. */
+  readonly stateShowPath: string;
+  /** The converged state file itself (format 4). */
+  readonly statePath: string;
 }
 
 async function planJson(setup: TerraformSetup, dir: string): Promise<PlanJson> {
@@ -137,6 +155,26 @@ export async function replaceScenario(
   if (left.length > 0) throw new Error(`the state did not converge for ${candidate.stack}: ${left.join(", ")}`);
   const emptyPlanPath = join(dir, "empty.json");
   writeFileSync(emptyPlanPath, JSON.stringify(plan));
+  const stateShowPath = join(dir, "state-show.json");
+  const show = await runTerraform(setup, dir, ["show", "-json"], OFFLINE_ENV);
+  if (show.code !== 0) throw new Error(`show of the state failed in ${dir}:\n${show.stderr}`);
+  writeFileSync(stateShowPath, show.stdout);
+
+  let dataLoss: ReplaceScenario["dataLoss"];
+  const edits = DATA_LOSS_EDITS[candidate.type];
+  if (edits) {
+    const configFile = join(dir, "cdk.tf.json");
+    const converged = readFileSync(configFile, "utf8");
+    const body = (JSON.parse(converged) as StackJson).resource![candidate.type]![candidate.name]!;
+    const before = Object.fromEntries(Object.keys(edits).map((k) => [k, body[k]]));
+    editConfig(dir, (json) => Object.assign(json.resource![candidate.type]![candidate.name]!, edits));
+    // In a folder of its own, so its file name is still the stack's.
+    mkdirSync(join(dir, "data-loss"), { recursive: true });
+    const planPath = join(dir, "data-loss", `${candidate.stack}.json`);
+    writeFileSync(planPath, JSON.stringify(await planJson(setup, dir)));
+    writeFileSync(configFile, converged);
+    dataLoss = { planPath, before, after: edits };
+  }
 
   editConfig(dir, (json) => {
     json.resource![candidate.type]![candidate.name]![candidate.attribute] = candidate.newValue;
@@ -144,5 +182,5 @@ export async function replaceScenario(
   });
   const replacePlanPath = join(dir, `${candidate.stack}.json`);
   writeFileSync(replacePlanPath, JSON.stringify(await planJson(setup, dir)));
-  return { candidate, emptyPlanPath, replacePlanPath };
+  return { candidate, emptyPlanPath, replacePlanPath, dataLoss, stateShowPath, statePath: join(dir, "offline.tfstate") };
 }

@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { ChangedStacks } from "../../scripts/lib/changed-stacks";
 import type { StackCheck } from "../../scripts/lib/offline-check";
 import type { PlanJson } from "../../scripts/lib/plan-json";
 import { comparePlans, redactPlan } from "../../scripts/lib/plan-redact";
@@ -22,22 +23,46 @@ interface Review {
   readonly markdown: string;
   readonly githubOutput: string;
   readonly summaryJson: string;
+  readonly stderr: string;
 }
 
-function review(dir: string, name: string, inputs: readonly string[]): Review {
+/** Runs `pnpm review`; exit 1 throws unless `expectFailure` (the fail-closed tests want it). */
+function review(dir: string, name: string, inputs: readonly string[], extra: readonly string[] = [], expectFailure = false): Review {
   const out = (ext: string) => join(dir, `${name}.${ext}`);
   writeFileSync(out("output"), "");
   const run = spawnSync(
     "node_modules/.bin/tsx",
-    ["scripts/review.ts", ...inputs, "--out", out("md"), "--github-output", out("output"), "--summary-json", out("summary.json")],
+    ["scripts/review.ts", ...inputs, "--out", out("md"), "--github-output", out("output"), "--summary-json", out("summary.json"), ...extra],
     { encoding: "utf8" },
   );
-  if (run.status === 1) throw new Error(`review failed: ${run.stderr}`);
+  if (run.status === 1 && !expectFailure) throw new Error(`review failed: ${run.stderr}`);
   return {
     status: run.status ?? 1,
     markdown: readFileSync(out("md"), "utf8"),
     githubOutput: readFileSync(out("output"), "utf8"),
     summaryJson: readFileSync(out("summary.json"), "utf8"),
+    stderr: run.stderr,
+  };
+}
+
+/** A `pnpm changed-stacks` output that expects a plan of each of `stacks` (all CI-planned). */
+function changedJson(stacks: readonly string[]): ChangedStacks {
+  const environments = [...new Set(stacks.map(environmentOf))].map((environment) => {
+    const mine = stacks.filter((s) => environmentOf(s) === environment);
+    return { environment, stacks: mine, waves: [mine], stackList: mine.join(","), variableSuffix: environment.toUpperCase() };
+  });
+  return {
+    base: "main",
+    modified: [...stacks],
+    added: [],
+    removed: [],
+    dependents: [],
+    stacks: [...stacks],
+    waves: [[...stacks]],
+    unchanged: [],
+    manual: [],
+    environments,
+    preventDestroyRemoved: {},
   };
 }
 
@@ -54,7 +79,9 @@ export function describeReviewOfRealPlans(context: () => { results: readonly Sta
       dir = join(workRoot, "review");
       mkdirSync(dir, { recursive: true });
       planned = results.filter((r) => r.planJsonPath);
-      all = review(dir, "all-stacks", planned.map((r) => r.planJsonPath!));
+      // With --changed-stacks expecting every stack: real Terraform 1.11 plans pass the fail-closed check.
+      writeFileSync(join(dir, "changed.json"), JSON.stringify(changedJson(planned.map((p) => p.stack))));
+      all = review(dir, "all-stacks", planned.map((r) => r.planJsonPath!), ["--changed-stacks", join(dir, "changed.json")]);
       const candidate = findReplaceCandidate(planned);
       if (!candidate) throw new Error("no stack has a stateful resource whose replace can be planned");
       const schema = JSON.parse(readFileSync(join(workRoot, `aws-${AWS_PROVIDER_VERSION}-schema.json`), "utf8"));
@@ -101,8 +128,9 @@ export function describeReviewOfRealPlans(context: () => { results: readonly Sta
       for (const text of [replace.markdown, replace.summaryJson, redacted]) {
         for (const secret of PROBE_SECRETS) expect(text).not.toContain(secret);
       }
-      expect(replace.markdown).toContain("`aws_ssm_parameter.review_masking_probe`: ");
-      expect(replace.markdown).toContain("`value (sensitive)`");
+      const probe = replace.markdown.slice(replace.markdown.indexOf("- `aws_ssm_parameter.review_masking_probe`"));
+      expect(probe.slice(0, probe.indexOf("\n- "))).toContain("\n  - `value`: _(sensitive)_ → _(sensitive)_");
+      expect(replace.markdown).toContain("- `review_masking_probe`: _(sensitive)_ → _(sensitive)_");
     });
 
     it("lets the deploy apply only the reviewed plan: the redacted replace matches itself, not the empty plan", () => {
@@ -110,6 +138,52 @@ export function describeReviewOfRealPlans(context: () => { results: readonly Sta
       const emptyPlan = JSON.parse(readFileSync(scenario.emptyPlanPath, "utf8")) as PlanJson;
       expect(comparePlans(redactPlan(replacePlan), replacePlan)).toEqual([]);
       expect(comparePlans(emptyPlan, replacePlan)).toContain(`${scenario.candidate.address}: not in the reviewed plan`);
+    });
+
+    it("asks for approval of a real data-losing update (backups 1 day, no final snapshot), naming each reason", () => {
+      const dataLoss = scenario.dataLoss;
+      if (!dataLoss) throw new Error(`${scenario.candidate.type} has no data-loss edit in review-scenarios.ts`);
+      const raw = JSON.parse(readFileSync(dataLoss.planPath, "utf8")) as PlanJson;
+      const change = raw.resource_changes!.find((r) => r.address === scenario.candidate.address)!;
+      expect(change.change.actions).toEqual(["update"]);
+
+      const r = review(dir, "data-loss", [dataLoss.planPath], ["--commit", "0123456789abcdef"]);
+      expect(r.status).toBe(2);
+      expect(r.githubOutput).toContain("needs_approval=true");
+      expect(r.githubOutput).toContain("stateful_count=0");
+      expect(r.markdown.split("\n")[1]).toMatch(/^## 🚨 Terraform plan: \d+ changes? can lose data: explicit approval needed$/);
+      expect(r.markdown).toMatch(/<sub>Commit `0123456789ab` · planned \d{4}-\d\d-\d\d \d\d:\d\d UTC<\/sub>/);
+      const row = (what: string, path: string, before: unknown, after: unknown) =>
+        `| \`${scenario.candidate.stack}\` | **update** | \`${scenario.candidate.address}\` | ${what} | \`${path}\`: \`${JSON.stringify(before)}\` → \`${JSON.stringify(after)}\` |`;
+      const { before } = dataLoss;
+      expect(typeof before.backup_retention_period === "number" && before.backup_retention_period > 1).toBe(true);
+      expect(r.markdown).toContain(row("backups kept for fewer days (older ones are deleted)", "backup_retention_period", before.backup_retention_period, 1));
+      expect(r.stderr).toContain(`review: needs approval: ${scenario.candidate.stack} ${scenario.candidate.address}: backups kept for fewer days`);
+      if (before.skip_final_snapshot === false) expect(r.markdown).toContain(row("no final snapshot on delete", "skip_final_snapshot", false, true));
+      if (before.deletion_protection === true) expect(r.markdown).toContain(row("deletion protection turned off", "deletion_protection", true, false));
+    });
+
+    it("fails closed (exit 1) on a missing plan or a state in place of a plan, naming the stack and the file", () => {
+      // One stack's plan missing, two others replaced by the converged state: shown as JSON, and the raw file.
+      const [missing, asShow, asTfstate] = [scenario.candidate.stack, ...planned.map((p) => p.stack).filter((s) => s !== scenario.candidate.stack)];
+      if (!asShow || !asTfstate) throw new Error("the fail-closed test needs three planned stacks");
+      const stateDir = join(dir, "states-as-plans");
+      mkdirSync(stateDir, { recursive: true });
+      const showFile = join(stateDir, `${asShow}.json`);
+      const tfstateFile = join(stateDir, `${asTfstate}.json`);
+      writeFileSync(showFile, readFileSync(scenario.stateShowPath));
+      writeFileSync(tfstateFile, readFileSync(scenario.statePath));
+      const others = planned.filter((p) => ![missing, asShow, asTfstate].includes(p.stack)).map((p) => p.planJsonPath!);
+
+      const r = review(dir, "fail-closed", [...others, showFile, tfstateFile], ["--changed-stacks", join(dir, "changed.json")], true);
+      expect(r.status).toBe(1);
+      expect(r.githubOutput).toContain("errored=true");
+      expect(r.stderr).toContain(`review: no readable plan for ${missing}: no plan file ${missing}.json among the plans`);
+      expect(r.stderr).toContain(`review: no readable plan for ${asShow}: ${showFile}: a state shown as JSON`);
+      expect(r.stderr).toContain(`review: no readable plan for ${asTfstate}: ${tfstateFile}: a Terraform state file (state version 4)`);
+      expect(r.markdown.split("\n")[1]).toBe("## 🛑 Terraform plan review incomplete: 3 stacks without a readable plan");
+      expect(r.markdown).toContain(`- \`${missing}\`: no plan file`);
+      expect(r.markdown).not.toContain("✅");
     });
 
     it("keeps a comment of many environments' real plans under GitHub's limit, alarm first", () => {
