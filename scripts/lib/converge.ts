@@ -177,7 +177,10 @@ export function decide(
     const producers = [...new Set(pending.map((p) => p.producer))];
     const unsettled = producers.filter((p) => !settled(p));
     const destructive = destructiveChanges(fresh);
-    if (unsettled.length === 0 && destructive.length === 0 && approval.length === 0) {
+    // Values may differ where the reviewed plan said "known after apply"; which resources
+    // change may not: a new or vanished address is a different plan.
+    const otherResources = comparePlans(reviewed.plan, fresh).filter((d) => !d.endsWith(": changes differently than reviewed"));
+    if (unsettled.length === 0 && destructive.length === 0 && approval.length === 0 && otherResources.length === 0) {
       return {
         apply: true,
         why: `re-planned after ${producers.join(", ")} applied (the plan ${from} waited for ${pending.map((p) => `${p.producer}.${p.output}`).join(", ")}); no destroy, replace or data loss`,
@@ -187,6 +190,7 @@ export function decide(
     const because = [
       ...(unsettled.length > 0 ? [`producer ${unsettled.join(", ")} not applied in this run`] : []),
       ...destructive,
+      ...otherResources,
       ...approval.map((a) => `${a.address} (${a.why})`),
     ].join("; ");
     return { apply: false, why: `the plan ${from} waited for producer values, and the re-plan is not safe to apply unreviewed: ${because}`, todo: HOW_TO_REVIEW };

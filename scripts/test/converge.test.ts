@@ -69,13 +69,19 @@ describe("decide", () => {
 
   it("applies a re-plan of a plan that waited for producer values only when it is safe and the producer settled", () => {
     const pending = { platform_pending: [{ producer: "staging-security", output: "alb_sg_id" }] };
-    expect(decide(TAG, reviewed(NOTHING, pending), [], settled, RUN)).toMatchObject({ apply: true });
-    expect(decide(TAG, reviewed(NOTHING, pending), [], () => false, RUN)).toMatchObject({ apply: false });
+    const unknownTag = plan(rc("aws_ecr_repository.api", ["update"], { tags: {} }, { tags: {} }));
+    expect(decide(TAG, reviewed(unknownTag, pending), [], settled, RUN)).toMatchObject({ apply: true });
+    expect(decide(TAG, reviewed(unknownTag, pending), [], () => false, RUN)).toMatchObject({ apply: false });
+    // A resource the reviewed plan did not touch at all is a different plan, pending values or not.
+    const extra = decide(TAG, reviewed(NOTHING, pending), [], settled, RUN);
+    expect(extra.apply).toBe(false);
+    expect(extra.why).toContain("aws_ecr_repository.api: not in the reviewed plan");
     const replace = decide(SG_REPLACE, reviewed(NOTHING, pending), [], settled, RUN);
     expect(replace.apply).toBe(false);
     expect(replace.why).toContain("aws_security_group.alb: replace");
-    const gated = decide(TAG, reviewed(NOTHING, pending), [{ stack: "s", address: "aws_db_instance.main", why: "update loses backups" }], settled, { ...RUN, approvedStateful: true });
+    const gated = decide(TAG, reviewed(unknownTag, pending), [{ stack: "s", address: "aws_db_instance.main", why: "update loses backups" }], settled, { ...RUN, approvedStateful: true });
     expect(gated.apply).toBe(false);
+    expect(gated.why).toContain("aws_db_instance.main (update loses backups)");
   });
 
   it("the gate is the fresh plan's: a stateful change waits for this run's approval even if the reviewed plan matched", () => {
