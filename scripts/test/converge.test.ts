@@ -139,6 +139,24 @@ describe("converge", () => {
     expect(md).toContain("| `sec` | ⏸️ blocked | blocked by net: it reads their outputs, which are not what main says yet | get net applied; the next deploy run converges this stack too |");
   });
 
+  it("applies a reviewed stateful replace only in a run approved on stateful-change, recomputing the gate from the fresh plan", async () => {
+    const reviewedDb = new Map([["other", { ...reviewed(DB_REPLACE), stack: "other" }]]);
+    const refused = await run({ other: DB_REPLACE }, { reviewed: reviewedDb });
+    expect(refused.applied).toEqual([]);
+    expect(refused.results.find((r) => r.stack === "other")).toMatchObject({ outcome: "refused", todo: expect.stringContaining("stateful-change") });
+    const approved = await run({ other: DB_REPLACE }, { reviewed: reviewedDb, approvedStateful: true });
+    expect(approved.applied).toEqual(["other"]);
+    // An approval covers the stateful change, not a plan nobody reviewed.
+    const swapped = await run({ other: DB_REPLACE }, { reviewed: new Map([["other", { ...reviewed(TAG), stack: "other" }]]), approvedStateful: true });
+    expect(swapped.applied).toEqual([]);
+  });
+
+  it("leaves stacks on local state to a person and plans them not", async () => {
+    const { results, planned } = await run({}, { manual: new Set(["other"]) });
+    expect(results.find((r) => r.stack === "other")).toMatchObject({ outcome: "manual" });
+    expect(planned).not.toContain("other");
+  });
+
   it("reports a failed plan with its first line and blocks its consumers", async () => {
     const { results } = await run({ sec: "fail" });
     const by = Object.fromEntries(results.map((r) => [r.stack, r]));
