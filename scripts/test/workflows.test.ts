@@ -142,6 +142,8 @@ describe("GitHub workflows", () => {
       const approve = jobs[`approve-${env}`]!;
       expect(approve.environment).toBe("stateful-change");
       expect(approve.if).toContain(`needs.preview-${env}.outputs.needs_approval == 'true'`);
+      // Without it, a job skipped further up (staging in a run dispatched for prod) would skip the approval too.
+      expect(approve.if).toMatch(/^!cancelled\(\) && /);
       const converge = jobs[`converge-${env}`]!;
       expect(converge.needs).toEqual(["prepare", `preview-${env}`, `approve-${env}`]);
       const step = converge.steps.find((s) => s.run?.includes("run deploy"))!;
