@@ -93,7 +93,14 @@ export class OfflineEnvironment {
     },
   };
 
-  private async providerSchema(stack: string): Promise<ProviderSchema> {
+  private schemaLoading: Promise<ProviderSchema> | undefined;
+
+  private providerSchema(stack: string): Promise<ProviderSchema> {
+    this.schemaLoading ??= this.loadSchema(stack);
+    return this.schemaLoading;
+  }
+
+  private async loadSchema(stack: string): Promise<ProviderSchema> {
     if (!this.schema) {
       const out = await runTerraform(this.setup, this.dir(stack), ["providers", "schema", "-json"], OFFLINE_ENV);
       if (out.code !== 0) throw new Error(`terraform providers schema failed: ${out.stderr}`);

@@ -64,15 +64,17 @@ describe.skipIf(!terraform && !inCi)("deploy converges every stack: two merges, 
 
     // The environment as last deployed: both stacks created from main and converged (a second
     // round fills in what the create plan knew only after apply, such as a bucket policy).
-    for (const stack of [REGISTRY, STORAGE]) {
-      for (let round = 0; ; round++) {
-        const planned = await env.planner.plan(stack);
-        if (!planned.ok) throw new Error(planned.error);
-        if (!planHasChanges(planned.plan!)) break;
-        if (round === 3) throw new Error(`${stack} does not converge offline: ${JSON.stringify(planned.plan!.resource_changes)}`);
-        await env.applier.apply(planned);
-      }
-    }
+    await Promise.all(
+      [REGISTRY, STORAGE].map(async (stack) => {
+        for (let round = 0; ; round++) {
+          const planned = await env.planner.plan(stack);
+          if (!planned.ok) throw new Error(planned.error);
+          if (!planHasChanges(planned.plan!)) break;
+          if (round === 3) throw new Error(`${stack} does not converge offline: ${JSON.stringify(planned.plan!.resource_changes)}`);
+          await env.applier.apply(planned);
+        }
+      }),
+    );
     env.applies.clear();
 
     // Merge A changes the registry; merge B (on top of A) the storage. Each PR planned only its stack.
