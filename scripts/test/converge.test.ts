@@ -79,13 +79,13 @@ describe("decide", () => {
     const replace = decide(SG_REPLACE, reviewed(NOTHING, pending), [], settled, RUN);
     expect(replace.apply).toBe(false);
     expect(replace.why).toContain("aws_security_group.alb: replace");
-    const gated = decide(TAG, reviewed(unknownTag, pending), [{ stack: "s", address: "aws_db_instance.main", why: "update loses backups" }], settled, { ...RUN, approvedStateful: true });
+    const gated = decide(TAG, reviewed(unknownTag, pending), [{ stack: "s", address: "aws_db_instance.main", why: "update loses backups", kind: "data-loss" as const }], settled, { ...RUN, approvedStateful: true });
     expect(gated.apply).toBe(false);
     expect(gated.why).toContain("aws_db_instance.main (update loses backups)");
   });
 
   it("the gate is the fresh plan's: a stateful change waits for this run's approval even if the reviewed plan matched", () => {
-    const reasons = [{ stack: "s", address: "aws_db_instance.main", why: "replace loses database" }];
+    const reasons = [{ stack: "s", address: "aws_db_instance.main", why: "replace loses database", kind: "destroy" as const }];
     const waiting = decide(DB_REPLACE, reviewed(DB_REPLACE), reasons, settled, RUN);
     expect(waiting).toMatchObject({ apply: false });
     expect(waiting.why).toContain("needs the stateful-change approval: aws_db_instance.main (replace loses database)");
@@ -94,7 +94,7 @@ describe("decide", () => {
 
   it("approve_unreviewed applies an unreviewed plan, still behind the stateful gate", () => {
     expect(decide(TAG, undefined, [], settled, { ...RUN, approveUnreviewed: true })).toMatchObject({ apply: true });
-    const reasons = [{ stack: "s", address: "aws_db_instance.main", why: "replace loses database" }];
+    const reasons = [{ stack: "s", address: "aws_db_instance.main", why: "replace loses database", kind: "destroy" as const }];
     expect(decide(DB_REPLACE, undefined, reasons, settled, { ...RUN, approveUnreviewed: true })).toMatchObject({ apply: false });
   });
 });
