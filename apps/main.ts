@@ -5,7 +5,9 @@
 import { pathToFileURL } from "node:url";
 import { synthesizeApp } from "@platform/core";
 import type { App } from "cdktf";
+import { policyGate } from "@platform/policy";
 import { buildBootstrap } from "./bootstrap/src/main";
+import { policyTargets } from "./policy";
 import { buildProd } from "./prod/src/main";
 import { buildStaging } from "./staging/src/main";
 
@@ -17,5 +19,5 @@ export function buildAll(app: App): void {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  synthesizeApp(buildAll);
+  synthesizeApp(buildAll, { beforeWrite: policyGate(policyTargets) });
 }
