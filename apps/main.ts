@@ -3,7 +3,7 @@
  * `pnpm synth` both run this file and write cdktf.out/.
  */
 import { pathToFileURL } from "node:url";
-import { synthesizeApp } from "@platform/core";
+import { synthesizeApp, type SynthesizeOptions } from "@platform/core";
 import type { App } from "cdktf";
 import { policyGate } from "@platform/policy";
 import { buildBootstrap } from "./bootstrap/src/main";
@@ -18,6 +18,11 @@ export function buildAll(app: App): void {
   buildProd(app);
 }
 
+/** Synthesizes every environment; the policy pack runs first, so a finding writes nothing. */
+export function synthesizeAll(options: Omit<SynthesizeOptions, "beforeWrite"> = {}): App {
+  return synthesizeApp(buildAll, { ...options, beforeWrite: policyGate(policyTargets) });
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  synthesizeApp(buildAll, { beforeWrite: policyGate(policyTargets) });
+  synthesizeAll();
 }
