@@ -99,7 +99,7 @@ export const computeRules: Rule[] = [
     category: "compute",
     title: "Containers send their logs somewhere",
     rationale: "A container without a log configuration loses its output when the task stops.",
-    anchors: {},
+    anchors: { fsbp: ["ECS.9"] },
     check: (input) =>
       resources(input, "aws_ecs_task_definition").flatMap((td) =>
         containers(td)

@@ -24,7 +24,7 @@ export const dataRules: Rule[] = [
     category: "data",
     title: "Database storage is encrypted",
     rationale: "Unencrypted storage leaks every row through snapshots and backups that are shared or copied.",
-    anchors: { checkov: ["CKV_AWS_16", "CKV_AWS_96"], trivy: ["AVD-AWS-0080", "AVD-AWS-0079"], fsbp: ["RDS.3"] },
+    anchors: { checkov: ["CKV_AWS_16", "CKV_AWS_96"], trivy: ["AVD-AWS-0080", "AVD-AWS-0079"], fsbp: ["RDS.3", "RDS.27"] },
     check: (input) => databases(input).filter((d) => !isTrue(d.values.storage_encrypted)).map((d) => violation(d, "storage_encrypted is not true.")),
   },
   {
@@ -81,7 +81,7 @@ export const dataRules: Rule[] = [
     category: "data",
     title: "IAM database authentication is enabled",
     rationale: "IAM auth gives short-lived, audited credentials instead of one long-lived password.",
-    anchors: { checkov: ["CKV_AWS_161", "CKV_AWS_162"], trivy: ["AVD-AWS-0176"] },
+    anchors: { checkov: ["CKV_AWS_161", "CKV_AWS_162"], trivy: ["AVD-AWS-0176"], fsbp: ["RDS.10", "RDS.12"] },
     check: (input) =>
       databases(input)
         .filter((d) => !isTrue(d.values.iam_database_authentication_enabled))
@@ -106,7 +106,7 @@ export const dataRules: Rule[] = [
     category: "logging",
     title: "Database logs are exported to CloudWatch",
     rationale: "Without exported logs, failed logins and errors disappear with the instance's local log rotation.",
-    anchors: { checkov: ["CKV_AWS_129", "CKV_AWS_324"] },
+    anchors: { checkov: ["CKV_AWS_129", "CKV_AWS_324"], fsbp: ["RDS.9"] },
     check: (input) =>
       databases(input)
         .filter((d) => !Array.isArray(d.values.enabled_cloudwatch_logs_exports) || d.values.enabled_cloudwatch_logs_exports.length === 0)
@@ -118,7 +118,7 @@ export const dataRules: Rule[] = [
     category: "data",
     title: "Minor engine upgrades apply automatically",
     rationale: "Minor versions carry security fixes; without auto upgrade they wait for someone to remember.",
-    anchors: { checkov: ["CKV_AWS_226"] },
+    anchors: { checkov: ["CKV_AWS_226"], fsbp: ["RDS.13"] },
     check: (input) =>
       [...resources(input, "aws_db_instance"), ...resources(input, "aws_rds_cluster_instance")]
         .filter((d) => d.values.auto_minor_version_upgrade === false)
@@ -223,7 +223,7 @@ export const dataRules: Rule[] = [
     category: "data",
     title: "Bucket ACLs are disabled (BucketOwnerEnforced)",
     rationale: "With ACLs on, an uploader can grant public or cross-account access object by object.",
-    anchors: { checkov: ["CKV2_AWS_65"] },
+    anchors: { checkov: ["CKV2_AWS_65"], fsbp: ["S3.12"] },
     check: (input) =>
       resources(input, "aws_s3_bucket")
         .filter((b) => !attached(input, b, "aws_s3_bucket_ownership_controls").some((o) => blocks(o.values.rule).some((r) => r.object_ownership === "BucketOwnerEnforced")))
@@ -235,7 +235,7 @@ export const dataRules: Rule[] = [
     category: "compute",
     title: "Image tags are immutable",
     rationale: "With mutable tags, a push to v1.0.1 silently changes what the next task start runs.",
-    anchors: { checkov: ["CKV_AWS_51"], trivy: ["AVD-AWS-0031"] },
+    anchors: { checkov: ["CKV_AWS_51"], trivy: ["AVD-AWS-0031"], fsbp: ["ECR.2"] },
     check: (input) =>
       resources(input, "aws_ecr_repository")
         .filter((r) => r.values.image_tag_mutability !== "IMMUTABLE")
@@ -247,7 +247,7 @@ export const dataRules: Rule[] = [
     category: "compute",
     title: "Images are scanned on push",
     rationale: "Scan on push reports known CVEs before the image reaches a task.",
-    anchors: { checkov: ["CKV_AWS_163"], trivy: ["AVD-AWS-0030"] },
+    anchors: { checkov: ["CKV_AWS_163"], trivy: ["AVD-AWS-0030"], fsbp: ["ECR.1"] },
     check: (input) =>
       resources(input, "aws_ecr_repository")
         .filter((r) => !blocks(r.values.image_scanning_configuration).some((c) => isTrue(c.scan_on_push)))
@@ -270,7 +270,7 @@ export const dataRules: Rule[] = [
     category: "compute",
     title: "Repositories have a lifecycle policy",
     rationale: "Without one, images pile up forever (cost) and old vulnerable images stay pullable.",
-    anchors: {},
+    anchors: { fsbp: ["ECR.3"] },
     check: (input) =>
       resources(input, "aws_ecr_repository")
         .filter((r) => !resources(input, "aws_ecr_lifecycle_policy").some((p) => references(p.values.repository, r)))
@@ -282,7 +282,7 @@ export const dataRules: Rule[] = [
     category: "backup",
     title: "DynamoDB tables have point-in-time recovery",
     rationale: "PITR restores a table to any second of the last 35 days after a bad write or delete.",
-    anchors: { checkov: ["CKV_AWS_28"], trivy: ["AVD-AWS-0024"] },
+    anchors: { checkov: ["CKV_AWS_28"], trivy: ["AVD-AWS-0024"], fsbp: ["DynamoDB.2"] },
     check: (input) =>
       resources(input, "aws_dynamodb_table")
         .filter((t) => !blocks(t.values.point_in_time_recovery).some((p) => isTrue(p.enabled)))

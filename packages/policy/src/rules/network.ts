@@ -55,7 +55,7 @@ export const networkRules: Rule[] = [
     category: "network",
     title: "No ingress from the whole internet except to the load balancer on 80/443",
     rationale: "0.0.0.0/0 or ::/0 ingress exposes databases, tasks and SSH to scanners; only the ALB listeners are meant to be public.",
-    anchors: { checkov: ["CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_260", "CKV_AWS_277"], trivy: ["AVD-AWS-0107"] },
+    anchors: { checkov: ["CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_260", "CKV_AWS_277"], trivy: ["AVD-AWS-0107"], fsbp: ["EC2.18"] },
     check: (input) => {
       const albGroups = resources(input, "aws_security_group").filter((g) =>
         resources(input, "aws_lb").some((lb) => references(lb.values.security_groups, g)),

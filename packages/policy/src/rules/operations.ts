@@ -99,7 +99,7 @@ export const operationsRules: Rule[] = [
     category: "monitoring",
     title: "SNS topics are encrypted",
     rationale: "Alarm messages name resources and errors; an unencrypted topic stores them in clear.",
-    anchors: { checkov: ["CKV_AWS_26"], trivy: ["AVD-AWS-0095"] },
+    anchors: { checkov: ["CKV_AWS_26"], trivy: ["AVD-AWS-0095"], fsbp: ["SNS.1"] },
     check: (input) =>
       resources(input, "aws_sns_topic").filter((t) => typeof t.values.kms_master_key_id !== "string").map((t) => violation(t, "kms_master_key_id is not set.")),
   },
