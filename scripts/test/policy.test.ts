@@ -80,9 +80,25 @@ describe("settings that are valid AWS but wrong are findings now", () => {
     expect(unwaived(r).filter((f) => f.rule === "PLAT-MON-001")).toHaveLength(15);
   });
 
-  it("staging: albIngress public on plain HTTP", () => {
-    const r = byEnv(results({ staging: { ...staging, security: { albIngress: "public" } } }), "staging");
-    expect(rulesFiring(r)).toEqual(["PLAT-EDGE-003"]);
+  it("staging: albIngress public on plain HTTP, a token in a plain variable, prod's DATABASE_URL through parameters", () => {
+    const web = staging.compute.services.web!;
+    const r = byEnv(
+      results({
+        staging: {
+          ...staging,
+          security: { albIngress: "public" },
+          compute: {
+            ...staging.compute,
+            services: {
+              ...staging.compute.services,
+              web: { ...web, environment: { STRIPE_TOKEN: "sk_live_51Habc" }, parameters: { PROD_DB: "/bookmark-manager/prod/DATABASE_URL" } },
+            },
+          },
+        },
+      }),
+      "staging",
+    );
+    expect(rulesFiring(r)).toEqual(["PLAT-EDGE-003", "PLAT-SEC-002", "PLAT-SEC-003"]);
   });
 
   it("staging and prod in one account need the shared-account waiver", () => {

@@ -102,6 +102,7 @@ const CASES: Record<string, Case> = {
   "PLAT-STATE-002": { breakIt: (s) => delete r(s, "aws_dynamodb_table", "locks").lifecycle },
   "PLAT-SEC-001": { breakIt: (s) => (statement(s, "publisher_permissions", 1).resources = ["*"]) },
   "PLAT-SEC-002": { breakIt: (s) => container(s, { environment: [{ name: "STRIPE_TOKEN", value: "sk_live_abc123" }] }) },
+  "PLAT-SEC-003": { breakIt: (s) => container(s, { secrets: [{ name: "DATABASE_URL", valueFrom: "arn:aws:ssm:ap-northeast-1:111111111111:parameter/acme/staging/DATABASE_URL" }] }) },
   "PLAT-ACCT-001": { breakIt: () => {}, environment: NON_PROD_SHARED, compliantEnvironment: { ...NON_PROD_SHARED, otherAccounts: { prod: "333333333333" } } },
 };
 

@@ -193,6 +193,38 @@ export const operationsRules: Rule[] = [
     ],
   },
   {
+    id: "PLAT-SEC-003",
+    severity: "critical",
+    category: "secrets",
+    title: "Tasks and roles read only their own environment's parameters",
+    rationale: "A staging service that reads prod's DATABASE_URL puts production credentials in a less protected environment.",
+    anchors: {},
+    check: (input) => {
+      const others = Object.keys(input.environment.otherAccounts);
+      /** The other environment whose parameter path an ARN names (`…:parameter/<project>/<env>/NAME`). */
+      const foreign = (arn: string) => {
+        const at = arn.indexOf(":parameter/");
+        const folders = at < 0 ? [] : arn.slice(at + ":parameter/".length).split("/").slice(0, -1);
+        return others.find((o) => folders.includes(o));
+      };
+      const fromTasks = resources(input, "aws_ecs_task_definition").flatMap((td) =>
+        containers(td).flatMap((c) =>
+          blocks(c.secrets)
+            .map((x) => ({ name: String(x.name), env: foreign(String(x.valueFrom ?? "")) }))
+            .filter((x) => x.env)
+            .map((x) => violation(td, `container ${JSON.stringify(c.name)} reads ${x.name} from ${x.env}'s parameters.`)),
+        ),
+      );
+      const fromRoles = resources(input, "aws_iam_role_policy").flatMap((p) =>
+        statements(stackOf(input, p), p.values.policy)
+          .filter((st) => st.effect === "Allow" && st.actions.some((a) => a.toLowerCase().startsWith("ssm:")))
+          .flatMap((st) => st.resources.map(foreign).filter((e): e is string => e !== undefined))
+          .map((env) => violation(p, `the policy grants SSM access to ${env}'s parameters.`)),
+      );
+      return [...fromTasks, ...fromRoles];
+    },
+  },
+  {
     id: "PLAT-ACCT-001",
     severity: "high",
     category: "account",
