@@ -29,6 +29,11 @@ export function stackOf(input: PolicyInput, ref: { stack: string }): StackJson {
   return input.stacks.find((s) => s.name === ref.stack)?.json ?? {};
 }
 
+/** The environment config path a fix names, e.g. `prod.database.deletionProtection`. */
+export function setting(input: PolicyInput, path: string): string {
+  return `${input.environment.name}.${path}`;
+}
+
 /** A finding on `ref`. */
 export function violation(ref: { stack: string; address: string }, message: string): Violation {
   return { stack: ref.stack, resource: ref.address, message };

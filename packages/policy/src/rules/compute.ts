@@ -1,4 +1,4 @@
-import { blocks, containers, isTrue, references, resources, violation, type ResourceRef } from "../model";
+import { blocks, containers, isTrue, references, resources, setting, violation, type ResourceRef } from "../model";
 import type { PolicyInput, Rule } from "../types";
 
 /** Subnets whose route table sends 0.0.0.0/0 to an internet gateway. */
@@ -53,7 +53,7 @@ export const computeRules: Rule[] = [
     check: (input) =>
       resources(input, "aws_ecs_service")
         .filter((s) => isTrue(s.values.enable_execute_command))
-        .map((s) => violation(s, "enable_execute_command is on; set compute.ecsExec: false in production.")),
+        .map((s) => violation(s, `enable_execute_command is on; set ${setting(input, "compute.ecsExec")}: false.`)),
   },
   {
     id: "PLAT-ECS-004",
@@ -65,7 +65,7 @@ export const computeRules: Rule[] = [
     check: (input) =>
       resources(input, "aws_ecs_service")
         .filter((s) => blocks(s.values.network_configuration).some((n) => isTrue(n.assign_public_ip)))
-        .map((s) => violation(s, "assign_public_ip is true; set compute.taskSubnets: \"private\" (needs NAT).")),
+        .map((s) => violation(s, `assign_public_ip is true; set ${setting(input, "compute.taskSubnets")}: "private" (needs NAT).`)),
   },
   {
     id: "PLAT-ECS-005",
@@ -78,7 +78,7 @@ export const computeRules: Rule[] = [
       const publics = publicSubnets(input);
       return resources(input, "aws_ecs_service")
         .filter((s) => blocks(s.values.network_configuration).some((n) => publics.some((p) => references(n.subnets, p))))
-        .map((s) => violation(s, "the service runs in subnets routed to the internet gateway; set compute.taskSubnets: \"private\"."));
+        .map((s) => violation(s, `the service runs in subnets routed to the internet gateway; set ${setting(input, "compute.taskSubnets")}: "private".`));
     },
   },
   {
@@ -91,7 +91,7 @@ export const computeRules: Rule[] = [
     check: (input) =>
       resources(input, "aws_ecs_cluster")
         .filter((c) => !blocks(c.values.setting).some((s) => s.name === "containerInsights" && (s.value === "enabled" || s.value === "enhanced")))
-        .map((c) => violation(c, "containerInsights is not enabled; set compute.containerInsights: true.")),
+        .map((c) => violation(c, `containerInsights is not enabled; set ${setting(input, "compute.containerInsights")}: true.`)),
   },
   {
     id: "PLAT-ECS-007",

@@ -1,5 +1,5 @@
 import { statements } from "../iam";
-import { attached, blocks, isTrue, num, references, resources, stackOf, violation, type ResourceRef } from "../model";
+import { attached, blocks, isTrue, num, references, resources, setting, stackOf, violation, type ResourceRef } from "../model";
 import type { PolicyInput, Rule } from "../types";
 
 /** Days a production bucket keeps current objects at least (a 1-day expiry deletes live assets). */
@@ -35,7 +35,7 @@ export const dataRules: Rule[] = [
     rationale: "Without it, one wrong destroy or a replaced resource deletes the database.",
     anchors: { checkov: ["CKV_AWS_293", "CKV_AWS_139"], trivy: ["AVD-AWS-0177", "AVD-AWS-0343"], fsbp: ["RDS.7", "RDS.8"] },
     check: (input) =>
-      databases(input).filter((d) => !isTrue(d.values.deletion_protection)).map((d) => violation(d, "deletion_protection is off; set database.deletionProtection: true.")),
+      databases(input).filter((d) => !isTrue(d.values.deletion_protection)).map((d) => violation(d, `deletion_protection is off; set ${setting(input, "database.deletionProtection")}: true.`)),
   },
   {
     id: "PLAT-RDS-003",
@@ -48,7 +48,7 @@ export const dataRules: Rule[] = [
       const floor = input.environment.production ? PROD_BACKUP_DAYS : 1;
       return databases(input)
         .filter((d) => (num(d.values.backup_retention_period) ?? 0) < floor)
-        .map((d) => violation(d, `backup_retention_period is ${d.values.backup_retention_period ?? "unset"}; keep at least ${floor} day(s).`));
+        .map((d) => violation(d, `backup_retention_period is ${d.values.backup_retention_period ?? "unset"}; set ${setting(input, "database.backupRetentionDays")} to ${floor} or more.`));
     },
   },
   {
@@ -136,7 +136,7 @@ export const dataRules: Rule[] = [
       ...resources(input, "aws_db_instance").filter((d) => !isTrue(d.values.multi_az)).map((d) => violation(d, "multi_az is off.")),
       ...resources(input, "aws_rds_cluster")
         .filter((c) => resources(input, "aws_rds_cluster_instance").filter((i) => references(i.values.cluster_identifier, c)).length < 2)
-        .map((c) => violation(c, "the cluster has fewer than two instances; add a reader (database.reader: true).")),
+        .map((c) => violation(c, `the cluster has fewer than two instances; set ${setting(input, "database.reader")}: true.`)),
     ],
   },
   {
@@ -195,7 +195,7 @@ export const dataRules: Rule[] = [
         // Access-log buckets are write-once by their producer; versioning them only doubles the bill.
         .filter((b) => !resources(input, "aws_lb").some((lb) => blocks(lb.values.access_logs).some((l) => references(l.bucket, b))))
         .filter((b) => !attached(input, b, "aws_s3_bucket_versioning").some((v) => blocks(v.values.versioning_configuration).some((c) => c.status === "Enabled")))
-        .map((b) => violation(b, "versioning is not enabled; set storage.versioned: true.")),
+        .map((b) => violation(b, `versioning is not enabled; set ${setting(input, "storage.versioned")}: true.`)),
   },
   {
     id: "PLAT-S3-005",
@@ -214,7 +214,7 @@ export const dataRules: Rule[] = [
             ...blocks(r.noncurrent_version_expiration).map((e) => num(e.noncurrent_days)),
           ])
           .filter((days): days is number => days !== undefined && days < PROD_EXPIRY_FLOOR_DAYS)
-          .map((days) => violation(l, `a lifecycle rule expires objects after ${days} day(s); production keeps them at least ${PROD_EXPIRY_FLOOR_DAYS}.`)),
+          .map((days) => violation(l, `a lifecycle rule expires objects after ${days} day(s); production keeps them at least ${PROD_EXPIRY_FLOOR_DAYS} (${setting(input, "storage.lifecycle")}).`)),
       ),
   },
   {
@@ -239,7 +239,7 @@ export const dataRules: Rule[] = [
     check: (input) =>
       resources(input, "aws_ecr_repository")
         .filter((r) => r.values.image_tag_mutability !== "IMMUTABLE")
-        .map((r) => violation(r, `image_tag_mutability is ${JSON.stringify(r.values.image_tag_mutability ?? "MUTABLE")}; use IMMUTABLE.`)),
+        .map((r) => violation(r, `image_tag_mutability is ${JSON.stringify(r.values.image_tag_mutability ?? "MUTABLE")}; set ${setting(input, "registry.imageTagMutability")}: "IMMUTABLE" (or leave it out).`)),
   },
   {
     id: "PLAT-ECR-002",
@@ -262,7 +262,7 @@ export const dataRules: Rule[] = [
     anchors: {},
     productionOnly: true,
     check: (input) =>
-      resources(input, "aws_ecr_repository").filter((r) => isTrue(r.values.force_delete)).map((r) => violation(r, "force_delete is true; set registry.forceDelete: false.")),
+      resources(input, "aws_ecr_repository").filter((r) => isTrue(r.values.force_delete)).map((r) => violation(r, `force_delete is true; set ${setting(input, "registry.forceDelete")}: false.`)),
   },
   {
     id: "PLAT-ECR-004",

@@ -1,4 +1,4 @@
-import { blocks, isTrue, references, resources, violation, type ResourceRef } from "../model";
+import { blocks, isTrue, references, resources, setting, violation, type ResourceRef } from "../model";
 import type { PolicyInput, Rule } from "../types";
 
 /** ALB security policies that allow TLS below 1.2. */
@@ -48,7 +48,7 @@ export const edgeRules: Rule[] = [
     check: (input) =>
       resources(input, "aws_lb_listener")
         .filter((l) => l.values.protocol === "HTTP" && !redirectsToHttps(l))
-        .map((l) => violation(l, "the HTTP listener serves traffic instead of redirecting to HTTPS; give the environment a domain (edge) so the ALB gets a certificate.")),
+        .map((l) => violation(l, `the HTTP listener serves traffic instead of redirecting to HTTPS; set ${setting(input, "edge.domain")} so the ALB gets a certificate.`)),
   },
   {
     id: "PLAT-EDGE-003",
@@ -60,7 +60,7 @@ export const edgeRules: Rule[] = [
     check: (input) =>
       publicAlbs(input)
         .filter((lb) => openToInternet(input, lb) && listenersOf(input, lb).some((l) => l.values.protocol === "HTTP" && !redirectsToHttps(l)))
-        .map((lb) => violation(lb, "the ALB admits 0.0.0.0/0 and serves plain HTTP; use albIngress \"allowlist-variable\" or configure edge.domain for HTTPS.")),
+        .map((lb) => violation(lb, `the ALB admits 0.0.0.0/0 and serves plain HTTP; set ${setting(input, "security.albIngress")}: "allowlist-variable" or ${setting(input, "edge.domain")} for HTTPS.`)),
   },
   {
     id: "PLAT-EDGE-004",
@@ -72,7 +72,7 @@ export const edgeRules: Rule[] = [
     check: (input) =>
       publicAlbs(input)
         .filter((lb) => !resources(input, "aws_wafv2_web_acl_association").some((a) => references(a.values.resource_arn, lb)))
-        .map((lb) => violation(lb, "no aws_wafv2_web_acl_association protects this ALB; configure edge.")),
+        .map((lb) => violation(lb, `no aws_wafv2_web_acl_association protects this ALB; configure ${setting(input, "edge")}.`)),
   },
   {
     id: "PLAT-EDGE-005",
@@ -96,7 +96,7 @@ export const edgeRules: Rule[] = [
     check: (input) =>
       resources(input, "aws_lb")
         .filter((lb) => !blocks(lb.values.access_logs).some((l) => isTrue(l.enabled)))
-        .map((lb) => violation(lb, "access_logs are off; set storage.albAccessLogs.")),
+        .map((lb) => violation(lb, `access_logs are off; set ${setting(input, "storage.albAccessLogs")}.`)),
   },
   {
     id: "PLAT-EDGE-007",
@@ -108,7 +108,7 @@ export const edgeRules: Rule[] = [
     check: (input) =>
       resources(input, "aws_lb")
         .filter((lb) => !isTrue(lb.values.enable_deletion_protection))
-        .map((lb) => violation(lb, "enable_deletion_protection is off; set compute.albDeletionProtection: true.")),
+        .map((lb) => violation(lb, `enable_deletion_protection is off; set ${setting(input, "compute.albDeletionProtection")}: true.`)),
   },
   {
     id: "PLAT-EDGE-008",

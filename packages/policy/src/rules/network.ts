@@ -1,4 +1,4 @@
-import { blocks, isTrue, references, resources, violation } from "../model";
+import { blocks, isTrue, references, resources, setting, violation } from "../model";
 import type { Rule } from "../types";
 
 const OPEN = new Set(["0.0.0.0/0", "::/0"]);
@@ -35,7 +35,7 @@ export const networkRules: Rule[] = [
     check: (input) =>
       resources(input, "aws_vpc")
         .filter((vpc) => !resources(input, "aws_flow_log").some((f) => references(f.values.vpc_id, vpc)))
-        .map((vpc) => violation(vpc, "no aws_flow_log captures this VPC's traffic; set network.flowLogs.")),
+        .map((vpc) => violation(vpc, `no aws_flow_log captures this VPC's traffic; set ${setting(input, "network.flowLogs")}.`)),
   },
   {
     id: "PLAT-NET-003",

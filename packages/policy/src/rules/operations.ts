@@ -1,5 +1,5 @@
 import { coversAction, statements } from "../iam";
-import { blocks, containers, isTrue, num, references, resources, stackOf, violation } from "../model";
+import { blocks, containers, isTrue, num, references, resources, setting, stackOf, violation } from "../model";
 import type { PolicyInput, Rule } from "../types";
 
 /** Days production keeps logs at least. */
@@ -48,7 +48,7 @@ export const operationsRules: Rule[] = [
     check: (input) =>
       resources(input, "aws_cloudwatch_log_group")
         .filter((g) => (num(g.values.retention_in_days) ?? Infinity) < PROD_LOG_RETENTION_DAYS)
-        .map((g) => violation(g, `retention_in_days is ${g.values.retention_in_days}; production keeps ${PROD_LOG_RETENTION_DAYS} or more.`)),
+        .map((g) => violation(g, `retention_in_days is ${g.values.retention_in_days}; set the layer's logRetentionDays in ${input.environment.name}'s config to ${PROD_LOG_RETENTION_DAYS} or more.`)),
   },
   {
     id: "PLAT-LOG-003",
@@ -85,7 +85,7 @@ export const operationsRules: Rule[] = [
           const heard = topics.some((t) => resources(input, "aws_sns_topic_subscription").some((s) => references(s.values.topic_arn, t)));
           return a.values.actions_enabled === false || actions.length === 0 || (topics.length > 0 && !heard);
         })
-        .map((a) => violation(a, "the alarm's actions reach no subscriber; set monitoring.alarmEmails."));
+        .map((a) => violation(a, `the alarm's actions reach no subscriber; set ${setting(input, "monitoring.alarmEmails")}.`));
       const silent =
         input.environment.production && alarms.length === 0
           ? resources(input, "aws_ecs_cluster").map((c) => violation(c, "production runs services without any alarm; configure monitoring."))
