@@ -98,6 +98,7 @@ export const prod: EnvironmentPlan = {
   bastion: { instanceType: "t3.nano" },
 };
 
+/** Reason of the temporary waivers below: the secrets branch of issue 10 removes these findings. */
 const SECRETS_CHANGE = "fixed by the secrets change (issue 10)";
 
 /**
@@ -105,8 +106,18 @@ const SECRETS_CHANGE = "fixed by the secrets change (issue 10)";
  * (`pnpm policy --env prod`).
  */
 export const prodWaivers: readonly Waiver[] = [
-  { rule: "PLAT-ECS-002", stack: "prod-compute", reason: "The web (Next.js) and api (NestJS) images write caches and temp files under their root filesystem; set readonlyRootFilesystem per service once the images mount a volume for them.", expires: "2027-02-28" },
-  { rule: "PLAT-RDS-006", stack: "prod-database", reason: "The apps authenticate with the password in DATABASE_URL; IAM auth needs token refresh in their connection pools first.", expires: "2027-02-28" },
+  {
+    rule: "PLAT-ECS-002",
+    stack: "prod-compute",
+    reason: "The web (Next.js) and api (NestJS) images write caches and temp files under their root filesystem; set readonlyRootFilesystem per service once the images mount a volume for them.",
+    expires: "2027-02-28",
+  },
+  {
+    rule: "PLAT-RDS-006",
+    stack: "prod-database",
+    reason: "The apps authenticate with the password in DATABASE_URL; IAM auth needs token refresh in their connection pools first.",
+    expires: "2027-02-28",
+  },
   // Temporary: the secrets branch (issue 10) fixes these; remove them after it merges (the unused-waiver check proves the fix).
   { rule: "PLAT-IAM-003", stack: "prod-compute", reason: SECRETS_CHANGE, expires: "2026-12-07" },
   { rule: "PLAT-IAM-003", stack: "prod-database", reason: SECRETS_CHANGE, expires: "2026-12-07" },
