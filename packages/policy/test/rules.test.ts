@@ -139,6 +139,15 @@ describe("rules", () => {
     expect(staging.findings.map((f) => f.rule)).toEqual([]);
   });
 
+  it("PLAT-IAM-006 also keeps S3 lock-file writes under the environment's prefix", () => {
+    const withWrite = (resource: string) =>
+      firing("PLAT-IAM-006", {
+        breakIt: (s) => (s.data.aws_iam_policy_document!.apply_permissions!.statement as unknown[]).push({ sid: "State", actions: ["s3:PutObject"], resources: [resource] }),
+      });
+    expect(withWrite("arn:aws:s3:::acme-state/prod/*")).toEqual([]);
+    expect(withWrite("arn:aws:s3:::acme-state/*")).toHaveLength(1);
+  });
+
   it("secret-looking values are recognised by name or by shape, and references are not", () => {
     const env = (variables: Record<string, string>) =>
       environmentWith((s) => (r(s, "aws_lambda_function", "fn").environment = { variables })).stacks;

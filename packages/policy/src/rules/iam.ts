@@ -124,16 +124,23 @@ export const iamRules: Rule[] = [
     id: "PLAT-IAM-006",
     severity: "high",
     category: "iam",
-    title: "CI roles may lock only their own environment's state (dynamodb:LeadingKeys)",
+    title: "CI roles may lock only their own environment's state (dynamodb:LeadingKeys, S3 lock files under its prefix)",
     rationale: "A role that can write any lock item can wedge or break another environment's deploys.",
     anchors: {},
     check: (input) =>
-      githubRoles(input).flatMap(({ role }) =>
-        roleStatements(input, role)
-          .filter((s) => s.effect === "Allow" && LOCK_WRITES.some((a) => coversAction(s, a)))
+      githubRoles(input).flatMap(({ role }) => {
+        const allows = roleStatements(input, role).filter((s) => s.effect === "Allow");
+        const dynamo = allows
+          .filter((s) => LOCK_WRITES.some((a) => coversAction(s, a)))
           .filter((s) => !conditionKeys(s).includes("dynamodb:leadingkeys"))
-          .map((s) => violation(role, `statement ${s.sid ?? "(no sid)"} writes lock items without a dynamodb:LeadingKeys condition.`)),
-      ),
+          .map((s) => violation(role, `statement ${s.sid ?? "(no sid)"} writes lock items without a dynamodb:LeadingKeys condition.`));
+        // S3 lock files (use_lockfile) live next to the state: writes must stay under the environment's prefix.
+        const s3 = allows
+          .filter((s) => ["s3:PutObject", "s3:DeleteObject"].some((a) => coversAction(s, a)))
+          .filter((s) => s.resources.some((r) => r === "*" || /:::[^/]+\/\*$/.test(r)))
+          .map((s) => violation(role, `statement ${s.sid ?? "(no sid)"} writes objects anywhere in the bucket; keep it under the environment's state prefix.`));
+        return [...dynamo, ...s3];
+      }),
   },
   {
     id: "PLAT-IAM-007",
