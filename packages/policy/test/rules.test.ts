@@ -139,6 +139,19 @@ describe("rules", () => {
     expect(staging.findings.map((f) => f.rule)).toEqual([]);
   });
 
+  it("PLAT-IAM-001 leaves permissions boundaries alone (they cap a role, they grant nothing)", () => {
+    const boundary = (attach: boolean) =>
+      firing("PLAT-IAM-001", {
+        breakIt: (s) => {
+          s.data.aws_iam_policy_document!.boundary = { statement: [{ actions: ["*"], resources: ["*"] }] };
+          s.resource.aws_iam_policy = { boundary: { policy: "${data.aws_iam_policy_document.boundary.json}" } };
+          r(s, "aws_iam_role", "apply").permissions_boundary = attach ? "${aws_iam_policy.boundary.arn}" : "arn:aws:iam::111111111111:policy/other";
+        },
+      });
+    expect(boundary(true)).toEqual([]);
+    expect(boundary(false)).toHaveLength(1);
+  });
+
   it("PLAT-IAM-006 also keeps S3 lock-file writes under the environment's prefix", () => {
     const withWrite = (resource: string) =>
       firing("PLAT-IAM-006", {

@@ -56,10 +56,16 @@ export const iamRules: Rule[] = [
     title: "No policy allows every action on every resource",
     rationale: "\"*\" on \"*\" is administrator access; whoever holds it can undo every other control.",
     anchors: { checkov: ["CKV_AWS_1", "CKV_AWS_49"], trivy: ["AVD-AWS-0057"], fsbp: ["IAM.1"] },
-    check: (input) =>
-      documents(input)
+    check: (input) => {
+      // A permissions boundary allows everything it does not deny: it caps a role, it grants nothing.
+      const boundaries = resources(input, "aws_iam_policy").filter((p) => resources(input, "aws_iam_role").some((r) => references(r.values.permissions_boundary, p)));
+      const isBoundary = (d: { ref: ResourceRef }) =>
+        boundaries.some((b) => b.address === d.ref.address || (b.stack === d.ref.stack && references(b.values.policy, { type: "data.aws_iam_policy_document", name: d.ref.name })));
+      return documents(input)
+        .filter((d) => !isBoundary(d))
         .filter((d) => d.statements.some((s) => s.effect === "Allow" && s.actions.includes("*") && s.resources.includes("*")))
-        .map((d) => violation(d.ref, "a statement allows \"*\" on \"*\".")),
+        .map((d) => violation(d.ref, "a statement allows \"*\" on \"*\"."));
+    },
   },
   {
     id: "PLAT-IAM-002",
