@@ -170,6 +170,7 @@ export function compliantStack(): StackJson {
         apply: { role: "${aws_iam_role.apply.id}", policy: "${data.aws_iam_policy_document.apply_permissions.json}" },
         publisher: { role: "${aws_iam_role.publisher.id}", policy: "${data.aws_iam_policy_document.publisher_permissions.json}" },
       },
+      aws_iam_role_policy_attachment: { plan_read_only: { role: "${aws_iam_role.plan.name}", policy_arn: "arn:aws:iam::aws:policy/ReadOnlyAccess" } },
       aws_kms_key: { secrets: { enable_key_rotation: true } },
       aws_ssm_parameter: { url: { type: "SecureString", key_id: "${aws_kms_key.secrets.arn}" } },
       aws_sns_topic: { alarms: { kms_master_key_id: "${aws_kms_key.secrets.arn}" } },

@@ -152,6 +152,19 @@ describe("rules", () => {
     expect(boundary(false)).toHaveLength(1);
   });
 
+  it("PLAT-IAM-005 accepts a read policy narrower than ReadOnlyAccess instead of denies", () => {
+    const narrow = (actions: string[]) =>
+      firing("PLAT-IAM-005", {
+        breakIt: (s) => {
+          delete s.resource.aws_iam_role_policy_attachment;
+          statement(s, "plan_permissions", 1).effect = "Allow";
+          statement(s, "plan_permissions", 1).actions = actions;
+        },
+      });
+    expect(narrow(["ecs:Describe*", "rds:Describe*"])).toEqual([]);
+    expect(narrow(["ssm:Get*"])).toHaveLength(1);
+  });
+
   it("PLAT-IAM-006 also keeps S3 lock-file writes under the environment's prefix", () => {
     const withWrite = (resource: string) =>
       firing("PLAT-IAM-006", {
