@@ -165,6 +165,20 @@ describe("rules", () => {
     expect(narrow(["ssm:Get*"])).toHaveLength(1);
   });
 
+  it("PLAT-SEC-001 accepts a key policy that grants the writer's role instead of its own policy", () => {
+    const viaKeyPolicy = (principal: string) =>
+      firing("PLAT-SEC-001", {
+        breakIt: (s) => {
+          (s.data.aws_iam_policy_document!.publisher_permissions!.statement as unknown[]).splice(1, 1);
+          r(s, "aws_kms_key", "secrets").policy = JSON.stringify({
+            Statement: [{ Effect: "Allow", Principal: { AWS: principal }, Action: ["kms:Encrypt", "kms:Decrypt"], Resource: "*" }],
+          });
+        },
+      });
+    expect(viaKeyPolicy("${aws_iam_role.publisher.arn}")).toEqual([]);
+    expect(viaKeyPolicy("${aws_iam_role.task.arn}")).toHaveLength(1);
+  });
+
   it("PLAT-IAM-006 also keeps S3 lock-file writes under the environment's prefix", () => {
     const withWrite = (resource: string) =>
       firing("PLAT-IAM-006", {

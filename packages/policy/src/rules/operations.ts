@@ -1,4 +1,4 @@
-import { coversAction, statements } from "../iam";
+import { coversAction, statements, type Statement } from "../iam";
 import { blocks, containers, isTrue, num, references, resources, setting, stackOf, violation } from "../model";
 import type { PolicyInput, Rule } from "../types";
 
@@ -163,8 +163,13 @@ export const operationsRules: Rule[] = [
       ...resources(input, "aws_iam_role_policy").flatMap((p) => {
         const all = statements(stackOf(input, p), p.values.policy).filter((s) => s.effect === "Allow");
         if (!all.some((s) => coversAction(s, "ssm:PutParameter"))) return [];
-        const keyed = all.some((s) => (coversAction(s, "kms:Encrypt") || coversAction(s, "kms:GenerateDataKey")) && s.resources.length > 0 && !s.resources.includes("*"));
-        return keyed ? [] : [violation(p, "the policy writes SSM parameters but grants no customer-managed key (kms:Encrypt on a key ARN); the value lands under aws/ssm.")];
+        const encrypts = (s: Statement) => ["kms:Encrypt", "kms:GenerateDataKey"].some((a) => coversAction(s, a));
+        const keyed = all.some((s) => encrypts(s) && s.resources.length > 0 && !s.resources.includes("*"));
+        // Or a key policy names the writer's role directly.
+        const role = resources(input, "aws_iam_role").find((r) => r.stack === p.stack && references(p.values.role, r));
+        const keyPolicies = [...resources(input, "aws_kms_key"), ...resources(input, "aws_kms_key_policy")].flatMap((k) => statements(stackOf(input, k), k.values.policy));
+        const granted = role !== undefined && keyPolicies.some((s) => s.effect === "Allow" && encrypts(s) && s.principals.some((pr) => references(pr.identifiers, role)));
+        return keyed || granted ? [] : [violation(p, "the policy writes SSM parameters but no customer-managed key is granted to it (kms:Encrypt on a key ARN, or a key policy naming its role); the value lands under aws/ssm.")];
       }),
     ],
   },
