@@ -3,12 +3,14 @@
  * `pnpm synth` both run this file and write cdktf.out/.
  */
 import { pathToFileURL } from "node:url";
-import { synthesizeApp } from "@platform/core";
+import { synthesizeApp, type SynthesizeOptions } from "@platform/core";
 import type { App } from "cdktf";
 import { assertValidEnvironments, type EnvironmentPlan } from "@platform/layers";
 import { account, github } from "./bootstrap/src/config";
 import { bootstrapConfigIssues } from "./bootstrap/src/config-schema";
 import { buildBootstrap } from "./bootstrap/src/main";
+import { policyGate } from "@platform/policy";
+import { policyTargets } from "./policy";
 import { prod } from "./prod/src/config";
 import { buildProd } from "./prod/src/main";
 import { staging } from "./staging/src/config";
@@ -35,6 +37,11 @@ export function buildAll(app: App): void {
   buildProd(app);
 }
 
+/** Synthesizes every environment; the policy pack runs first, so a finding writes nothing. */
+export function synthesizeAll(options: Omit<SynthesizeOptions, "beforeWrite"> = {}): App {
+  return synthesizeApp(buildAll, { ...options, beforeWrite: policyGate(policyTargets) });
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  synthesizeApp(buildAll);
+  synthesizeAll();
 }

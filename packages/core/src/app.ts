@@ -10,6 +10,12 @@ export interface SynthesizeOptions {
    * @default `CDKTF_OUTDIR` when the cdktf CLI runs us, else `cdktf.out`
    */
   readonly outdir?: string;
+  /**
+   * Runs after every construct validation and before anything is written; throw (e.g. a
+   * ConfigError listing every problem) to fail the synth with nothing written. The apps pass
+   * the policy pack here: core does not depend on it.
+   */
+  readonly beforeWrite?: (app: App) => void;
 }
 
 /**
@@ -22,6 +28,7 @@ export function synthesizeApp(build: (app: App) => void, options: SynthesizeOpti
   try {
     build(app);
     assertValid(app);
+    options.beforeWrite?.(app);
   } catch (error) {
     // cdktf creates the output folders up front; leave no trace of a failed synth.
     removeEmptyFolders(app.outdir);

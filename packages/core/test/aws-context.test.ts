@@ -9,11 +9,11 @@ import { environmentOutputs, synthesizeContract, testEnvironment, unexplainedEdg
 describe("awsContext", () => {
   it("gives a construct its stack's region, partition and account from the environment config", () => {
     const stack = new EnvironmentStack(Testing.app(), {
-      environment: testEnvironment({ region: "us-gov-west-1", accountId: "210987654321" }),
+      environment: testEnvironment({ region: "eu-west-1", accountId: "210987654321" }),
       layer: "unit",
     });
     const nested = new Construct(new Construct(stack, "outer"), "inner");
-    expect(awsContext(nested)).toEqual({ region: "us-gov-west-1", partition: "aws-us-gov", accountId: "210987654321" });
+    expect(awsContext(nested)).toEqual({ region: "eu-west-1", partition: "aws", accountId: "210987654321" });
   });
 
   it("fails, naming the construct, outside an EnvironmentStack (no lookup to fall back on)", () => {

@@ -85,12 +85,12 @@ describe("DatabaseUrlPublisher", () => {
 
   it("takes region, partition and account from its stack's environment when no account is given, and can drop the schedule", () => {
     const stack = new EnvironmentStack(Testing.app(), {
-      environment: testEnvironment({ region: "us-gov-west-1", accountId: "210987654321" }),
+      environment: testEnvironment({ region: "eu-west-1", accountId: "210987654321" }),
       layer: "database",
     });
     const publisher = new DatabaseUrlPublisher(stack, "url", { ...props, accountId: undefined, refreshSchedule: false });
     const other = synth(stack);
-    expect(publisher.parameterArn).toBe("arn:aws-us-gov:ssm:us-gov-west-1:210987654321:parameter/acme/staging/DATABASE_URL");
+    expect(publisher.parameterArn).toBe("arn:aws:ssm:eu-west-1:210987654321:parameter/acme/staging/DATABASE_URL");
     expect(policyStatements(other, "url/function/permissions")[2]!.resources).toEqual([publisher.parameterArn]);
     expect(Object.keys(other.data ?? {})).toEqual(["aws_iam_policy_document"]);
     expect(Object.keys(resourcesOf(other, "aws_cloudwatch_event_rule"))).toHaveLength(1);
