@@ -45,7 +45,11 @@ export function buildEnvironment(scope: Construct, plan: EnvironmentPlan): Envir
     servicePorts: Object.values(plan.compute.services).map((s) => s.port),
     bastion: plan.bastion !== undefined,
   });
-  const database = new DatabaseStack(scope, environment, plan.database, { network: network.ref, security: security.ref });
+  const database = new DatabaseStack(scope, environment, plan.database, {
+    network: network.ref,
+    security: security.ref,
+    secretsKmsKeyArn: security.secretsKeyRef.keyArn,
+  });
 
   const compute = new ComputeStack(
     scope,
@@ -57,6 +61,7 @@ export function buildEnvironment(scope: Construct, plan: EnvironmentPlan): Envir
       registry: registry.ref,
       databaseUrlParameterArn: database.ref.databaseUrlParameterArn,
       databaseUrlParameterName: database.ref.databaseUrlParameterName,
+      secretsKmsKeyArn: security.secretsKeyRef.keyArn,
       databaseInstance: database.instance,
       certificateArn: dns?.ref.certificateArn,
       albAccessLogs: storage.ref.albLogs,

@@ -26,6 +26,8 @@ export interface ComputeDeps {
   readonly databaseUrlParameterArn: string;
   /** Its name: services that read it are redeployed when it changes (password rotation). */
   readonly databaseUrlParameterName: string;
+  /** KMS key of the environment's secrets: every task execution role may decrypt with it (through SSM / Secrets Manager). */
+  readonly secretsKmsKeyArn?: string;
   /** RDS instance the scheduler may stop and start with the services. */
   readonly databaseInstance?: { readonly identifier: string; readonly arn: string };
   /** Validated certificate for the HTTPS listener. */
@@ -97,6 +99,8 @@ export class ComputeStack extends EnvironmentStack {
         desiredCountManagedExternally: scheduler !== undefined,
         autoScaling: service.autoScaling,
         enableExecuteCommand: plan.ecsExec,
+        secretsKmsKeyArns: deps.secretsKmsKeyArn ? [deps.secretsKmsKeyArn] : undefined,
+        accountId: environment.accountId,
       });
     }
     this.services = services;
@@ -136,6 +140,7 @@ export class ComputeStack extends EnvironmentStack {
           ]),
         ),
         logRetentionDays: plan.logRetentionDays,
+        accountId: environment.accountId,
       });
     }
 
@@ -160,6 +165,7 @@ export class ComputeStack extends EnvironmentStack {
             : undefined,
         schedule: { start: scheduler.start, stop: scheduler.stop, timeZone: scheduler.timeZone },
         logRetentionDays: plan.logRetentionDays,
+        accountId: environment.accountId,
       });
       new TerraformOutput(this, "scheduler_stop_command", { value: this.scheduler.stopCommand, description: "Stop every service now" });
       new TerraformOutput(this, "scheduler_start_command", { value: this.scheduler.startCommand, description: "Start every service now" });

@@ -26,13 +26,17 @@ describe("TaskExecutionRole with every grant", () => {
   });
   const json = synth(stack);
 
-  it("is assumable by ECS tasks of the given account only", () => {
+  // Issue 10, "Task roles lack aws:SourceAccount": both confused-deputy keys AWS documents for ECS.
+  it("is assumable by ECS tasks of the given account only (aws:SourceAccount and aws:SourceArn)", () => {
     expect(policyStatements(json, "exec/trust")).toEqual([
       {
         sid: "EcsTasksAssumeRole",
         actions: ["sts:AssumeRole"],
         principals: [{ type: "Service", identifiers: ["ecs-tasks.amazonaws.com"] }],
-        condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: ["123456789012"] }],
+        condition: [
+          { test: "StringEquals", variable: "aws:SourceAccount", values: ["123456789012"] },
+          { test: "ArnLike", variable: "aws:SourceArn", values: ["arn:*:ecs:*:123456789012:*"] },
+        ],
       },
     ]);
     expect(resourceAt(json, "aws_iam_role", "exec/role").name).toBe("acme-test-web-execution");
