@@ -203,7 +203,9 @@ describe("staging", () => {
       for (const service of ["web", "api"]) {
         const statements = policyStatements(compute, `${service}/execution-role/permissions`) as Attrs[];
         const bySid = Object.fromEntries(statements.map((s) => [s.sid, s]));
-        expect(Object.keys(bySid).sort()).toEqual(["EcrAuthToken", "EcrPull", "ReadParameters", "WriteLogs"]);
+        expect(Object.keys(bySid).sort()).toEqual(["DecryptSecrets", "EcrAuthToken", "EcrPull", "ReadParameters", "WriteLogs"]);
+        // DATABASE_URL is under the environment's secrets key, which only execution roles like this one may use.
+        expect(bySid.DecryptSecrets).toMatchObject({ actions: ["kms:Decrypt"], resources: [remote("staging-security", "aws_kms_key", "secrets-key", "arn")] });
 
         expect(bySid.ReadParameters.actions).toEqual(["ssm:GetParameters"]);
         expect(bySid.ReadParameters.resources).toHaveLength(1);
@@ -231,9 +233,10 @@ describe("staging", () => {
       }
     });
 
-    it("uses the * resource only for ecr:GetAuthorizationToken and the ECS Exec ssmmessages channels", () => {
+    it("uses the * resource only for ecr:GetAuthorizationToken, ssm:DescribeParameters and the ECS Exec ssmmessages channels", () => {
       const allowedOnStar = new Set([
         "ecr:GetAuthorizationToken",
+        "ssm:DescribeParameters",
         "ssmmessages:CreateControlChannel",
         "ssmmessages:CreateDataChannel",
         "ssmmessages:OpenControlChannel",
@@ -243,7 +246,8 @@ describe("staging", () => {
       for (const json of Object.values(stacks)) {
         for (const doc of listDataSources(json, "aws_iam_policy_document") as Attrs[]) {
           for (const statement of doc.statement as Attrs[]) {
-            if (!(statement.resources ?? []).includes("*")) continue;
+            // Key policies (statements with principals) name "*" as "this key".
+            if (!(statement.resources ?? []).includes("*") || statement.principals) continue;
             starStatements++;
             expect(statement.effect ?? "Allow").toBe("Allow");
             for (const action of statement.actions) expect(allowedOnStar).toContain(action);
@@ -251,7 +255,7 @@ describe("staging", () => {
         }
         expect(listResources(json, "aws_iam_role_policy_attachment")).toHaveLength(0);
       }
-      expect(starStatements).toBe(4); // EcrAuthToken and EcsExecSsmChannels, per service
+      expect(starStatements).toBe(5); // EcrAuthToken and EcsExecSsmChannels per service, and the publisher's DescribeParameters
     });
   });
 
@@ -538,5 +542,23 @@ describe("staging", () => {
 
   it("matches the reviewed synthesized JSON", () => {
     expect(scrubVolatile(stacks)).toMatchSnapshot();
+  });
+});
+
+// Issue 10, "Staging's apply role is an admin over prod": staging shares prod's account, so its apply
+// role may only create roles under staging's boundary, and every role staging's stacks create carries it.
+describe("staging in the shared account", () => {
+  it("puts staging's permissions boundary on every IAM role of every staging stack", () => {
+    const roles = Object.values(stacks).flatMap((json) => listResources(json, "aws_iam_role"));
+    expect(roles.length).toBeGreaterThan(0);
+    for (const role of roles) {
+      expect(role.permissions_boundary).toBe("arn:aws:iam::123456789012:policy/github-actions/bookmark-manager-staging-apply-boundary");
+    }
+  });
+
+  it("names every role with the staging prefix the boundary allows", () => {
+    for (const json of Object.values(stacks)) {
+      for (const role of listResources(json, "aws_iam_role")) expect(String(role.name)).toMatch(/^bookmark-manager-staging-/);
+    }
   });
 });
