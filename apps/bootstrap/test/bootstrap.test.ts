@@ -1,5 +1,5 @@
 import { ConfigError, type EnvironmentConfig } from "@platform/core";
-import { listResources, resourceAddresses, resourceAt, scrubVolatile, synthAppStacks } from "@platform/core/testing";
+import { listResources, policyStatements, resourceAddresses, resourceAt, scrubVolatile, synthAppStacks } from "@platform/core/testing";
 import { describe, expect, it } from "vitest";
 import { account } from "../src/config";
 import { environmentConfigs, withAccountBoundary } from "../src/environments";
@@ -36,6 +36,24 @@ describe("bootstrap", () => {
     );
     const prod = environmentConfigs.find((e) => e.name === "prod")!;
     expect(withAccountBoundary({ environment: prod }).environment.permissionsBoundaryArn).toBeUndefined();
+  });
+
+  // Issue 10, "Anyone who can push a branch can read the prod database password" and
+  // "Plan roles can write and delete any lock item", on the real bootstrap.
+  it("denies every plan role the product's parameters, secret values and decrypt, and scopes each role's lock items", () => {
+    for (const env of ["staging", "prod"]) {
+      for (const role of ["plan", "apply"]) {
+        const doc = policyStatements(bootstrap, `github-${env}/${role}/permissions`) as Array<{ sid: string; effect?: string; resources: string[]; condition?: Array<{ variable: string; values: string[] }> }>;
+        const sid = (id: string) => doc.find((x) => x.sid === id);
+        expect(sid("OwnLockItems")!.condition![0]!.values).toEqual([`${account.state.bucket}/${env}/*`]);
+        expect(sid("DenyOtherLockItems")!.effect).toBe("Deny");
+        if (role === "plan") {
+          expect(sid("DenyProductParameters")!.resources[0]).toMatch(/:ssm:\*:\*:parameter\/bookmark-manager\/\*$/);
+          expect(sid("DenySecretValues")!.effect).toBe("Deny");
+          expect(sid("DenyDecryptOutsideState")!.condition).toEqual([{ test: "StringNotLike", variable: "kms:ViaService", values: ["s3.ap-northeast-1.amazonaws.com"] }]);
+        }
+      }
+    }
   });
 
   it("matches the reviewed resource addresses and JSON", () => {

@@ -1,4 +1,5 @@
 import {
+  listDataSources,
   listResources,
   onlyResource,
   policyStatements,
@@ -624,5 +625,24 @@ describe("prod secrets", () => {
 
   it("gives prod's roles no permissions boundary (prod owns the shared account)", () => {
     for (const json of Object.values(stacks)) for (const role of listResources(json, "aws_iam_role")) expect(role.permissions_boundary).toBeUndefined();
+  });
+});
+
+// Issue 10, "Task roles lack aws:SourceAccount" and item 7: every service trust this product writes.
+describe("service trust policies (prod)", () => {
+  it("carry aws:SourceAccount on every service role trust except EC2's (which does not support it)", () => {
+    let trusts = 0;
+    for (const json of Object.values(stacks)) {
+      for (const doc of listDataSources(json, "aws_iam_policy_document") as Array<{ statement: Array<{ actions?: string[]; principals?: Array<{ type: string; identifiers: string[] }>; condition?: Array<{ variable: string; values: string[] }> }> }>) {
+        for (const s of doc.statement) {
+          if (!s.actions?.includes("sts:AssumeRole") || !s.principals?.some((p) => p.type === "Service")) continue;
+          const services = s.principals.flatMap((p) => p.identifiers);
+          if (services.includes("ec2.amazonaws.com")) continue;
+          trusts++;
+          expect({ services, account: s.condition?.find((c) => c.variable === "aws:SourceAccount")?.values?.length }).toEqual({ services, account: 1 });
+        }
+      }
+    }
+    expect(trusts).toBeGreaterThanOrEqual(5); // 2 execution roles, publisher, redeploy, flow logs
   });
 });

@@ -562,3 +562,21 @@ describe("staging in the shared account", () => {
     }
   });
 });
+
+// Issue 10, "Task roles lack aws:SourceAccount" and item 7: every service trust this product writes.
+describe("service trust policies (staging)", () => {
+  it("carry aws:SourceAccount of staging's account on every service role trust", () => {
+    let trusts = 0;
+    for (const json of Object.values(stacks)) {
+      for (const doc of listDataSources(json, "aws_iam_policy_document") as Array<{ statement: Array<{ actions?: string[]; principals?: Array<{ type: string; identifiers: string[] }>; condition?: Array<{ variable: string; values: string[] }> }> }>) {
+        for (const s of doc.statement) {
+          if (!s.actions?.includes("sts:AssumeRole") || !s.principals?.some((p) => p.type === "Service")) continue;
+          trusts++;
+          const services = s.principals.flatMap((p) => p.identifiers);
+          expect({ services, account: s.condition?.find((c) => c.variable === "aws:SourceAccount")?.values }).toEqual({ services, account: ["123456789012"] });
+        }
+      }
+    }
+    expect(trusts).toBeGreaterThanOrEqual(7); // 2 × (execution + task), publisher, redeploy, scheduler Lambda + Scheduler
+  });
+});

@@ -245,7 +245,7 @@ export class ServiceScheduler extends Construct {
     this.scheduleGroup = new SchedulerScheduleGroup(this, "group", {
       name: boundedName([props.namePrefix, "service-scheduler"], NAME_LIMITS.schedulerName),
     });
-    this.schedulerRole = this.createSchedulerRole(props.namePrefix);
+    this.schedulerRole = this.createSchedulerRole(props.namePrefix, props.accountId);
 
     const schedule = (action: "stop" | "start", expression: string) =>
       new SchedulerSchedule(this, action, {
@@ -279,10 +279,10 @@ export class ServiceScheduler extends Construct {
     };
   }
 
-  private createSchedulerRole(namePrefix: string): IamRole {
-    // The group ARN carries the account id, so the confused-deputy conditions need no
-    // aws_caller_identity lookup (which would break the offline plan).
-    const account = Fn.element(Fn.split(":", this.scheduleGroup.arn), 4);
+  private createSchedulerRole(namePrefix: string, accountId: string | undefined): IamRole {
+    // The account from config, or else from the group ARN: the confused-deputy conditions need
+    // no aws_caller_identity lookup (which would break the offline plan).
+    const account = accountId ?? Fn.element(Fn.split(":", this.scheduleGroup.arn), 4);
     const assume = new DataAwsIamPolicyDocument(this, "scheduler-assume", {
       statement: [
         {
