@@ -206,6 +206,7 @@ describe("staging", () => {
         expect(Object.keys(bySid).sort()).toEqual(["DecryptSecrets", "EcrAuthToken", "EcrPull", "ReadParameters", "WriteLogs"]);
         // DATABASE_URL is under the environment's secrets key, which only execution roles like this one may use.
         expect(bySid.DecryptSecrets).toMatchObject({ actions: ["kms:Decrypt"], resources: [remote("staging-security", "aws_kms_key", "secrets-key", "arn")] });
+        expect(bySid.DecryptSecrets.condition).toEqual([{ test: "StringLike", variable: "kms:ViaService", values: ["ssm.*.amazonaws.com", "secretsmanager.*.amazonaws.com"] }]);
 
         expect(bySid.ReadParameters.actions).toEqual(["ssm:GetParameters"]);
         expect(bySid.ReadParameters.resources).toHaveLength(1);

@@ -1,4 +1,4 @@
-import { EnvironmentStack, Validator, type Environment } from "@platform/core";
+import { EnvironmentStack, NAME_LIMITS, Validator, type Environment } from "@platform/core";
 import {
   EcsCluster,
   FargateService,
@@ -47,7 +47,7 @@ export class ComputeStack extends EnvironmentStack {
   constructor(scope: Construct, environment: Environment, plan: ComputePlan, deps: ComputeDeps, scheduler?: SchedulerPlan) {
     super(scope, { environment, layer: "compute" });
     const namePrefix = `${environment.project}-${environment.name}`;
-    validateComputePlan(`${environment.name}.compute`, plan, deps.registry);
+    validateComputePlan(`${environment.name}.compute`, plan, deps.registry, namePrefix);
 
     this.cluster = new EcsCluster(this, "cluster", {
       namePrefix,
@@ -188,7 +188,7 @@ export class ComputeStack extends EnvironmentStack {
   }
 }
 
-function validateComputePlan(prefix: string, plan: ComputePlan, registry: RegistryRef): void {
+function validateComputePlan(prefix: string, plan: ComputePlan, registry: RegistryRef, namePrefix: string): void {
   const v = new Validator(prefix);
   const names = Object.keys(plan.services);
   v.check(names.length > 0, "services", plan.services, "is empty; configure at least one service.");
@@ -198,6 +198,17 @@ function validateComputePlan(prefix: string, plan: ComputePlan, registry: Regist
       `services.${name}`,
       name,
       `has no image repository; add "${name}" to registry.repositories.`,
+    );
+  }
+  // The secrets key (security stack) lets roles named <prefix>-*-execution decrypt; a name past
+  // IAM's 64 characters would be shortened with a hash and lose that suffix.
+  for (const name of names) {
+    const roleName = `${namePrefix}-${name}-execution`;
+    v.check(
+      roleName.length <= NAME_LIMITS.iamRoleName,
+      `services.${name}`,
+      name,
+      `makes the execution role name "${roleName}" longer than 64 characters; use a service key of at most ${NAME_LIMITS.iamRoleName - namePrefix.length - 11} characters.`,
     );
   }
   const defaults = names.filter((n) => plan.services[n]!.route === "default");

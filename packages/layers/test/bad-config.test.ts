@@ -41,8 +41,20 @@ function synthBad(plan: EnvironmentPlan): { error: unknown; outdir: string } {
   return { error: undefined, outdir };
 }
 
+const longKey = "a-very-long-service-key-for-iam"; // 31 characters, the most a service key may have
+
 describe("bad configuration fails synth clearly and writes nothing", () => {
   const cases: Array<[string, EnvironmentPlan, RegExp]> = [
+    [
+      "an execution role name would lose the -execution suffix the secrets key policy matches",
+      {
+        ...good,
+        environment: { ...good.environment, project: "abcdefghijklmnopqrst" },
+        registry: { ...good.registry, repositories: [longKey] },
+        compute: { ...good.compute, services: { [longKey]: good.compute.services.web! } },
+      },
+      /services\.a-very-long-service-key-for-iam: "a-very-long-service-key-for-iam" makes the execution role name .* longer than 64 characters/,
+    ],
     [
       "the VPC CIDR is invalid",
       { ...good, network: { ...good.network, vpcCidr: "10.0.0.0/33" } },

@@ -53,7 +53,12 @@ describe("TaskExecutionRole with every grant", () => {
       { sid: "WriteLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${ARN.logs}:*`] },
       { sid: "ReadSecrets", actions: ["secretsmanager:GetSecretValue"], resources: [ARN.secret] },
       { sid: "ReadParameters", actions: ["ssm:GetParameters"], resources: [ARN.param] },
-      { sid: "DecryptSecrets", actions: ["kms:Decrypt"], resources: [ARN.key] },
+      {
+        sid: "DecryptSecrets",
+        actions: ["kms:Decrypt"],
+        resources: [ARN.key],
+        condition: [{ test: "StringLike", variable: "kms:ViaService", values: ["ssm.*.amazonaws.com", "secretsmanager.*.amazonaws.com"] }],
+      },
     ]);
     expect(resourceAt(json, "aws_iam_role_policy", "exec/policy").policy).toMatch(/aws_iam_policy_document\.exec_permissions_[0-9A-F]{8}\.json/);
   });
