@@ -5,6 +5,8 @@
 export const ACCOUNT_ENVIRONMENT = "account";
 
 export function environmentOf(stack: string): string {
+  // Per-account bootstrap stacks (`bootstrap-staging`, `bootstrap-prod`) are account-wide too.
+  if (stack.startsWith("bootstrap-")) return ACCOUNT_ENVIRONMENT;
   const i = stack.lastIndexOf("-");
   return i > 0 ? stack.slice(0, i) : ACCOUNT_ENVIRONMENT;
 }

@@ -43,12 +43,18 @@ const STATE_TYPES: Readonly<Record<string, string>> = {
 export interface StatefulOptions {
   /** More types to treat as stateful, with what their destroy loses. */
   readonly extraTypes?: Readonly<Record<string, string>>;
-  /** Stacks that hold the Terraform state store. @default ["bootstrap"] */
+  /** Stacks that hold the Terraform state store. @default `bootstrap` and the per-account `bootstrap-<envs>` */
   readonly stateStacks?: readonly string[];
+}
+
+/** Bootstrap stacks: `bootstrap` (one shared account) or `bootstrap-<envs>` (one per account). */
+function isBootstrapStack(stack: string): boolean {
+  return stack === "bootstrap" || stack.startsWith("bootstrap-");
 }
 
 /** What destroying a resource of `type` in `stack` loses, or undefined when nothing lasting. */
 export function statefulKind(stack: string, type: string, options: StatefulOptions = {}): string | undefined {
-  if ((options.stateStacks ?? ["bootstrap"]).includes(stack) && STATE_TYPES[type]) return STATE_TYPES[type];
+  const stateStack = options.stateStacks ? options.stateStacks.includes(stack) : isBootstrapStack(stack);
+  if (stateStack && STATE_TYPES[type]) return STATE_TYPES[type];
   return options.extraTypes?.[type] ?? STATEFUL_TYPES[type];
 }

@@ -135,6 +135,12 @@ describe("plan summary", () => {
     expect(s.resources[0]!.stateful).toContain("Terraform state bucket");
   });
 
+  it("treats per-account bootstrap stacks (bootstrap-<envs>) like the shared one", () => {
+    const s = summarizePlan("bootstrap-prod", plan([rc("aws_s3_bucket.state_bucket_803B4E61", ["delete", "create"], { before: {}, after: {} })]));
+    expect(s.resources[0]!.stateful).toContain("Terraform state bucket");
+    expect(environmentOf("bootstrap-prod")).toBe("account");
+  });
+
   it("reads drift, without raising it as a stateful change", () => {
     const s = summarizePlan("prod-compute", plan([], { resource_drift: [serviceUpdate, rc("aws_s3_bucket.logs_1", ["delete"])] }));
     expect(s.drift.map((d) => [d.address, d.action])).toEqual([

@@ -17,6 +17,15 @@ export const account = {
 } as const satisfies Pick<EnvironmentConfig, "project" | "region" | "accountId" | "state">;
 
 /**
+ * In an AWS account shared by several environments, the environment that owns it: its apply role
+ * keeps the whole account, and every other environment's apply role (and every role its stacks
+ * create) runs under a permissions boundary confining it to its own resources. The policy pack
+ * reports a shared account as a finding that needs a waiver. To drop both, give each environment
+ * its own `accountId` and `state` in its config: bootstrap then makes one stack per account.
+ */
+export const sharedAccountOwner = "prod";
+
+/**
  * The repository whose GitHub Actions workflows plan and apply the environments (see
  * .github/workflows). Only its pull requests may assume the read-only plan roles, and only
  * its jobs running in the named GitHub environment may assume an environment's apply role.

@@ -1,7 +1,10 @@
-import { listResources, resourceAddresses, scrubVolatile, synthAppStacks } from "@platform/core/testing";
+import { ConfigError, type EnvironmentConfig } from "@platform/core";
+import { listResources, policyStatements, resourceAddresses, resourceAt, scrubVolatile, synthAppStacks } from "@platform/core/testing";
 import { describe, expect, it } from "vitest";
 import { account } from "../src/config";
+import { environmentConfigs, withAccountBoundary } from "../src/environments";
 import { buildBootstrap } from "../src/main";
+import { staging } from "../../staging/src/config";
 
 const stacks = synthAppStacks(buildBootstrap);
 const bootstrap = stacks.bootstrap!;
@@ -19,8 +22,80 @@ describe("bootstrap", () => {
     expect(listResources(bootstrap, "aws_dynamodb_table").map((t) => t.name)).toEqual([account.state.lockTable]);
   });
 
+  // Issue 10, "Staging's apply role is an admin over prod": in the shared account it is bounded.
+  it("puts staging's apply role (not prod's, the account owner) under staging's boundary in the shared account", () => {
+    expect(listResources(bootstrap, "aws_iam_policy").map((p) => p.name)).toEqual(["bookmark-manager-staging-apply-boundary"]);
+    expect(String(resourceAt(bootstrap, "aws_iam_role", "github-staging/apply/role").permissions_boundary)).toMatch(/^\$\{aws_iam_policy\.boundary-staging_policy_/);
+    expect(resourceAt(bootstrap, "aws_iam_role", "github-prod/apply/role").permissions_boundary).toBeUndefined();
+    expect(resourceAt(bootstrap, "aws_iam_role", "github-staging/plan/role").permissions_boundary).toBeUndefined();
+  });
+
+  it("gives the staging stacks the same boundary ARN, known at synth, and leaves prod's unchanged", () => {
+    expect(withAccountBoundary(staging).environment.permissionsBoundaryArn).toBe(
+      `arn:aws:iam::${account.accountId}:policy/github-actions/bookmark-manager-staging-apply-boundary`,
+    );
+    const prod = environmentConfigs.find((e) => e.name === "prod")!;
+    expect(withAccountBoundary({ environment: prod }).environment.permissionsBoundaryArn).toBeUndefined();
+  });
+
+  // Issue 10, "Anyone who can push a branch can read the prod database password" and
+  // "Plan roles can write and delete any lock item", on the real bootstrap.
+  it("denies every plan role the product's parameters, secret values and decrypt, and scopes each role's lock items", () => {
+    for (const env of ["staging", "prod"]) {
+      for (const role of ["plan", "apply"]) {
+        const doc = policyStatements(bootstrap, `github-${env}/${role}/permissions`) as Array<{ sid: string; effect?: string; resources: string[]; condition?: Array<{ variable: string; values: string[] }> }>;
+        const sid = (id: string) => doc.find((x) => x.sid === id);
+        expect(sid("OwnLockItems")!.condition![0]!.values).toEqual([`${account.state.bucket}/${env}/*`]);
+        expect(sid("DenyOtherLockItems")!.effect).toBe("Deny");
+        if (role === "plan") {
+          expect(sid("DenyProductParameters")!.resources[0]).toMatch(/:ssm:\*:\*:parameter\/bookmark-manager\/\*$/);
+          expect(sid("DenySecretValues")!.effect).toBe("Deny");
+          expect(sid("DenyDecryptOutsideState")!.condition).toEqual([{ test: "StringNotLike", variable: "kms:ViaService", values: ["s3.ap-northeast-1.amazonaws.com"] }]);
+        }
+      }
+    }
+  });
+
   it("matches the reviewed resource addresses and JSON", () => {
     expect(resourceAddresses(bootstrap)).toMatchSnapshot();
     expect(scrubVolatile(bootstrap)).toMatchSnapshot();
+  });
+});
+
+describe("bootstrap with an account per environment", () => {
+  const own = (name: string, accountId: string): EnvironmentConfig => ({
+    ...account,
+    name,
+    accountId,
+    state: { bucket: `bookmark-manager-${name}-tfstate`, lockTable: `bookmark-manager-${name}-tflock` },
+  });
+  const separate = [own("staging", "111111111111"), own("prod", "222222222222")];
+  const apps = synthAppStacks((app) => buildBootstrap(app, separate));
+
+  it("makes one bootstrap stack per account, each with its state store, OIDC provider and its environments' roles", () => {
+    expect(Object.keys(apps).sort()).toEqual(["bootstrap-prod", "bootstrap-staging"]);
+    for (const [name, id] of [["staging", "111111111111"], ["prod", "222222222222"]] as const) {
+      const s = apps[`bootstrap-${name}`]!;
+      expect(listResources(s, "aws_s3_bucket").map((b) => b.bucket)).toEqual([`bookmark-manager-${name}-tfstate`]);
+      expect(listResources(s, "aws_iam_openid_connect_provider")).toHaveLength(1);
+      expect(listResources(s, "aws_iam_role").map((r) => r.name).sort()).toEqual([`bookmark-manager-${name}-github-apply`, `bookmark-manager-${name}-github-plan`]);
+      expect((s.provider as { aws: Array<{ allowed_account_ids: string[] }> }).aws[0]!.allowed_account_ids).toEqual([id]);
+      // Own account: no boundary needed.
+      expect(listResources(s, "aws_iam_policy")).toEqual([]);
+      expect((s.terraform as { backend: unknown }).backend).toEqual({ local: { path: `../../../terraform.bootstrap-${name}.tfstate` } });
+    }
+  });
+
+  it("fails, naming every problem, when environments of one account disagree on the state store", () => {
+    const clash = [own("staging", "111111111111"), { ...own("prod", "111111111111") }];
+    let error: unknown;
+    try {
+      synthAppStacks((app) => buildBootstrap(app, clash));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain('prod.environment.state.bucket: "bookmark-manager-prod-tfstate" must equal staging\'s');
+    expect((error as Error).message).toContain("prod.environment.state.lockTable");
   });
 });

@@ -98,9 +98,6 @@ export const prod: EnvironmentPlan = {
   bastion: { instanceType: "t3.nano" },
 };
 
-/** Reason of the temporary waivers below: the secrets branch of issue 10 removes these findings. */
-const SECRETS_CHANGE = "fixed by the secrets change (issue 10)";
-
 /**
  * Production is strict: a waiver here names a reason a reviewer accepted and expires early
  * (`pnpm policy --env prod`).
@@ -118,11 +115,4 @@ export const prodWaivers: readonly Waiver[] = [
     reason: "The apps authenticate with the password in DATABASE_URL; IAM auth needs token refresh in their connection pools first.",
     expires: "2027-02-28",
   },
-  // Temporary: the secrets branch (issue 10) fixes these; remove them after it merges (the unused-waiver check proves the fix).
-  { rule: "PLAT-IAM-003", stack: "prod-compute", reason: SECRETS_CHANGE, expires: "2026-12-07" },
-  { rule: "PLAT-IAM-003", stack: "prod-database", reason: SECRETS_CHANGE, expires: "2026-12-07" },
-  { rule: "PLAT-IAM-003", stack: "prod-bastion", reason: SECRETS_CHANGE, expires: "2026-12-07" },
-  { rule: "PLAT-IAM-005", stack: "bootstrap", reason: SECRETS_CHANGE, expires: "2026-12-07" },
-  { rule: "PLAT-IAM-006", stack: "bootstrap", reason: SECRETS_CHANGE, expires: "2026-12-07" },
-  { rule: "PLAT-SEC-001", stack: "prod-database", reason: SECRETS_CHANGE, expires: "2026-12-07" },
 ];

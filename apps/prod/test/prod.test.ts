@@ -1,4 +1,5 @@
 import {
+  listDataSources,
   listResources,
   onlyResource,
   policyStatements,
@@ -592,5 +593,56 @@ describe("prod", () => {
 
   it("matches the reviewed synthesized JSON", () => {
     expect(scrubVolatile(stacks)).toMatchSnapshot();
+  });
+});
+
+// Issue 10, "Anyone who can push a branch can read the prod database password".
+describe("prod secrets", () => {
+  const keyArn = remote("prod-security", "aws_kms_key", "secrets-key", "arn");
+
+  it("encrypts the Aurora master secret and DATABASE_URL with prod's own KMS key", () => {
+    const cluster = onlyResource(stack("prod-database"), "aws_rds_cluster");
+    expect(cluster.master_user_secret_kms_key_id).toBe(keyArn);
+    const fn = listResources(stack("prod-database"), "aws_lambda_function")[0] as { environment: { variables: Record<string, string> } };
+    expect(fn.environment.variables.PARAMETER_KMS_KEY_ID).toBe(cluster.master_user_secret_kms_key_id);
+  });
+
+  it("lets only prod's task execution roles and publisher decrypt, never a staging role", () => {
+    const doc = policyStatements(stack("prod-security"), "secrets-key/policy") as Array<{ sid: string; actions: string[]; condition?: Array<{ variable: string; values: string[] }> }>;
+    const principals = doc.flatMap((x) => x.condition ?? []).filter((c) => c.variable === "aws:PrincipalArn").flatMap((c) => c.values);
+    expect(principals).toEqual([
+      "arn:aws:iam::123456789012:role/bookmark-manager-prod-*-execution",
+      "arn:aws:iam::123456789012:role/bookmark-manager-prod-database-url",
+    ]);
+  });
+
+  it("denies the bastion every secret value", () => {
+    const deny = policyStatements(stack("prod-bastion"), "bastion/deny-secrets") as Array<{ sid: string; effect: string; resources: string[] }>;
+    expect(deny.map((d) => d.sid)).toEqual(["DenyProductParameters", "DenySecretValues", "DenyDecryptThroughSecretStores"]);
+    expect(deny.every((d) => d.effect === "Deny")).toBe(true);
+    expect(deny[0]!.resources[0]).toMatch(/:parameter\/bookmark-manager\/\*$/);
+  });
+
+  it("gives prod's roles no permissions boundary (prod owns the shared account)", () => {
+    for (const json of Object.values(stacks)) for (const role of listResources(json, "aws_iam_role")) expect(role.permissions_boundary).toBeUndefined();
+  });
+});
+
+// Issue 10, "Task roles lack aws:SourceAccount" and item 7: every service trust this product writes.
+describe("service trust policies (prod)", () => {
+  it("carry aws:SourceAccount on every service role trust except EC2's (which does not support it)", () => {
+    let trusts = 0;
+    for (const json of Object.values(stacks)) {
+      for (const doc of listDataSources(json, "aws_iam_policy_document") as Array<{ statement: Array<{ actions?: string[]; principals?: Array<{ type: string; identifiers: string[] }>; condition?: Array<{ variable: string; values: string[] }> }> }>) {
+        for (const s of doc.statement) {
+          if (!s.actions?.includes("sts:AssumeRole") || !s.principals?.some((p) => p.type === "Service")) continue;
+          const services = s.principals.flatMap((p) => p.identifiers);
+          if (services.includes("ec2.amazonaws.com")) continue;
+          trusts++;
+          expect({ services, account: s.condition?.find((c) => c.variable === "aws:SourceAccount")?.values?.length }).toEqual({ services, account: 1 });
+        }
+      }
+    }
+    expect(trusts).toBeGreaterThanOrEqual(5); // 2 execution roles, publisher, redeploy, flow logs
   });
 });

@@ -80,9 +80,6 @@ export const staging: EnvironmentPlan = {
   },
 };
 
-/** Reason of the temporary waivers below: the secrets branch of issue 10 removes these findings. */
-const SECRETS_CHANGE = "fixed by the secrets change (issue 10)";
-
 /**
  * Staging's reviewed relaxations of the policy pack (`pnpm policy --env staging`). Each names
  * the rule, the stack (and resource), why it is acceptable, and the day it must be reviewed again.
@@ -166,11 +163,4 @@ export const stagingWaivers: readonly Waiver[] = [
     reason: "The apps authenticate with the password in DATABASE_URL; IAM auth needs token refresh in their connection pools first.",
     expires: "2027-05-31",
   },
-  // Temporary: the secrets branch (issue 10) fixes these; remove them after it merges (the unused-waiver check proves the fix).
-  { rule: "PLAT-IAM-003", stack: "staging-compute", reason: SECRETS_CHANGE, expires: "2026-12-07" },
-  { rule: "PLAT-IAM-003", stack: "staging-database", reason: SECRETS_CHANGE, expires: "2026-12-07" },
-  { rule: "PLAT-IAM-005", stack: "bootstrap", reason: SECRETS_CHANGE, expires: "2026-12-07" },
-  { rule: "PLAT-IAM-006", stack: "bootstrap", reason: SECRETS_CHANGE, expires: "2026-12-07" },
-  { rule: "PLAT-IAM-007", stack: "bootstrap", reason: SECRETS_CHANGE, expires: "2026-12-07" },
-  { rule: "PLAT-SEC-001", stack: "staging-database", reason: SECRETS_CHANGE, expires: "2026-12-07" },
 ];

@@ -203,7 +203,10 @@ describe("staging", () => {
       for (const service of ["web", "api"]) {
         const statements = policyStatements(compute, `${service}/execution-role/permissions`) as Attrs[];
         const bySid = Object.fromEntries(statements.map((s) => [s.sid, s]));
-        expect(Object.keys(bySid).sort()).toEqual(["EcrAuthToken", "EcrPull", "ReadParameters", "WriteLogs"]);
+        expect(Object.keys(bySid).sort()).toEqual(["DecryptSecrets", "EcrAuthToken", "EcrPull", "ReadParameters", "WriteLogs"]);
+        // DATABASE_URL is under the environment's secrets key, which only execution roles like this one may use.
+        expect(bySid.DecryptSecrets).toMatchObject({ actions: ["kms:Decrypt"], resources: [remote("staging-security", "aws_kms_key", "secrets-key", "arn")] });
+        expect(bySid.DecryptSecrets.condition).toEqual([{ test: "StringLike", variable: "kms:ViaService", values: ["ssm.*.amazonaws.com", "secretsmanager.*.amazonaws.com"] }]);
 
         expect(bySid.ReadParameters.actions).toEqual(["ssm:GetParameters"]);
         // Built from config at synth: nothing about the parameter is read from staging-database's state.
@@ -229,9 +232,10 @@ describe("staging", () => {
       }
     });
 
-    it("uses the * resource only for ecr:GetAuthorizationToken and the ECS Exec ssmmessages channels", () => {
+    it("uses the * resource only for ecr:GetAuthorizationToken, ssm:DescribeParameters and the ECS Exec ssmmessages channels", () => {
       const allowedOnStar = new Set([
         "ecr:GetAuthorizationToken",
+        "ssm:DescribeParameters",
         "ssmmessages:CreateControlChannel",
         "ssmmessages:CreateDataChannel",
         "ssmmessages:OpenControlChannel",
@@ -241,7 +245,8 @@ describe("staging", () => {
       for (const json of Object.values(stacks)) {
         for (const doc of listDataSources(json, "aws_iam_policy_document") as Attrs[]) {
           for (const statement of doc.statement as Attrs[]) {
-            if (!(statement.resources ?? []).includes("*")) continue;
+            // Key policies (statements with principals) name "*" as "this key".
+            if (!(statement.resources ?? []).includes("*") || statement.principals) continue;
             starStatements++;
             expect(statement.effect ?? "Allow").toBe("Allow");
             for (const action of statement.actions) expect(allowedOnStar).toContain(action);
@@ -249,7 +254,7 @@ describe("staging", () => {
         }
         expect(listResources(json, "aws_iam_role_policy_attachment")).toHaveLength(0);
       }
-      expect(starStatements).toBe(4); // EcrAuthToken and EcsExecSsmChannels, per service
+      expect(starStatements).toBe(5); // EcrAuthToken and EcsExecSsmChannels per service, and the publisher's DescribeParameters
     });
   });
 
@@ -536,5 +541,41 @@ describe("staging", () => {
 
   it("matches the reviewed synthesized JSON", () => {
     expect(scrubVolatile(stacks)).toMatchSnapshot();
+  });
+});
+
+// Issue 10, "Staging's apply role is an admin over prod": staging shares prod's account, so its apply
+// role may only create roles under staging's boundary, and every role staging's stacks create carries it.
+describe("staging in the shared account", () => {
+  it("puts staging's permissions boundary on every IAM role of every staging stack", () => {
+    const roles = Object.values(stacks).flatMap((json) => listResources(json, "aws_iam_role"));
+    expect(roles.length).toBeGreaterThan(0);
+    for (const role of roles) {
+      expect(role.permissions_boundary).toBe("arn:aws:iam::123456789012:policy/github-actions/bookmark-manager-staging-apply-boundary");
+    }
+  });
+
+  it("names every role with the staging prefix the boundary allows", () => {
+    for (const json of Object.values(stacks)) {
+      for (const role of listResources(json, "aws_iam_role")) expect(String(role.name)).toMatch(/^bookmark-manager-staging-/);
+    }
+  });
+});
+
+// Issue 10, "Task roles lack aws:SourceAccount" and item 7: every service trust this product writes.
+describe("service trust policies (staging)", () => {
+  it("carry aws:SourceAccount of staging's account on every service role trust", () => {
+    let trusts = 0;
+    for (const json of Object.values(stacks)) {
+      for (const doc of listDataSources(json, "aws_iam_policy_document") as Array<{ statement: Array<{ actions?: string[]; principals?: Array<{ type: string; identifiers: string[] }>; condition?: Array<{ variable: string; values: string[] }> }> }>) {
+        for (const s of doc.statement) {
+          if (!s.actions?.includes("sts:AssumeRole") || !s.principals?.some((p) => p.type === "Service")) continue;
+          trusts++;
+          const services = s.principals.flatMap((p) => p.identifiers);
+          expect({ services, account: s.condition?.find((c) => c.variable === "aws:SourceAccount")?.values }).toEqual({ services, account: ["123456789012"] });
+        }
+      }
+    }
+    expect(trusts).toBeGreaterThanOrEqual(7); // 2 × (execution + task), publisher, redeploy, scheduler Lambda + Scheduler
   });
 });

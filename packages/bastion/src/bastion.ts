@@ -1,10 +1,11 @@
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
-import { NAME_LIMITS, Validator, awsContext, awsManagedPolicyArn, boundedName, isKnown } from "@platform/core";
+import { NAME_LIMITS, Validator, arn, awsContext, awsManagedPolicyArn, boundedName, isKnown } from "@platform/core";
 import { Construct } from "constructs";
 import {
   amazonLinux2023Parameter,
@@ -67,6 +68,14 @@ export interface BastionProps {
    * @default false
    */
   readonly detailedMonitoring?: boolean;
+  /**
+   * SSM parameter paths whose values the bastion must never read, e.g. `/acme/` (DATABASE_URL).
+   * AmazonSSMManagedInstanceCore allows `ssm:GetParameter*` on every parameter; this denies it here.
+   * Secret values stay out of reach regardless: the role is always denied
+   * `secretsmanager:GetSecretValue` and `kms:Decrypt` through SSM or Secrets Manager.
+   * @default none
+   */
+  readonly protectedParameterPaths?: readonly string[];
 }
 
 const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
@@ -110,6 +119,8 @@ export class Bastion extends Construct implements BastionRef {
     this.architecture = instanceArchitecture(instanceType);
     this.imageId = props.amiId ?? `resolve:ssm:${amazonLinux2023Parameter(this.architecture)}`;
 
+    // No aws:SourceAccount / aws:SourceArn here: EC2 does not set them when it assumes an instance
+    // profile's role, so the conditions would lock the instance out. iam:PassRole guards this trust.
     const assume = new DataAwsIamPolicyDocument(this, "assume", {
       statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }] }],
     });
@@ -125,6 +136,32 @@ export class Bastion extends Construct implements BastionRef {
       role: this.role.name,
       policyArn: awsManagedPolicyArn(awsContext(this), "AmazonSSMManagedInstanceCore"),
     });
+    // Anyone with a session on the bastion acts as this role: it must not read secret values.
+    // Session Manager's own KMS use (direct, no kms:ViaService) is unaffected.
+    const paths = props.protectedParameterPaths ?? [];
+    const denySecrets = new DataAwsIamPolicyDocument(this, "deny-secrets", {
+      statement: [
+        ...(paths.length > 0
+          ? [
+              {
+                sid: "DenyProductParameters",
+                effect: "Deny",
+                actions: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"],
+                resources: paths.map((path) => arn(awsContext(this), { service: "ssm", region: "*", account: "*", resource: `parameter${path}*` })),
+              },
+            ]
+          : []),
+        { sid: "DenySecretValues", effect: "Deny", actions: ["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue"], resources: ["*"] },
+        {
+          sid: "DenyDecryptThroughSecretStores",
+          effect: "Deny",
+          actions: ["kms:Decrypt"],
+          resources: ["*"],
+          condition: [{ test: "StringLike", variable: "kms:ViaService", values: ["ssm.*.amazonaws.com", "secretsmanager.*.amazonaws.com"] }],
+        },
+      ],
+    });
+    new IamRolePolicy(this, "deny-secrets-policy", { name: "deny-secret-values", role: this.role.id, policy: denySecrets.json });
     this.instanceProfile = new IamInstanceProfile(this, "profile", { name, role: this.role.name });
 
     // The root volume lives in the template, not in the instance's root_block_device: with
@@ -238,6 +275,9 @@ function validate(path: string, props: BastionProps, instanceType: string): void
       `must be a whole number of GiB between ${min} and 16384${props.amiId === undefined ? " (the Amazon Linux 2023 image needs 8)" : ""}.`,
     );
   }
+  (props.protectedParameterPaths ?? []).forEach((path, i) =>
+    v.check(/^\/[A-Za-z0-9_.-]+\/$/.test(path), `protectedParameterPaths[${i}]`, path, 'must be a top-level SSM path such as "/acme/".'),
+  );
   if (props.rootVolumeKmsKeyArn !== undefined && isKnown(props.rootVolumeKmsKeyArn)) {
     v.check(
       KMS_KEY_ARN.test(props.rootVolumeKmsKeyArn),

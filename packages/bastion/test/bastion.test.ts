@@ -47,6 +47,7 @@ describe("Bastion with defaults (seed 003: t3.nano through SSM)", () => {
     expect(listDataSources(json, "aws_ami")).toHaveLength(0);
     expect(resourceAddresses(json).filter((a) => a.startsWith("data.")).map((a) => a.split(".")[1])).toEqual([
       "aws_iam_policy_document",
+      "aws_iam_policy_document",
     ]);
   });
 
@@ -70,7 +71,9 @@ describe("Bastion with defaults (seed 003: t3.nano through SSM)", () => {
     expect(attachments.map((a) => a.policy_arn)).toEqual([
       "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
     ]);
-    expect(listResources(json, "aws_iam_role_policy")).toHaveLength(0);
+    // Its only inline policy is the deny of secret values (next test).
+    expect(listResources(json, "aws_iam_role_policy").map((p) => p.name)).toEqual(["deny-secret-values"]);
+    expect(policyStatements(json, "bastion/deny-secrets").every((s) => s.effect === "Deny")).toBe(true);
     expect(onlyResource(json, "aws_iam_instance_profile")).toMatchObject({ name: "acme-prod-bastion" });
     expect(instance.iam_instance_profile).toMatch(/^\$\{aws_iam_instance_profile\.bastion_profile_[0-9A-F]{8}\.name\}$/);
   });
@@ -164,5 +167,32 @@ describe("Bastion validation", () => {
 
   it("fails when the KMS key is not an ARN", () => {
     expect(make({ rootVolumeKmsKeyArn: "alias/aws/ebs" })).toThrow(/rootVolumeKmsKeyArn: "alias\/aws\/ebs" must be a KMS key ARN/);
+  });
+});
+
+// Issue 10, "The bastion's role can read [DATABASE_URL] too".
+describe("Bastion and secret values", () => {
+  const stack = testStack("bastion");
+  new Bastion(stack, "bastion", { ...base, protectedParameterPaths: ["/acme/"] });
+  const json = synth(stack);
+  const deny = policyStatements(json, "bastion/deny-secrets") as Array<{ sid: string; effect: string; actions: string[]; resources: string[]; condition?: unknown[] }>;
+  const bySid = (sid: string) => deny.find((s) => s.sid === sid)!;
+
+  it("denies reading the product's parameters although AmazonSSMManagedInstanceCore allows ssm:GetParameter*", () => {
+    expect(bySid("DenyProductParameters")).toMatchObject({ effect: "Deny", actions: expect.arrayContaining(["ssm:GetParameter", "ssm:GetParametersByPath"]) });
+    expect(bySid("DenyProductParameters").resources[0]).toMatch(/:ssm:\*:\*:parameter\/acme\/\*$/);
+  });
+
+  it("denies every Secrets Manager value and any kms:Decrypt through SSM or Secrets Manager", () => {
+    expect(bySid("DenySecretValues")).toMatchObject({ effect: "Deny", actions: expect.arrayContaining(["secretsmanager:GetSecretValue"]), resources: ["*"] });
+    expect(bySid("DenyDecryptThroughSecretStores")).toMatchObject({
+      effect: "Deny",
+      actions: ["kms:Decrypt"],
+      condition: [{ test: "StringLike", variable: "kms:ViaService", values: ["ssm.*.amazonaws.com", "secretsmanager.*.amazonaws.com"] }],
+    });
+  });
+
+  it("fails when a protected path is not a top-level SSM path", () => {
+    expect(() => new Bastion(testStack("bastion"), "bastion", { ...base, protectedParameterPaths: ["acme"] })).toThrow(/protectedParameterPaths\[0\]: "acme"/);
   });
 });

@@ -165,6 +165,12 @@ export interface FargateServiceProps {
    * @default none (AWS-managed keys need no grant)
    */
   readonly secretsKmsKeyArns?: readonly string[];
+  /**
+   * Account of the service: its task roles trust ECS tasks only on behalf of this account
+   * (`aws:SourceAccount`, and `aws:SourceArn` of its ECS resources).
+   * @default no condition (the account is not known offline)
+   */
+  readonly accountId?: string;
 }
 
 /** Scaling facts other stacks (the scheduler) need to pause and resume a scaled service. */

@@ -57,6 +57,7 @@ export class FargateService extends Construct {
       secretArns: unique(secrets.flatMap((s) => (isParameterSecret(s) ? [] : [s.secretArn]))),
       parameterArns: unique(secrets.flatMap((s) => (isParameterSecret(s) ? [s.parameterArn] : []))),
       kmsKeyArns: props.secretsKmsKeyArns ? [...props.secretsKmsKeyArns] : undefined,
+      accountId: props.accountId,
     });
 
     const taskStatements = [
@@ -70,6 +71,7 @@ export class FargateService extends Construct {
         name: props.name,
         ecsExec: execEnabled,
         statements: taskStatements,
+        accountId: props.accountId,
       });
     }
 

@@ -55,6 +55,11 @@ export interface RedeployOnParameterChangeProps {
    * @default 30
    */
   readonly logRetentionDays?: number;
+  /**
+   * Account of the function: its role trusts Lambda only on behalf of this account (`aws:SourceAccount`).
+   * @default no condition
+   */
+  readonly accountId?: string;
 }
 
 /** What other stacks (monitoring, runbooks) need. */
@@ -121,6 +126,7 @@ export class RedeployOnParameterChange extends Construct {
         },
       ],
       logRetentionDays,
+      accountId: props.accountId,
       environment: { [REDEPLOY_CONFIG_ENV_VAR]: configJson },
       timeoutSeconds: 60,
       memoryMiB: 256,

@@ -55,6 +55,11 @@ export interface BundledFunctionProps {
    * @default "arm64"
    */
   readonly architecture?: "arm64" | "x86_64";
+  /**
+   * Account of the function: its role trusts Lambda only on behalf of this account (`aws:SourceAccount`).
+   * @default no condition
+   */
+  readonly accountId?: string;
 }
 
 /**
@@ -84,9 +89,15 @@ export class BundledFunction extends Construct {
       retentionInDays: props.logRetentionDays,
     });
 
+    // Confused-deputy guard: only Lambda acting for this account may assume the role. Lambda
+    // documents no aws:SourceArn for execution-role assumption, so the account is the guard.
     const assume = new DataAwsIamPolicyDocument(this, "assume", {
       statement: [
-        { actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] },
+        {
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }],
+          condition: props.accountId ? [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] }] : undefined,
+        },
       ],
     });
     this.role = new IamRole(this, "role", {

@@ -38,6 +38,13 @@ export interface EnvironmentConfig {
    * @default none
    */
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * ARN of the permissions boundary every IAM role of the environment's stacks carries. Set it
+   * when the account is shared with another environment (apps do, from `confinedEnvironments`):
+   * the CI apply role may then only create roles with this boundary.
+   * @default none
+   */
+  readonly permissionsBoundaryArn?: string;
 }
 
 const NAME_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
@@ -57,6 +64,8 @@ export class Environment {
   readonly accountId: string;
   readonly state: Required<StateBackendConfig>;
   readonly extraTags: Readonly<Record<string, string>>;
+  /** Permissions boundary of every IAM role of the environment, when it shares its account. */
+  readonly permissionsBoundaryArn?: string;
 
   constructor(config: EnvironmentConfig) {
     validateEnvironmentConfig(config);
@@ -66,6 +75,7 @@ export class Environment {
     this.accountId = config.accountId;
     this.state = { ...config.state, region: config.state.region ?? config.region };
     this.extraTags = { ...(config.tags ?? {}) };
+    this.permissionsBoundaryArn = config.permissionsBoundaryArn;
   }
 
   /** `<project>-<env>-<parts…>` within the AWS limit for `kind`. */
@@ -135,6 +145,14 @@ function validateEnvironmentConfig(c: EnvironmentConfig): void {
   );
   if (c.state?.region !== undefined) {
     v.check(isRegionName(c.state.region), "state.region", c.state.region, regionFix(c.state.region));
+  }
+  if (c.permissionsBoundaryArn !== undefined) {
+    v.check(
+      /^arn:aws[a-z-]*:iam::\d{12}:policy\/.+$/.test(c.permissionsBoundaryArn),
+      "permissionsBoundaryArn",
+      c.permissionsBoundaryArn,
+      "must be an IAM policy ARN (arn:aws:iam::<account>:policy/<path><name>), e.g. from applyBoundaryArn().",
+    );
   }
   for (const key of Object.keys(c.tags ?? {})) {
     v.check(!RESERVED_TAGS.includes(key), `tags.${key}`, key, `is set by the platform; remove it (reserved: ${RESERVED_TAGS.join(", ")}).`);

@@ -1,3 +1,4 @@
+export * from "./accounts";
 export * from "./app";
 export * from "./aws-context";
 export * from "./backend";

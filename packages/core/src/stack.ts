@@ -1,6 +1,7 @@
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { LocalBackend, TerraformStack } from "cdktf";
-import type { Construct } from "constructs";
+import { Aspects, LocalBackend, TerraformStack } from "cdktf";
+import type { Construct, IConstruct } from "constructs";
 import { LockedS3Backend } from "./backend";
 import type { Environment } from "./environment";
 
@@ -64,6 +65,7 @@ export class EnvironmentStack extends TerraformStack {
     }
 
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
+    if (env.permissionsBoundaryArn) Aspects.of(this).add(new PermissionsBoundaryAspect(env.permissionsBoundaryArn));
   }
 
   /**
@@ -83,6 +85,18 @@ export class EnvironmentStack extends TerraformStack {
   }
 
   private readonly declared: DeclaredDependency[] = [];
+}
+
+/**
+ * Puts the environment's permissions boundary on every IAM role of a stack. In a shared account
+ * the CI apply role may only create roles that carry it, so no construct can forget it.
+ */
+export class PermissionsBoundaryAspect {
+  constructor(private readonly boundaryArn: string) {}
+
+  visit(node: IConstruct): void {
+    if (node instanceof IamRole && node.permissionsBoundaryInput === undefined) node.permissionsBoundary = this.boundaryArn;
+  }
 }
 
 /** An ordering between two stacks that no output carries. */

@@ -31,6 +31,30 @@ describe("BundledFunction", () => {
     });
   });
 
+  it("trusts Lambda without a condition when no account is given", () => {
+    expect(policyStatements(json, "hello/assume")[0]!.condition).toBeUndefined();
+  });
+
+  // Issue 10, item 7: aws:SourceAccount on every service trust this product writes.
+  it("trusts Lambda only on behalf of the given account (aws:SourceAccount)", () => {
+    const st = testStack("fn");
+    new BundledFunction(st, "hello", {
+      functionName: "acme-test-hello",
+      entry,
+      description: "says hello",
+      logRetentionDays: 14,
+      statements: [],
+      accountId: "123456789012",
+    });
+    expect(policyStatements(synth(st), "hello/assume")).toEqual([
+      {
+        actions: ["sts:AssumeRole"],
+        principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }],
+        condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: ["123456789012"] }],
+      },
+    ]);
+  });
+
   it("grants log writes to its own group plus exactly the given statements", () => {
     const statements = policyStatements(json, "hello/permissions");
     expect(statements).toHaveLength(2);

@@ -1,8 +1,12 @@
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import {
   ConfigError,
   EnvironmentStack,
+  applyBoundaryArn,
+  confinedEnvironments,
+  sharedAccounts,
   boundedName,
   cidrContains,
   cidrSubnet,
@@ -140,5 +144,50 @@ describe("EnvironmentStack", () => {
     });
     const terraform = synth(boot).terraform as { backend: Record<string, unknown> };
     expect(terraform.backend).toEqual({ local: { path: "../../../terraform.bootstrap.tfstate" } });
+  });
+});
+
+describe("accounts", () => {
+  const shared = [
+    { name: "staging", accountId: "111111111111" },
+    { name: "prod", accountId: "111111111111" },
+  ];
+  const apart = [
+    { name: "staging", accountId: "111111111111" },
+    { name: "prod", accountId: "222222222222" },
+  ];
+
+  it("reports accounts that hold more than one environment (for the policy pack's finding)", () => {
+    expect(sharedAccounts(shared)).toEqual({ "111111111111": ["staging", "prod"] });
+    expect(sharedAccounts(apart)).toEqual({});
+  });
+
+  it("confines every environment of a shared account except its owner", () => {
+    expect(confinedEnvironments(shared, "prod")).toEqual(["staging"]);
+    expect(confinedEnvironments(shared, undefined)).toEqual(["staging", "prod"]);
+    expect(confinedEnvironments(apart, "prod")).toEqual([]);
+  });
+
+  it("names the boundary ARN at synth, in the region's partition", () => {
+    expect(applyBoundaryArn({ project: "acme", name: "staging", accountId: "111111111111", region: "ap-northeast-1" })).toBe(
+      "arn:aws:iam::111111111111:policy/github-actions/acme-staging-apply-boundary",
+    );
+    expect(applyBoundaryArn({ project: "acme", name: "staging", accountId: "111111111111", region: "cn-north-1" })).toMatch(/^arn:aws-cn:/);
+  });
+
+  it("puts the environment's permissions boundary on every IAM role of its stacks, keeping an explicit one", () => {
+    const boundary = "arn:aws:iam::123456789012:policy/github-actions/acme-test-apply-boundary";
+    const stack = new EnvironmentStack(Testing.app(), {
+      environment: defineEnvironment({ ...TEST_ENVIRONMENT_CONFIG, permissionsBoundaryArn: boundary }),
+      layer: "unit",
+    });
+    new IamRole(stack, "plain", { name: "plain", assumeRolePolicy: "{}" });
+    new IamRole(stack, "own", { name: "own", assumeRolePolicy: "{}", permissionsBoundary: "arn:aws:iam::123456789012:policy/other" });
+    const roles = Object.values((synth(stack).resource as Record<string, Record<string, { name: string; permissions_boundary?: string }>>).aws_iam_role!);
+    expect(Object.fromEntries(roles.map((r) => [r.name, r.permissions_boundary]))).toEqual({ plain: boundary, own: "arn:aws:iam::123456789012:policy/other" });
+  });
+
+  it("fails when the boundary is not an IAM policy ARN", () => {
+    expect(() => defineEnvironment({ ...TEST_ENVIRONMENT_CONFIG, permissionsBoundaryArn: "staging-boundary" })).toThrow(/permissionsBoundaryArn: "staging-boundary" must be an IAM policy ARN/);
   });
 });

@@ -93,7 +93,7 @@ export class AuroraPostgresServerless extends Construct {
     });
     this.logGroup = postgresLogGroup(this, "cluster", identifier, common.logRetentionDays);
     if (common.monitoringIntervalSeconds > 0) {
-      this.monitoringRole = enhancedMonitoringRole(this, props.namePrefix, "aurora");
+      this.monitoringRole = enhancedMonitoringRole(this, props.namePrefix, "aurora", props.accountId);
     }
 
     const { minAcu, maxAcu, autoPauseAfterSeconds } = props.scaling;
@@ -107,7 +107,7 @@ export class AuroraPostgresServerless extends Construct {
       // RDS generates the password and keeps it in a Secrets Manager secret it rotates; Terraform
       // only learns the secret's ARN.
       manageMasterUserPassword: true,
-      masterUserSecretKmsKeyId: props.kmsKeyArn,
+      masterUserSecretKmsKeyId: props.secretsKmsKeyArn ?? props.kmsKeyArn,
       port: common.port,
       dbSubnetGroupName: this.subnetGroup.name,
       vpcSecurityGroupIds: props.securityGroupIds,
@@ -171,7 +171,8 @@ export class AuroraPostgresServerless extends Construct {
       namePrefix: props.namePrefix,
       parameterName: props.databaseUrlParameterName,
       secretArn,
-      secretKmsKeyArn: props.kmsKeyArn,
+      secretKmsKeyArn: props.secretsKmsKeyArn ?? props.kmsKeyArn,
+      parameterKmsKeyArn: props.secretsKmsKeyArn,
       host: this.cluster.endpoint,
       port: this.cluster.port,
       databaseName: props.databaseName,

@@ -88,6 +88,13 @@ export interface PostgresCommonProps {
    * @default the AWS managed aws/rds key (and aws/secretsmanager for the secret)
    */
   readonly kmsKeyArn?: string;
+  /**
+   * Customer managed KMS key of the environment's secrets (SecretsKey): encrypts the RDS-managed
+   * master secret and the DATABASE_URL parameter, so only the principals its key policy names can
+   * read them. Unlike `kmsKeyArn` it never touches storage, so setting it does not replace the database.
+   * @default `kmsKeyArn` for the master secret, the AWS managed aws/ssm key for the parameter
+   */
+  readonly secretsKmsKeyArn?: string;
   /** SSM SecureString the applications read, e.g. `/acme/staging/DATABASE_URL` (see {@link DatabaseUrlPublisher}). */
   readonly databaseUrlParameterName: string;
   /**
@@ -143,12 +150,20 @@ export function postgresLogGroup(scope: Construct, kind: "instance" | "cluster",
 }
 
 /** Role RDS Enhanced Monitoring uses to publish OS metrics (AWS managed policy, the documented way). */
-export function enhancedMonitoringRole(scope: Construct, namePrefix: string, suffix: string): IamRole {
+export function enhancedMonitoringRole(scope: Construct, namePrefix: string, suffix: string, accountId?: string): IamRole {
+  // Confused-deputy guard AWS documents for Enhanced Monitoring: RDS acting for this account's
+  // databases only (aws:SourceArn of an RDS resource of the account).
   const trust = new DataAwsIamPolicyDocument(scope, "monitoring-trust", {
     statement: [
       {
         actions: ["sts:AssumeRole"],
         principals: [{ type: "Service", identifiers: ["monitoring.rds.amazonaws.com"] }],
+        condition: accountId
+          ? [
+              { test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] },
+              { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:*:rds:*:${accountId}:*`] },
+            ]
+          : undefined,
       },
     ],
   });

@@ -24,6 +24,12 @@ export interface DatabaseUrlPublisherProps {
    * @default none (the aws/secretsmanager key needs no grant)
    */
   readonly secretKmsKeyArn?: string;
+  /**
+   * Customer managed KMS key the DATABASE_URL SecureString is written with (SecretsKey). The
+   * function may encrypt and decrypt with it; readers need kms:Decrypt on it.
+   * @default the AWS managed aws/ssm key
+   */
+  readonly parameterKmsKeyArn?: string;
   /** Host name in the URL: the instance address or the cluster (writer) endpoint. */
   readonly host: string;
   /** Port in the URL. */
@@ -73,7 +79,8 @@ export class DatabaseUrlPublisher extends Construct {
     const schedule = props.refreshSchedule ?? "rate(1 hour)";
     validate(this.node.path, props, logRetentionDays, schedule);
 
-    const functionName = boundedName([props.namePrefix, "database-url"], NAME_LIMITS.lambdaFunctionName);
+    const functionName = databaseUrlPublisherName(props.namePrefix);
+    const { region } = awsContext(this);
     this.parameterName = props.parameterName;
     // Known at synth: consumers in other stacks get a literal, not a cross-stack output.
     this.parameterArn = arn(awsContext(this), {
@@ -83,12 +90,28 @@ export class DatabaseUrlPublisher extends Construct {
     });
     const statements: DataAwsIamPolicyDocumentStatement[] = [
       { sid: "ReadMasterSecret", actions: ["secretsmanager:GetSecretValue"], resources: [props.secretArn] },
-      // SecureStrings use the AWS managed aws/ssm key, whose key policy already lets principals of
-      // the account encrypt and decrypt through SSM: no kms statement is needed.
       { sid: "WriteDatabaseUrl", actions: ["ssm:GetParameter", "ssm:PutParameter"], resources: [this.parameterArn] },
     ];
+    if (props.parameterKmsKeyArn) {
+      // Which key the parameter is under today (a parameter first written with aws/ssm is rewritten
+      // under the customer key). DescribeParameters accepts no narrower resource than "*".
+      statements.push({ sid: "DescribeParameters", actions: ["ssm:DescribeParameters"], resources: ["*"] });
+      statements.push({
+        sid: "EncryptDatabaseUrl",
+        actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+        resources: [props.parameterKmsKeyArn],
+        condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`ssm.${region}.amazonaws.com`] }],
+      });
+    }
+    // Without a customer key, SecureStrings use the AWS managed aws/ssm key, whose key policy lets
+    // principals of the account encrypt and decrypt through SSM: no kms statement is needed for it.
     if (props.secretKmsKeyArn) {
-      statements.push({ sid: "DecryptMasterSecret", actions: ["kms:Decrypt"], resources: [props.secretKmsKeyArn] });
+      statements.push({
+        sid: "DecryptMasterSecret",
+        actions: ["kms:Decrypt"],
+        resources: [props.secretKmsKeyArn],
+        condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${region}.amazonaws.com`] }],
+      });
     }
     this.function = new BundledFunction(this, "function", {
       functionName,
@@ -98,12 +121,14 @@ export class DatabaseUrlPublisher extends Construct {
       timeoutSeconds: 60,
       memoryMiB: 256,
       statements,
+      accountId: props.accountId,
       environment: {
         SECRET_ARN: props.secretArn,
         PARAMETER_NAME: props.parameterName,
         DB_HOST: props.host,
         DB_PORT: portString(props.port),
         DB_NAME: props.databaseName,
+        ...(props.parameterKmsKeyArn ? { PARAMETER_KMS_KEY_ID: props.parameterKmsKeyArn } : {}),
       },
     });
 
@@ -133,6 +158,7 @@ export class DatabaseUrlPublisher extends Construct {
         host: props.host,
         port: portString(props.port),
         databaseName: props.databaseName,
+        ...(props.parameterKmsKeyArn ? { parameterKmsKeyId: props.parameterKmsKeyArn } : {}),
       }),
       // A new handler build re-runs it as well as any change of the input.
       triggers: { code: this.function.codeHash },
@@ -150,6 +176,14 @@ export class DatabaseUrlPublisher extends Construct {
       sourceArn: rule.arn,
     });
   }
+}
+
+/**
+ * Name of the publisher function and of its role (`<namePrefix>-database-url`), known at synth so
+ * the secrets key policy in an earlier stack can name the role without a reference.
+ */
+export function databaseUrlPublisherName(namePrefix: string): string {
+  return boundedName([namePrefix, "database-url"], NAME_LIMITS.lambdaFunctionName);
 }
 
 /**

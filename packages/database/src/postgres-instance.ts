@@ -93,7 +93,7 @@ export class PostgresInstance extends Construct {
     });
     this.logGroup = postgresLogGroup(this, "instance", identifier, common.logRetentionDays);
     if (common.monitoringIntervalSeconds > 0) {
-      this.monitoringRole = enhancedMonitoringRole(this, props.namePrefix, "db");
+      this.monitoringRole = enhancedMonitoringRole(this, props.namePrefix, "db", props.accountId);
     }
 
     const pi = props.performanceInsightsRetentionDays;
@@ -107,7 +107,7 @@ export class PostgresInstance extends Construct {
       // RDS generates the password and keeps it in a Secrets Manager secret it rotates; Terraform
       // only learns the secret's ARN.
       manageMasterUserPassword: true,
-      masterUserSecretKmsKeyId: props.kmsKeyArn,
+      masterUserSecretKmsKeyId: props.secretsKmsKeyArn ?? props.kmsKeyArn,
       port: common.port,
       dbSubnetGroupName: this.subnetGroup.name,
       vpcSecurityGroupIds: props.securityGroupIds,
@@ -146,7 +146,8 @@ export class PostgresInstance extends Construct {
       namePrefix: props.namePrefix,
       parameterName: props.databaseUrlParameterName,
       secretArn,
-      secretKmsKeyArn: props.kmsKeyArn,
+      secretKmsKeyArn: props.secretsKmsKeyArn ?? props.kmsKeyArn,
+      parameterKmsKeyArn: props.secretsKmsKeyArn,
       host: this.instance.address,
       port: this.instance.port,
       databaseName: props.databaseName,

@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { DescribeParametersCommand, GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { databaseUrl, parseMasterCredentials } from "../src/handlers/database-url";
@@ -105,6 +105,38 @@ describe("publishDatabaseUrl", () => {
     ssm.on(PutParameterCommand).resolves({ Version: 1 });
     await expect(publishDatabaseUrl(deps, config)).resolves.toMatchObject({ changed: true });
     expect(sleeps).toEqual([2000, 4000]);
+  });
+
+  describe("with the environment's customer managed key", () => {
+    const KEY = "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const withKey: PublisherConfig = { ...config, kmsKeyId: KEY };
+
+    it("reads the key from PARAMETER_KMS_KEY_ID", () => {
+      const env = { SECRET_ARN: config.secretArn, PARAMETER_NAME: config.parameterName, DB_HOST: config.host, DB_PORT: "5432", DB_NAME: "appdb" };
+      expect(configFromEnvironment({ ...env, PARAMETER_KMS_KEY_ID: KEY }).kmsKeyId).toBe(KEY);
+    });
+
+    it("writes the SecureString under that key", async () => {
+      ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ message: "not found", $metadata: {} }));
+      ssm.on(PutParameterCommand).resolves({ Version: 1 });
+      await publishDatabaseUrl(deps, withKey);
+      expect(ssm.commandCalls(PutParameterCommand)[0]!.args[0].input).toMatchObject({ Type: "SecureString", KeyId: KEY });
+    });
+
+    it("rewrites an up-to-date URL still under aws/ssm, so the old key stops protecting it", async () => {
+      ssm.on(GetParameterCommand).resolves({ Parameter: { Name: config.parameterName, Type: "SecureString", Value: EXPECTED_URL, Version: 3 } });
+      ssm.on(DescribeParametersCommand).resolves({ Parameters: [{ Name: config.parameterName, KeyId: "alias/aws/ssm" }] });
+      ssm.on(PutParameterCommand).resolves({ Version: 4 });
+      expect(await publishDatabaseUrl(deps, withKey)).toMatchObject({ changed: true, version: 4 });
+      expect(ssm.commandCalls(PutParameterCommand)[0]!.args[0].input.KeyId).toBe(KEY);
+    });
+
+    it("leaves a parameter alone when both URL and key are current", async () => {
+      ssm.on(GetParameterCommand).resolves({ Parameter: { Name: config.parameterName, Type: "SecureString", Value: EXPECTED_URL, Version: 5 } });
+      ssm.on(DescribeParametersCommand).resolves({ Parameters: [{ Name: config.parameterName, KeyId: KEY }] });
+      expect(await publishDatabaseUrl(deps, withKey)).toMatchObject({ changed: false, version: 5 });
+      expect(ssm.commandCalls(PutParameterCommand)).toHaveLength(0);
+    });
   });
 
   it("fails (and so fails the apply) on other errors without retrying", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TerraformOutput } from "cdktf";
-import { listResources, onlyResource, synth, testStack } from "@platform/core/testing";
+import { listResources, onlyResource, policyStatements, synth, testStack } from "@platform/core/testing";
 import { PostgresInstance, type PostgresInstanceProps } from "../src/index";
 import { passwordKeys } from "./helpers";
 
@@ -126,6 +126,36 @@ describe("PostgresInstance defaults and options", () => {
       kms_key_id: "arn:aws:kms:ap-northeast-1:123456789012:key/abcd",
       master_user_secret_kms_key_id: "arn:aws:kms:ap-northeast-1:123456789012:key/abcd",
     });
+  });
+
+  // Issue 10, item 7: the Enhanced Monitoring trust carries the confused-deputy keys.
+  it("trusts RDS monitoring only on behalf of the account's databases (aws:SourceAccount, aws:SourceArn)", () => {
+    const { json } = build({ monitoringIntervalSeconds: 60, accountId: "123456789012" });
+    expect(policyStatements(json, "database/monitoring-trust")[0]!.condition).toEqual([
+      { test: "StringEquals", variable: "aws:SourceAccount", values: ["123456789012"] },
+      { test: "ArnLike", variable: "aws:SourceArn", values: ["arn:*:rds:*:123456789012:*"] },
+    ]);
+  });
+
+  // Issue 10, "Anyone who can push a branch can read the prod database password".
+  it("encrypts the master secret and DATABASE_URL with the environment's secrets key, without touching storage", () => {
+    const KEY = "arn:aws:kms:ap-northeast-1:123456789012:key/secrets";
+    const { json } = build({ secretsKmsKeyArn: KEY, accountId: "123456789012" });
+    const instance = onlyResource(json, "aws_db_instance");
+    expect(instance.master_user_secret_kms_key_id).toBe(KEY);
+    // Storage keeps aws/rds: changing kms_key_id would replace the database.
+    expect(instance.kms_key_id).toBeUndefined();
+    const fn = onlyResource(json, "aws_lambda_function") as { environment: { variables: Record<string, string> } };
+    expect(fn.environment.variables.PARAMETER_KMS_KEY_ID).toBe(KEY);
+    const publisher = policyStatements(json, "database/database-url/function/permissions") as Array<{ sid?: string; actions: string[]; resources: string[]; condition?: Array<{ variable: string; values: string[] }> }>;
+    const encrypt = publisher.find((x) => x.sid === "EncryptDatabaseUrl")!;
+    expect(encrypt).toMatchObject({ actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], resources: [KEY] });
+    expect(encrypt.condition![0]!.variable).toBe("kms:ViaService");
+    expect(publisher.find((x) => x.sid === "DecryptMasterSecret")).toMatchObject({ actions: ["kms:Decrypt"], resources: [KEY] });
+    // The publisher's own role trusts Lambda for this account only.
+    expect(policyStatements(json, "database/database-url/function/assume")[0]!.condition).toEqual([
+      { test: "StringEquals", variable: "aws:SourceAccount", values: ["123456789012"] },
+    ]);
   });
 
   it("turns storage autoscaling off when the ceiling equals the allocation", () => {

@@ -5,13 +5,13 @@ import {
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { CONSTRUCT_KEY_PATTERN, NAME_LIMITS, Validator, isKnown } from "@platform/core";
+import { CI_IAM_PATH, CONSTRUCT_KEY_PATTERN, NAME_LIMITS, Validator, isKnown } from "@platform/core";
 import { Construct } from "constructs";
 import { GITHUB_OIDC_HOST, STS_AUDIENCE } from "./github-oidc-provider";
 import { subjectClaim, subjectProblems, type GithubRepository, type GithubSubject } from "./subjects";
 
 /** Path of every role made for GitHub Actions, so a policy can protect them all at once. */
-export const GITHUB_ROLE_PATH = "/github-actions/";
+export const GITHUB_ROLE_PATH = CI_IAM_PATH;
 
 export interface GithubActionsRoleProps {
   /** ARN of the account's GitHub OIDC provider (GithubOidcProvider.arn, or an existing one). */
@@ -46,6 +46,11 @@ export interface GithubActionsRoleProps {
    * @default 3600
    */
   readonly maxSessionSeconds?: number;
+  /**
+   * ARN of a managed policy that caps the role's permissions (IAM permissions boundary).
+   * @default none
+   */
+  readonly permissionsBoundaryArn?: string;
 }
 
 /**
@@ -108,6 +113,7 @@ export class GithubActionsRole extends Construct {
       description: props.description,
       assumeRolePolicy: this.trustPolicy.json,
       maxSessionDuration: maxSession,
+      permissionsBoundary: props.permissionsBoundaryArn,
       tags: { Name: props.roleName },
     });
     this.arn = this.role.arn;

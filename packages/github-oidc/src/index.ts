@@ -2,3 +2,4 @@ export * from "./github-oidc-provider";
 export * from "./github-actions-role";
 export * from "./subjects";
 export * from "./terraform-ci-roles";
+export * from "./apply-role-boundary";

@@ -19,6 +19,22 @@ export interface TerraformStateLocation {
    * @default none
    */
   readonly deniedKeyPrefixes?: readonly string[];
+  /**
+   * Region of the state bucket. Pull-request roles are denied `kms:Decrypt` except through S3
+   * in this region, which is all reading (SSE-KMS encrypted) state needs.
+   * @default any region (`s3.*.amazonaws.com`)
+   */
+  readonly region?: string;
+}
+
+/** Secret values the pull-request (plan) role must never read, whatever ReadOnlyAccess grants. */
+export interface ProtectedSecrets {
+  /**
+   * SSM parameter paths of the product, e.g. `/acme/` (every environment's parameters,
+   * DATABASE_URL included). Denied ssm:GetParameter, GetParameters, GetParametersByPath and
+   * GetParameterHistory.
+   */
+  readonly parameterPaths: readonly string[];
 }
 
 export interface TerraformCiRolesProps {
@@ -52,18 +68,70 @@ export interface TerraformCiRolesProps {
    * `role-duration-seconds` in the workflow)
    */
   readonly applyMaxSessionSeconds?: number;
+  /**
+   * Secret values the plan role is denied on top of the always-on denies of
+   * `secretsmanager:GetSecretValue` and of `kms:Decrypt` outside state.
+   * @default no parameter path (the KMS deny still blocks every SecureString)
+   */
+  readonly protectedSecrets?: ProtectedSecrets;
+  /**
+   * ARN of a permissions boundary for the apply role (see {@link ApplyRoleBoundary}), used when
+   * the account is shared with another environment. Without one the apply role may act on the
+   * whole account.
+   * @default none
+   */
+  readonly applyPermissionsBoundaryArn?: string;
+}
+
+/** The DynamoDB lock actions Terraform's S3 backend uses. */
+export const LOCK_ITEM_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"] as const;
+/** Every action that writes an item, denied on other environments' lock items. */
+const ITEM_WRITE_ACTIONS = ["dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"];
+
+/**
+ * Lock statements scoped to one environment's state keys. The S3 backend's lock items have the
+ * LockID `<bucket>/<key>` (the lock) and `<bucket>/<key>-md5` (the state digest); every key of the
+ * environment starts with its prefix, so `dynamodb:LeadingKeys` like `<bucket>/<prefix>*` admits
+ * exactly its own items. The Deny matters for the apply role, whose admin policy would otherwise
+ * allow any item.
+ */
+export function lockStatements(bucketName: string, keyPrefix: string, lockTableArn: string): DataAwsIamPolicyDocumentStatement[] {
+  const ownItems = [`${bucketName}/${keyPrefix}*`];
+  return [
+    { sid: "DescribeLockTable", actions: ["dynamodb:DescribeTable"], resources: [lockTableArn] },
+    {
+      sid: "OwnLockItems",
+      actions: [...LOCK_ITEM_ACTIONS],
+      resources: [lockTableArn],
+      condition: [
+        { test: "ForAllValues:StringLike", variable: "dynamodb:LeadingKeys", values: ownItems },
+        // ForAllValues is true when the key is absent: require it.
+        { test: "Null", variable: "dynamodb:LeadingKeys", values: ["false"] },
+      ],
+    },
+    {
+      sid: "DenyOtherLockItems",
+      effect: "Deny",
+      actions: ITEM_WRITE_ACTIONS,
+      resources: [lockTableArn],
+      condition: [{ test: "ForAnyValue:StringNotLike", variable: "dynamodb:LeadingKeys", values: ownItems }],
+    },
+  ];
 }
 
 /**
  * The two roles GitHub Actions uses for one environment:
  *
  * - **plan** (pull requests): ReadOnlyAccess, read of this environment's state keys, and the
- *   writes a plan's lock needs (lock table items, `*.tflock` objects). Denied other
- *   environments' state.
+ *   writes a plan's lock needs (its own lock items, its own `*.tflock` objects). Denied other
+ *   environments' state and every secret value: SSM parameters of the product,
+ *   `secretsmanager:GetSecretValue`, and `kms:Decrypt` except through S3 (state).
  * - **apply** (jobs of one GitHub environment): AdministratorAccess fenced by explicit denies:
- *   no other environment's state, no change to the state bucket or lock table themselves, no
- *   change to any GitHub Actions role or the OIDC provider (so a workflow cannot widen its
- *   own trust), and no IAM users or access keys (no long-lived credentials).
+ *   no other environment's state or lock items, no change to the state bucket or lock table
+ *   themselves, no change to any GitHub Actions role or the OIDC provider (so a workflow cannot
+ *   widen its own trust), and no IAM users or access keys (no long-lived credentials). In an
+ *   account shared with another environment it also runs under a permissions boundary
+ *   (`applyPermissionsBoundaryArn`) that confines it, and every role it creates, to its environment.
  */
 export class TerraformCiRoles extends Construct {
   readonly plan: GithubActionsRole;
@@ -78,6 +146,9 @@ export class TerraformCiRoles extends Construct {
       v.check(prefixOk(p), `state.deniedKeyPrefixes[${i}]`, p, "must be one path segment ending in '/', e.g. \"prod/\".");
       v.check(p !== props.state.keyPrefix, `state.deniedKeyPrefixes[${i}]`, p, "must not be the environment's own key prefix.");
     });
+    (props.protectedSecrets?.parameterPaths ?? []).forEach((p, i) => {
+      v.check(/^\/[A-Za-z0-9_.-]+\/$/.test(p), `protectedSecrets.parameterPaths[${i}]`, p, 'must be a top-level SSM path such as "/acme/" (leading and trailing "/").');
+    });
     if (isKnown(props.state.bucketName)) {
       v.check(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.state.bucketName), "state.bucketName", props.state.bucketName, "must be an S3 bucket name.");
     }
@@ -87,7 +158,7 @@ export class TerraformCiRoles extends Construct {
     const bucketArn = `arn:${partition}:s3:::${props.state.bucketName}`;
     const ownState = `${bucketArn}/${props.state.keyPrefix}*`;
     const otherState = (props.state.deniedKeyPrefixes ?? []).map((p) => `${bucketArn}/${p}*`);
-    const lockActions = ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"];
+    const locks = lockStatements(props.state.bucketName, props.state.keyPrefix, props.state.lockTableArn);
     const denyOtherState: DataAwsIamPolicyDocumentStatement[] =
       otherState.length > 0
         ? [{ sid: "DenyOtherEnvironmentsState", effect: "Deny", actions: ["s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*"], resources: otherState }]
@@ -104,8 +175,9 @@ export class TerraformCiRoles extends Construct {
         { sid: "ListStateBucket", actions: ["s3:ListBucket"], resources: [bucketArn] },
         { sid: "ReadState", actions: ["s3:GetObject"], resources: [ownState] },
         { sid: "WriteLockFiles", actions: ["s3:PutObject", "s3:DeleteObject"], resources: [`${bucketArn}/${props.state.keyPrefix}*.tflock`] },
-        { sid: "LockTable", actions: lockActions, resources: [props.state.lockTableArn] },
+        ...locks,
         ...denyOtherState,
+        ...secretReadDenies(partition, props),
       ],
     });
 
@@ -117,10 +189,11 @@ export class TerraformCiRoles extends Construct {
       description: `terraform apply of ${props.state.keyPrefix}* from the ${props.githubEnvironment} environment`,
       managedPolicyArns: props.applyManagedPolicyArns ?? { admin: `arn:${partition}:iam::aws:policy/AdministratorAccess` },
       maxSessionSeconds: props.applyMaxSessionSeconds,
+      permissionsBoundaryArn: props.applyPermissionsBoundaryArn,
       statements: [
         { sid: "ListStateBucket", actions: ["s3:ListBucket"], resources: [bucketArn] },
         { sid: "ReadWriteState", actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], resources: [ownState] },
-        { sid: "LockTable", actions: lockActions, resources: [props.state.lockTableArn] },
+        ...locks,
         ...denyOtherState,
         {
           sid: "ProtectStateStore",
@@ -155,9 +228,12 @@ export class TerraformCiRoles extends Construct {
             "iam:Remove*",
             "iam:Tag*",
             "iam:Untag*",
+            "iam:Set*",
           ],
           resources: [
             `arn:${partition}:iam::*:role${GITHUB_ROLE_PATH}*`,
+            // The permissions boundaries of confined environments live under the same path.
+            `arn:${partition}:iam::*:policy${GITHUB_ROLE_PATH}*`,
             `arn:${partition}:iam::*:oidc-provider/${GITHUB_OIDC_HOST}`,
           ],
         },
@@ -170,4 +246,34 @@ export class TerraformCiRoles extends Construct {
       ],
     });
   }
+}
+
+/**
+ * What keeps secret values out of pull requests: ReadOnlyAccess includes `ssm:GetParameter*`,
+ * and SSM decrypts a SecureString with the caller's own kms:Decrypt. Explicit denies win over
+ * any allow, so a later change to the managed policy cannot reopen them.
+ */
+function secretReadDenies(partition: string, props: TerraformCiRolesProps): DataAwsIamPolicyDocumentStatement[] {
+  const paths = props.protectedSecrets?.parameterPaths ?? [];
+  const s3 = `s3.${props.state.region ?? "*"}.amazonaws.com`;
+  return [
+    ...(paths.length > 0
+      ? [
+          {
+            sid: "DenyProductParameters",
+            effect: "Deny",
+            actions: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"],
+            resources: paths.map((p) => `arn:${partition}:ssm:*:*:parameter${p}*`),
+          },
+        ]
+      : []),
+    { sid: "DenySecretValues", effect: "Deny", actions: ["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue"], resources: ["*"] },
+    {
+      sid: "DenyDecryptOutsideState",
+      effect: "Deny",
+      actions: ["kms:Decrypt"],
+      resources: ["*"],
+      condition: [{ test: "StringNotLike", variable: "kms:ViaService", values: [s3] }],
+    },
+  ];
 }

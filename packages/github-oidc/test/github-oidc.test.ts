@@ -11,6 +11,7 @@ import {
 } from "@platform/core/testing";
 import { describe, expect, it } from "vitest";
 import {
+  ApplyRoleBoundary,
   GITHUB_OIDC_URL,
   GithubActionsRole,
   GithubOidcProvider,
@@ -207,15 +208,12 @@ describe("TerraformCiRoles", () => {
     expect(bySid(plan, "ReadState").resources![0]).toMatch(/:s3:::acme-tfstate\/staging\/\*$/);
     expect(bySid(plan, "WriteLockFiles").actions).toEqual(["s3:PutObject", "s3:DeleteObject"]);
     expect(bySid(plan, "WriteLockFiles").resources![0]).toMatch(/:s3:::acme-tfstate\/staging\/\*\.tflock$/);
-    expect(bySid(plan, "LockTable")).toEqual({
-      sid: "LockTable",
-      actions: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
-      resources: [LOCK_TABLE_ARN],
-    });
+    expect(bySid(plan, "DescribeLockTable")).toEqual({ sid: "DescribeLockTable", actions: ["dynamodb:DescribeTable"], resources: [LOCK_TABLE_ARN] });
     // Nothing in the plan role writes state itself.
     const writes = plan.filter((s) => s.effect !== "Deny" && s.actions!.includes("s3:PutObject"));
     expect(writes.map((s) => s.sid)).toEqual(["WriteLockFiles"]);
-    for (const s of plan) for (const r of s.resources ?? []) expect(r.startsWith(bucket) || r === LOCK_TABLE_ARN).toBe(true);
+    const allows = plan.filter((s) => s.effect !== "Deny");
+    for (const s of allows) for (const r of s.resources ?? []) expect(r.startsWith(bucket) || r === LOCK_TABLE_ARN).toBe(true);
   });
 
   it("denies both roles the other environments' state", () => {
@@ -239,9 +237,68 @@ describe("TerraformCiRoles", () => {
     expect(identity.actions).toEqual(expect.arrayContaining(["iam:Update*", "iam:Put*", "iam:Attach*", "iam:Delete*"]));
     expect(identity.resources).toEqual([
       "arn:aws:iam::*:role/github-actions/*",
+      "arn:aws:iam::*:policy/github-actions/*",
       "arn:aws:iam::*:oidc-provider/token.actions.githubusercontent.com",
     ]);
     expect(bySid(apply, "NoLongLivedCredentials")).toMatchObject({ effect: "Deny", actions: expect.arrayContaining(["iam:CreateAccessKey", "iam:CreateUser"]) });
+  });
+
+  // Issue 10, "Plan roles can write and delete any lock item": each role locks only <bucket>/<env>/… items.
+  it("lets each CI role lock only its own environment's state keys (dynamodb:LeadingKeys, S3 lock files under its prefix)", () => {
+    for (const list of [plan, apply]) {
+      const own = bySid(list, "OwnLockItems");
+      expect(own.actions).toEqual(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"]);
+      expect(own.resources).toEqual([LOCK_TABLE_ARN]);
+      expect(own.condition).toEqual([
+        { test: "ForAllValues:StringLike", variable: "dynamodb:LeadingKeys", values: ["acme-tfstate/staging/*"] },
+        { test: "Null", variable: "dynamodb:LeadingKeys", values: ["false"] },
+      ]);
+      const deny = bySid(list, "DenyOtherLockItems");
+      expect(deny).toMatchObject({ effect: "Deny", resources: [LOCK_TABLE_ARN] });
+      expect(deny.actions).toEqual(expect.arrayContaining(["dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"]));
+      expect(deny.condition).toEqual([{ test: "ForAnyValue:StringNotLike", variable: "dynamodb:LeadingKeys", values: ["acme-tfstate/staging/*"] }]);
+      // No statement allows item writes on the table without the LeadingKeys condition.
+      const unscoped = list.filter((s) => s.effect !== "Deny" && s.resources?.includes(LOCK_TABLE_ARN) && s.actions!.some((a) => /PutItem|DeleteItem/.test(a)) && !s.condition);
+      expect(unscoped).toEqual([]);
+    }
+    expect(bySid(plan, "WriteLockFiles").resources![0]).toMatch(/acme-tfstate\/staging\/\*\.tflock$/);
+  });
+
+  // Issue 10, "Anyone who can push a branch can read the prod database password".
+  it("denies the plan role every secret value: product parameters, Secrets Manager values, and kms:Decrypt outside state", () => {
+    const json2 = synth((() => {
+      const st = testStack("ci");
+      new TerraformCiRoles(st, "ci", { ...props, state: { ...props.state, region: "ap-northeast-1" }, protectedSecrets: { parameterPaths: ["/acme/"] } });
+      return st;
+    })());
+    const denies = statements(json2, "ci/plan/permissions");
+    const params = bySid(denies, "DenyProductParameters");
+    expect(params.effect).toBe("Deny");
+    expect(params.actions).toEqual(["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"]);
+    expect(params.resources).toEqual(["arn:aws:ssm:*:*:parameter/acme/*"]);
+    expect(bySid(denies, "DenySecretValues")).toMatchObject({ effect: "Deny", actions: expect.arrayContaining(["secretsmanager:GetSecretValue"]), resources: ["*"] });
+    expect(bySid(denies, "DenyDecryptOutsideState")).toEqual({
+      sid: "DenyDecryptOutsideState",
+      effect: "Deny",
+      actions: ["kms:Decrypt"],
+      resources: ["*"],
+      condition: [{ test: "StringNotLike", variable: "kms:ViaService", values: ["s3.ap-northeast-1.amazonaws.com"] }],
+    });
+    // The apply role is not given the read denies (it must decrypt to deploy).
+    expect(statements(json2, "ci/apply/permissions").map((x) => x.sid)).not.toContain("DenySecretValues");
+  });
+
+  it("fails when a protected parameter path is not a top-level SSM path", () => {
+    const error = configError(() => new TerraformCiRoles(testStack("ci"), "ci", { ...props, protectedSecrets: { parameterPaths: ["acme"] } }));
+    expect(error.message).toContain('protectedSecrets.parameterPaths[0]: "acme" must be a top-level SSM path');
+  });
+
+  it("puts the apply role, and only it, under a permissions boundary when one is given", () => {
+    const st = testStack("ci");
+    new TerraformCiRoles(st, "ci", { ...props, applyPermissionsBoundaryArn: "arn:aws:iam::123456789012:policy/github-actions/acme-staging-apply-boundary" });
+    const j = synth(st);
+    expect(resourceAt(j, "aws_iam_role", "ci/apply/role").permissions_boundary).toBe("arn:aws:iam::123456789012:policy/github-actions/acme-staging-apply-boundary");
+    expect(resourceAt(j, "aws_iam_role", "ci/plan/role").permissions_boundary).toBeUndefined();
   });
 
   it("does not give the plan role the apply role's admin policy", () => {
@@ -267,5 +324,79 @@ describe("TerraformCiRoles", () => {
   it("fails when the state bucket name is not an S3 bucket name", () => {
     const error = configError(() => new TerraformCiRoles(testStack("ci"), "ci", { ...props, state: { ...props.state, bucketName: "Bad_Bucket" } }));
     expect(error.message).toContain('state.bucketName: "Bad_Bucket" must be an S3 bucket name');
+  });
+});
+
+// Issue 10, "Staging's apply role is an admin over prod": in a shared account it runs under this boundary.
+describe("ApplyRoleBoundary", () => {
+  const stack = testStack("ci");
+  const boundary = new ApplyRoleBoundary(stack, "boundary", {
+    project: "acme",
+    environment: "staging",
+    accountId: "123456789012",
+    region: "ap-northeast-1",
+    state: { bucketName: "acme-tfstate", keyPrefix: "staging/", lockTableArn: LOCK_TABLE_ARN },
+  });
+  const json = synth(stack);
+  const doc = statements(json, "boundary/document");
+  const ARN = "arn:aws:iam::123456789012:policy/github-actions/acme-staging-apply-boundary";
+
+  it("is a managed policy under /github-actions/ whose ARN is known at synth", () => {
+    expect(boundary.arn).toBe(ARN);
+    expect(onlyResource(json, "aws_iam_policy")).toMatchObject({ name: "acme-staging-apply-boundary", path: "/github-actions/" });
+  });
+
+  it("allows only staging's named or tagged resources, metadata reads, and staging's own state", () => {
+    const named = bySid(doc, "OwnNamedResources");
+    expect(named.actions).toEqual(["*"]);
+    expect(named.resources).toContain("arn:aws:iam:*:*:*acme-staging-*");
+    expect(named.resources).toContain("arn:aws:ssm:*:*:parameter/acme/staging/*");
+    expect(named.resources!.every((r) => !r.includes("prod"))).toBe(true);
+    expect(bySid(doc, "OwnTaggedResources").condition).toEqual([{ test: "StringEquals", variable: "aws:ResourceTag/environment", values: ["staging"] }]);
+    expect(bySid(doc, "CreateTaggedResources").condition).toEqual([{ test: "StringEquals", variable: "aws:RequestTag/environment", values: ["staging"] }]);
+    const reads = bySid(doc, "ReadMetadata").actions!;
+    // No value reads anywhere: objects, parameters, secrets, decrypt.
+    for (const a of ["s3:GetObject", "s3:Get*", "ssm:GetParameter", "ssm:Get*", "secretsmanager:GetSecretValue", "kms:Decrypt", "*"]) expect(reads).not.toContain(a);
+    expect(bySid(doc, "OwnState").resources).toEqual(["arn:aws:s3:::acme-tfstate/staging/*"]);
+    expect(bySid(doc, "OwnLockItems").condition![0]!.values).toEqual(["acme-tfstate/staging/*"]);
+    // Every unconditioned allow on "*" is a short list of read or account-wide actions.
+    for (const s of doc.filter((x) => x.effect !== "Deny" && x.resources?.includes("*") && !x.condition)) {
+      expect(s.actions).not.toContain("*");
+    }
+  });
+
+  it("forbids creating or re-bounding roles without this boundary, removing it, or changing the CI policies", () => {
+    const roles = bySid(doc, "DenyRolesWithoutThisBoundary");
+    expect(roles).toMatchObject({ effect: "Deny", actions: ["iam:CreateRole", "iam:PutRolePermissionsBoundary"], resources: ["*"] });
+    expect(roles.condition).toEqual([{ test: "StringNotEquals", variable: "iam:PermissionsBoundary", values: [ARN] }]);
+    expect(bySid(doc, "DenyRemovingBoundaries")).toMatchObject({ effect: "Deny", actions: expect.arrayContaining(["iam:DeleteRolePermissionsBoundary"]) });
+    const policies = bySid(doc, "DenyChangingCiPolicies");
+    expect(policies.actions).toEqual(expect.arrayContaining(["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:SetDefaultPolicyVersion"]));
+    expect(policies.resources).toEqual(["arn:aws:iam::123456789012:policy/github-actions/*"]);
+    expect(bySid(doc, "DenyUsersAndKeys").actions).toEqual(expect.arrayContaining(["iam:CreateUser", "iam:CreateAccessKey"]));
+    expect(bySid(doc, "DenyRetaggingOtherEnvironments").condition).toEqual([
+      { test: "StringNotEquals", variable: "aws:ResourceTag/environment", values: ["staging"] },
+      { test: "Null", variable: "aws:ResourceTag/environment", values: ["false"] },
+    ]);
+  });
+
+  it("stays within IAM's 6,144-character limit for a managed policy", () => {
+    const compact = JSON.stringify({ Statement: doc }).replace(/\s/g, "");
+    expect(compact.length).toBeLessThan(6144);
+  });
+
+  it("fails when the account or names are malformed", () => {
+    const error = configError(
+      () =>
+        new ApplyRoleBoundary(testStack("ci"), "b", {
+          project: "Acme",
+          environment: "staging",
+          accountId: "12345",
+          region: "ap-northeast-1",
+          state: { bucketName: "acme-tfstate", keyPrefix: "staging/", lockTableArn: LOCK_TABLE_ARN },
+        }),
+    );
+    expect(error.message).toContain('project: "Acme"');
+    expect(error.message).toContain('accountId: "12345"');
   });
 });

@@ -21,6 +21,8 @@ export class BastionStack extends EnvironmentStack {
       subnetId: deps.network.privateSubnetIds[0]!,
       securityGroupIds: [deps.securityGroupId],
       instanceType: plan.instanceType,
+      // DATABASE_URL and every other parameter of the product.
+      protectedParameterPaths: [`/${environment.project}/`],
     });
     new TerraformOutput(this, "bastion_instance_id", { value: this.bastion.instanceId, description: "SSM target of the bastion" });
     new TerraformOutput(this, "db_tunnel_command", {

@@ -61,7 +61,7 @@ export function buildEnvironment(scope: Construct, plan: EnvironmentPlan): Envir
       }),
   )!;
   layers.throwIfAny();
-  const database = layers.build(() => new DatabaseStack(scope, environment, plan.database, { network: network!.ref, security: security.ref }))!;
+  const database = layers.build(() => new DatabaseStack(scope, environment, plan.database, { network: network!.ref, security: security.ref, secretsKmsKeyArn: security.secretsKeyRef.keyArn }))!;
   layers.throwIfAny();
 
   const compute = layers.build(
@@ -76,6 +76,7 @@ export function buildEnvironment(scope: Construct, plan: EnvironmentPlan): Envir
           registry: registry!.ref,
           databaseUrlParameterArn: database.ref.databaseUrlParameterArn,
           databaseUrlParameterName: database.ref.databaseUrlParameterName,
+          secretsKmsKeyArn: security.secretsKeyRef.keyArn,
           databaseInstance: database.instance,
           certificateArn: dns?.ref.certificateArn,
           albAccessLogs: storage!.ref.albLogs,

@@ -1,4 +1,4 @@
-import { EnvironmentStack, Validator, arn, awsContext, type Environment } from "@platform/core";
+import { EnvironmentStack, NAME_LIMITS, Validator, arn, awsContext, type Environment } from "@platform/core";
 import {
   EcsCluster,
   FargateService,
@@ -26,6 +26,8 @@ export interface ComputeDeps {
   readonly databaseUrlParameterArn: string;
   /** Its name: services that read it are redeployed when it changes (password rotation). */
   readonly databaseUrlParameterName: string;
+  /** KMS key of the environment's secrets: every task execution role may decrypt with it (through SSM / Secrets Manager). */
+  readonly secretsKmsKeyArn?: string;
   /** RDS instance the scheduler may stop and start with the services. */
   readonly databaseInstance?: { readonly identifier: string; readonly arn: string };
   /** Validated certificate for the HTTPS listener. */
@@ -46,7 +48,7 @@ export class ComputeStack extends EnvironmentStack {
     super(scope, { environment, layer: "compute" });
     const namePrefix = `${environment.project}-${environment.name}`;
     const aws = awsContext(this);
-    validateComputePlan(`${environment.name}.compute`, plan, deps.registry);
+    validateComputePlan(`${environment.name}.compute`, plan, deps.registry, namePrefix);
 
     this.cluster = new EcsCluster(this, "cluster", {
       namePrefix,
@@ -98,6 +100,8 @@ export class ComputeStack extends EnvironmentStack {
         desiredCountManagedExternally: scheduler !== undefined,
         autoScaling: service.autoScaling,
         enableExecuteCommand: plan.ecsExec,
+        secretsKmsKeyArns: deps.secretsKmsKeyArn ? [deps.secretsKmsKeyArn] : undefined,
+        accountId: environment.accountId,
       });
     }
     this.services = services;
@@ -137,6 +141,7 @@ export class ComputeStack extends EnvironmentStack {
           ]),
         ),
         logRetentionDays: plan.logRetentionDays,
+        accountId: environment.accountId,
       });
     }
 
@@ -161,6 +166,7 @@ export class ComputeStack extends EnvironmentStack {
             : undefined,
         schedule: { start: scheduler.start, stop: scheduler.stop, timeZone: scheduler.timeZone },
         logRetentionDays: plan.logRetentionDays,
+        accountId: environment.accountId,
       });
       new TerraformOutput(this, "scheduler_stop_command", { value: this.scheduler.stopCommand, description: "Stop every service now" });
       new TerraformOutput(this, "scheduler_start_command", { value: this.scheduler.startCommand, description: "Start every service now" });
@@ -183,7 +189,7 @@ export class ComputeStack extends EnvironmentStack {
   }
 }
 
-function validateComputePlan(prefix: string, plan: ComputePlan, registry: RegistryRef): void {
+function validateComputePlan(prefix: string, plan: ComputePlan, registry: RegistryRef, namePrefix: string): void {
   const v = new Validator(prefix);
   const names = Object.keys(plan.services);
   v.check(names.length > 0, "services", plan.services, "is empty; configure at least one service.");
@@ -193,6 +199,17 @@ function validateComputePlan(prefix: string, plan: ComputePlan, registry: Regist
       `services.${name}`,
       name,
       `has no image repository; add "${name}" to registry.repositories.`,
+    );
+  }
+  // The secrets key (security stack) lets roles named <prefix>-*-execution decrypt; a name past
+  // IAM's 64 characters would be shortened with a hash and lose that suffix.
+  for (const name of names) {
+    const roleName = `${namePrefix}-${name}-execution`;
+    v.check(
+      roleName.length <= NAME_LIMITS.iamRoleName,
+      `services.${name}`,
+      name,
+      `makes the execution role name "${roleName}" longer than 64 characters; use a service key of at most ${NAME_LIMITS.iamRoleName - namePrefix.length - 11} characters.`,
     );
   }
   const defaults = names.filter((n) => plan.services[n]!.route === "default");

@@ -17,7 +17,7 @@ export class DatabaseStack extends EnvironmentStack {
     scope: Construct,
     environment: Environment,
     plan: DatabasePlan,
-    deps: { readonly network: NetworkRef; readonly security: SecurityGroupsRef },
+    deps: { readonly network: NetworkRef; readonly security: SecurityGroupsRef; readonly secretsKmsKeyArn?: string },
   ) {
     super(scope, { environment, layer: "database" });
     const common = {
@@ -34,6 +34,8 @@ export class DatabaseStack extends EnvironmentStack {
       // The path the seed's applications read.
       databaseUrlParameterName: `/${environment.project}/${environment.name}/DATABASE_URL`,
       accountId: environment.accountId,
+      // The environment's secrets key: the master secret and DATABASE_URL are readable only by the roles its policy names.
+      secretsKmsKeyArn: deps.secretsKmsKeyArn,
     };
     if (plan.kind === "rds-postgres") {
       const instance = new PostgresInstance(this, "postgres", {

@@ -1,16 +1,23 @@
 import { EnvironmentStack, type Environment } from "@platform/core";
 import type { NetworkRef } from "@platform/network";
-import { AllowlistVariable, SecurityGroups, type AlbIngress, type SecurityGroupsRef } from "@platform/security";
+import { databaseUrlPublisherName } from "@platform/database";
+import { AllowlistVariable, SecretsKey, SecurityGroups, type AlbIngress, type SecurityGroupsRef, type SecretsKeyRef } from "@platform/security";
+import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import type { SecurityPlan } from "./plan";
 
 /** Terraform variable holding the ALB allowlist (fed from a git-ignored tfvars file). */
 export const ALB_ALLOWLIST_VARIABLE = "alb_allowed_cidrs";
 
-/** `<env>-security`: the security groups of the ALB, the tasks, the database and the bastion. */
+/**
+ * `<env>-security`: the security groups of the ALB, the tasks, the database and the bastion, and
+ * the KMS key of the environment's secrets (DATABASE_URL, the RDS master secret).
+ */
 export class SecurityStack extends EnvironmentStack {
   readonly groups: SecurityGroups;
   readonly ref: SecurityGroupsRef;
+  readonly secretsKey: SecretsKey;
+  readonly secretsKeyRef: SecretsKeyRef;
 
   constructor(
     scope: Construct,
@@ -30,6 +37,23 @@ export class SecurityStack extends EnvironmentStack {
       ipv6: deps.network.ipv6Enabled ?? false,
     });
     this.ref = this.groups.ref;
+
+    const namePrefix = `${environment.project}-${environment.name}`;
+    this.secretsKey = new SecretsKey(this, "secrets-key", {
+      namePrefix,
+      accountId: environment.accountId,
+      region: environment.region,
+      // The compute stack's task execution roles (TaskExecutionRole names them <prefix>-<service>-execution)
+      // inject the secrets; matched by name so this earlier stack needs no reference to them.
+      decrypterRoleNames: [`${namePrefix}-*-execution`],
+      // The database stack's DATABASE_URL publisher writes the parameter and reads the master secret.
+      writerRoleNames: [databaseUrlPublisherName(namePrefix)],
+    });
+    this.secretsKeyRef = this.secretsKey.ref;
+    new TerraformOutput(this, "secrets_key_alias", {
+      value: this.secretsKey.alias.name,
+      description: "KMS key for the environment's secrets: aws ssm put-parameter --type SecureString --key-id <alias> …",
+    });
   }
 
   private albIngress(plan: SecurityPlan): AlbIngress {

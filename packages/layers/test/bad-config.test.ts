@@ -363,3 +363,19 @@ describe("issue order", () => {
     ]);
   });
 });
+
+describe("names the secrets key policy depends on", () => {
+  it("refuses a service key whose execution role name would lose the -execution suffix the key policy matches", () => {
+    const longKey = "a-very-long-service-key-for-iam"; // 31 characters
+    const plan: EnvironmentPlan = {
+      ...good,
+      environment: { ...good.environment, project: "abcdefghijklmnopqrst" },
+      registry: { ...good.registry, repositories: [longKey] },
+      compute: { ...good.compute, services: { [longKey]: web } },
+    };
+    const { error, written } = synthesizeInto((app) => buildEnvironment(app, plan));
+    expect(issuesOf(error).length).toBeGreaterThan(0);
+    expect((error as Error).message).toMatch(/services\.a-very-long-service-key-for-iam: "a-very-long-service-key-for-iam" makes the execution role name .* longer than 64 characters/);
+    expect(written).toEqual([]);
+  });
+});

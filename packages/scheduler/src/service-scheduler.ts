@@ -113,6 +113,11 @@ export interface ServiceSchedulerProps {
    * @default 30
    */
   readonly logRetentionDays?: number;
+  /**
+   * Account of the function: its role trusts Lambda only on behalf of this account (`aws:SourceAccount`).
+   * @default no condition
+   */
+  readonly accountId?: string;
 }
 
 /** What other stacks (monitoring, runbooks) need. */
@@ -227,6 +232,7 @@ export class ServiceScheduler extends Construct {
       logRetentionDays,
       environment: { [TARGETS_ENV_VAR]: targetsJson },
       timeoutSeconds: 120,
+      accountId: props.accountId,
     });
     this.functionArn = this.function.function.arn;
 

@@ -4,9 +4,10 @@ import { isKnown } from "@platform/core";
 import type { Construct } from "constructs";
 
 /**
- * Trust policy letting ECS tasks assume a role. With an account ID it adds the
- * `aws:SourceAccount` condition (confused-deputy guard); without one it is omitted, because
- * looking the account up needs `aws_caller_identity`, an API call the offline plan forbids.
+ * Trust policy letting ECS tasks assume a role. With an account ID it adds the confused-deputy
+ * guards AWS documents for ECS task roles: `aws:SourceAccount` and `aws:SourceArn` of an ECS
+ * resource of that account (ArnLike `arn:*:ecs:*:<account>:*`); without one they are omitted,
+ * because looking the account up needs `aws_caller_identity`, an API call the offline plan forbids.
  */
 export function ecsTasksTrustPolicy(scope: Construct, id: string, accountId: string | undefined): DataAwsIamPolicyDocument {
   return new DataAwsIamPolicyDocument(scope, id, {
@@ -15,7 +16,12 @@ export function ecsTasksTrustPolicy(scope: Construct, id: string, accountId: str
         sid: "EcsTasksAssumeRole",
         actions: ["sts:AssumeRole"],
         principals: [{ type: "Service", identifiers: ["ecs-tasks.amazonaws.com"] }],
-        condition: accountId ? [{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] }] : undefined,
+        condition: accountId
+          ? [
+              { test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] },
+              { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:*:ecs:*:${accountId}:*`] },
+            ]
+          : undefined,
       },
     ],
   });

@@ -90,7 +90,13 @@ export class TaskExecutionRole extends Construct {
       statements.push({ sid: "ReadParameters", actions: ["ssm:GetParameters"], resources: props.parameterArns });
     }
     if (nonEmpty(props.kmsKeyArns)) {
-      statements.push({ sid: "DecryptSecrets", actions: ["kms:Decrypt"], resources: props.kmsKeyArns });
+      // Only as SSM or Secrets Manager resolve the task's secrets: never a direct decrypt.
+      statements.push({
+        sid: "DecryptSecrets",
+        actions: ["kms:Decrypt"],
+        resources: props.kmsKeyArns,
+        condition: [{ test: "StringLike", variable: "kms:ViaService", values: ["ssm.*.amazonaws.com", "secretsmanager.*.amazonaws.com"] }],
+      });
     }
 
     const trust = ecsTasksTrustPolicy(this, "trust", props.accountId);

@@ -26,13 +26,17 @@ describe("TaskExecutionRole with every grant", () => {
   });
   const json = synth(stack);
 
-  it("is assumable by ECS tasks of the given account only", () => {
+  // Issue 10, "Task roles lack aws:SourceAccount": both confused-deputy keys AWS documents for ECS.
+  it("is assumable by ECS tasks of the given account only (aws:SourceAccount and aws:SourceArn)", () => {
     expect(policyStatements(json, "exec/trust")).toEqual([
       {
         sid: "EcsTasksAssumeRole",
         actions: ["sts:AssumeRole"],
         principals: [{ type: "Service", identifiers: ["ecs-tasks.amazonaws.com"] }],
-        condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: ["123456789012"] }],
+        condition: [
+          { test: "StringEquals", variable: "aws:SourceAccount", values: ["123456789012"] },
+          { test: "ArnLike", variable: "aws:SourceArn", values: ["arn:*:ecs:*:123456789012:*"] },
+        ],
       },
     ]);
     expect(resourceAt(json, "aws_iam_role", "exec/role").name).toBe("acme-test-web-execution");
@@ -49,7 +53,12 @@ describe("TaskExecutionRole with every grant", () => {
       { sid: "WriteLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${ARN.logs}:*`] },
       { sid: "ReadSecrets", actions: ["secretsmanager:GetSecretValue"], resources: [ARN.secret] },
       { sid: "ReadParameters", actions: ["ssm:GetParameters"], resources: [ARN.param] },
-      { sid: "DecryptSecrets", actions: ["kms:Decrypt"], resources: [ARN.key] },
+      {
+        sid: "DecryptSecrets",
+        actions: ["kms:Decrypt"],
+        resources: [ARN.key],
+        condition: [{ test: "StringLike", variable: "kms:ViaService", values: ["ssm.*.amazonaws.com", "secretsmanager.*.amazonaws.com"] }],
+      },
     ]);
     expect(resourceAt(json, "aws_iam_role_policy", "exec/policy").policy).toMatch(/aws_iam_policy_document\.exec_permissions_[0-9A-F]{8}\.json/);
   });

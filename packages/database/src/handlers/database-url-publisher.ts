@@ -5,12 +5,14 @@
  * this function's memory: never in Terraform state, the invocation result or the logs.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { DescribeParametersCommand, GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { type DatabaseLocation, databaseUrl, parseMasterCredentials } from "./database-url";
 
 export interface PublisherConfig extends DatabaseLocation {
   readonly secretArn: string;
   readonly parameterName: string;
+  /** Customer managed KMS key of the SecureString; absent: the AWS managed aws/ssm key. */
+  readonly kmsKeyId?: string;
 }
 
 export interface PublisherDeps {
@@ -43,6 +45,7 @@ export function configFromEnvironment(env: Readonly<Record<string, string | unde
     host: get("DB_HOST"),
     port,
     databaseName: get("DB_NAME"),
+    ...(env.PARAMETER_KMS_KEY_ID ? { kmsKeyId: env.PARAMETER_KMS_KEY_ID } : {}),
   };
 }
 
@@ -78,7 +81,8 @@ export async function publishDatabaseUrl(deps: PublisherDeps, config: PublisherC
       throw error;
     }
   });
-  if (current?.Value === url && current.Type === "SecureString") {
+  const keyOk = config.kmsKeyId === undefined || current === undefined || (await currentKeyId(deps, config.parameterName)) === config.kmsKeyId;
+  if (current?.Value === url && current.Type === "SecureString" && keyOk) {
     return { parameterName: config.parameterName, changed: false, version: current.Version ?? 0 };
   }
 
@@ -87,14 +91,24 @@ export async function publishDatabaseUrl(deps: PublisherDeps, config: PublisherC
       new PutParameterCommand({
         Name: config.parameterName,
         Value: url,
-        // The default aws/ssm key: no KMS grant needed by writers or by ECS execution roles.
+        // The environment's customer managed key when given (only the roles its policy names can
+        // decrypt), else the default aws/ssm key.
         Type: "SecureString",
+        ...(config.kmsKeyId ? { KeyId: config.kmsKeyId } : {}),
         Overwrite: true,
         Description: `PostgreSQL URL from ${config.secretArn.split(":").slice(-1)[0]}; written by a Lambda, do not edit`,
       }),
     ),
   );
   return { parameterName: config.parameterName, changed: true, version: put.Version ?? 0 };
+}
+
+/** KMS key the parameter is encrypted with today (DescribeParameters reports it as it was given when written). */
+async function currentKeyId(deps: PublisherDeps, name: string): Promise<string | undefined> {
+  const out = await withRetry(deps, () =>
+    deps.ssm.send(new DescribeParametersCommand({ ParameterFilters: [{ Key: "Name", Option: "Equals", Values: [name] }] })),
+  );
+  return out.Parameters?.[0]?.KeyId;
 }
 
 let clients: PublisherDeps | undefined;

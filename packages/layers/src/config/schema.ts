@@ -28,6 +28,8 @@ const environment = strict({
   accountId: text,
   state: strict({ bucket: text, lockTable: text, region: text.optional() }),
   tags: record(text).optional(),
+  // Set by apps/bootstrap's withAccountBoundary in a shared account, not by hand.
+  permissionsBoundaryArn: text.optional(),
 });
 
 const network = strict({

@@ -88,12 +88,14 @@ export const iamRules: Rule[] = [
     severity: "medium",
     category: "iam",
     title: "Service trust policies carry aws:SourceAccount",
-    rationale: "Without aws:SourceAccount (or aws:SourceArn), a service acting for another account can be tricked into using the role (confused deputy).",
+    rationale:
+      "Without aws:SourceAccount (or aws:SourceArn), a service acting for another account can be tricked into using the role (confused deputy). EC2 instance profiles are exempt: EC2 sends neither key when it assumes the role, so the condition would lock the instance out (iam:PassRole guards that trust).",
     anchors: {},
     check: (input) =>
       resources(input, "aws_iam_role").flatMap((role) =>
         trustStatements(stackOf(input, role), role)
           .filter((s) => s.effect === "Allow" && s.principals.some((p) => p.type === "Service"))
+          .filter((s) => !s.principals.every((p) => p.type === "Service" && p.identifiers.every((id) => id === "ec2.amazonaws.com")))
           .filter((s) => !conditionKeys(s).includes("aws:sourceaccount"))
           .map((s) => violation(role, `the trust for ${s.principals.flatMap((p) => p.identifiers).join(", ")} has no aws:SourceAccount condition.`)),
       ),
