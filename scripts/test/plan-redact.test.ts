@@ -62,7 +62,7 @@ describe("redacted plans", () => {
 
   it("refuses a plan that changes a value differently, adds or drops a change — naming addresses only", () => {
     const other = planWith({ name: "/app/DATABASE_URL_V2", value: SECRET, tags: { Name: "url" } });
-    expect(comparePlans(raw, other)).toEqual(["aws_ssm_parameter.database_url_1: changes differently than reviewed"]);
+    expect(comparePlans(raw, other)).toEqual(["aws_ssm_parameter.database_url_1: changes differently than reviewed (at name)"]);
     const extra: PlanJson = {
       ...raw,
       resource_changes: [
