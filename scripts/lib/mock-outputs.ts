@@ -70,6 +70,8 @@ export function mockScalar(resourceType: string, attribute: string, seed: string
         return `arn:aws:elasticloadbalancing:${region}:${ACCOUNT}:loadbalancer/app/${short}/${hex(16)}`;
       case "aws_lb_target_group":
         return `arn:aws:elasticloadbalancing:${region}:${ACCOUNT}:targetgroup/${short}/${hex(16)}`;
+      case "aws_security_group":
+        return `arn:aws:ec2:${region}:${ACCOUNT}:security-group/sg-${hex17}`;
       case "aws_ecs_service":
         return `arn:aws:ecs:${region}:${ACCOUNT}:service/${short}/${short}`;
       case "aws_ssm_parameter":
