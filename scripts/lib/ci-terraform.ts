@@ -141,24 +141,32 @@ export async function planStacksInWaves(
   const schema = new SchemaCache(setup, options.workDir);
   const pending = new PendingOutputs();
   const results = new Map<string, PlannedStack>();
+  /** Producers planned fine whose planned outputs could not be written: their consumers fail. */
+  const noOutputs = new Map<string, string>();
   const waves = deployWaves(manifest.stacks).map((w) => w.filter((s) => inRun.has(s))).filter((w) => w.length > 0);
   for (const wave of waves) {
     await mapLimit(wave, options.concurrency, async (stack) => {
       const jsonOut = join(jsonDir, `${stack}.json`);
       const producers = manifest.stacks[stack]!.dependencies.filter((d) => inRun.has(d)).sort();
-      const failedProducer = producers.find((d) => !results.get(d)?.ok);
+      const failedProducer = producers.find((d) => !results.get(d)?.ok || noOutputs.has(d));
       let result: PlannedStack;
       if (failedProducer) {
-        const line = `Error: not planned: producer ${failedProducer} failed, so its outputs are unknown`;
-        result = { stack, ok: false, error: `producer ${failedProducer} failed`, errorLines: [line] };
+        const why = noOutputs.get(failedProducer) ?? "failed";
+        const line = `Error: not planned: producer ${failedProducer} ${why}, so its outputs are unknown`;
+        result = { stack, ok: false, error: `producer ${failedProducer} ${why}`, errorLines: [line] };
       } else {
         const producerStates = new Map(producers.map((d) => [d, join(statesDir, `${d}.tfstate`)] as const));
         result = await planStack(setup, outdir, stack, jsonOut, { ...options, producerStates, pending });
         if (result.ok && consumed.has(stack)) {
-          const dir = stackDir(outdir, stack);
-          const json = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as StackConfigJson;
-          const values = plannedOutputValues(stack, result.unredacted!, json, await schema.get(dir), pending);
-          writePlannedOutputState(join(statesDir, `${stack}.tfstate`), values);
+          try {
+            const dir = stackDir(outdir, stack);
+            const json = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as StackConfigJson;
+            const values = plannedOutputValues(stack, result.unredacted!, json, await schema.get(dir), pending);
+            writePlannedOutputState(join(statesDir, `${stack}.tfstate`), values);
+          } catch (e) {
+            noOutputs.set(stack, "planned, but its planned outputs could not be read");
+            options.log?.(`${stack}: planned outputs unavailable: ${(e as Error).message}`);
+          }
         }
       }
       if (!result.ok) writeFileSync(jsonOut, JSON.stringify(erroredPlan(result.errorLines ?? [])));
