@@ -202,7 +202,8 @@ export interface AppliedStack {
 
 /**
  * Plans the stack now, and applies that saved plan only if it does what the reviewed plan
- * did (same addresses, actions and values, sensitive values compared as changed/unchanged).
+ * did (`comparePlans`: the same planned changes; prior state alone never counts, and values
+ * the reviewed plan did not know match any value).
  * Applying the saved plan file (not `apply -auto-approve`) means Terraform itself refuses it
  * if the state moved between this plan and the apply.
  */
