@@ -111,8 +111,10 @@ export function erroredPlan(errorLines: readonly string[]): PlanJson {
 }
 
 export interface PlanRunOptions extends Pick<PlanStackOptions, "env" | "planArgs"> {
-  /** Scratch folder: planned-output state files and the provider schema cache. */
+  /** Scratch folder: planned-output state files (and the provider schema cache by default). */
   readonly workDir: string;
+  /** Where the AWS provider schema is cached. @default workDir */
+  readonly schemaCacheDir?: string;
   readonly concurrency: number;
   readonly log?: (line: string) => void;
 }
@@ -138,7 +140,7 @@ export async function planStacksInWaves(
   const statesDir = join(options.workDir, "planned-outputs");
   mkdirSync(statesDir, { recursive: true });
   mkdirSync(jsonDir, { recursive: true });
-  const schema = new SchemaCache(setup, options.workDir);
+  const schema = new SchemaCache(setup, options.schemaCacheDir ?? options.workDir);
   const pending = new PendingOutputs();
   const results = new Map<string, PlannedStack>();
   /** Producers planned fine whose planned outputs could not be written: their consumers fail. */

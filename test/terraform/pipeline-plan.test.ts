@@ -80,7 +80,7 @@ describe.skipIf(!terraform && !inCi)("CI plans: consumers planned with their pro
         const sg = json.resource.aws_security_group![SERVICE_SG]!;
         sg.description = `${String(sg.description)} (v2)`;
       });
-      const results = await planStacksInWaves(setup, s.outdir, [CONSUMER, PRODUCER], s.plans, { ...OFFLINE_PLAN, workDir: join(s.plans, "..", "work"), concurrency: 2 });
+      const results = await planStacksInWaves(setup, s.outdir, [CONSUMER, PRODUCER], s.plans, { ...OFFLINE_PLAN, workDir: join(s.plans, "..", "work"), schemaCacheDir: resolve(".tf-test"), concurrency: 2 });
       expect(results.map((r) => [r.stack, r.ok, r.error])).toEqual([[CONSUMER, true, undefined], [PRODUCER, true, undefined]]);
       reviewed = readPlan(join(s.plans, `${CONSUMER}.json`));
     });
@@ -149,7 +149,7 @@ describe.skipIf(!terraform && !inCi)("CI plans: consumers planned with their pro
     });
 
     it("plans the consumer fine with the producer in the same run, with the output's planned (known) value", async () => {
-      const results = await planStacksInWaves(setup, s.outdir, [PRODUCER, CONSUMER], s.plans, { ...OFFLINE_PLAN, workDir: join(s.plans, "work"), concurrency: 2 });
+      const results = await planStacksInWaves(setup, s.outdir, [PRODUCER, CONSUMER], s.plans, { ...OFFLINE_PLAN, workDir: join(s.plans, "work"), schemaCacheDir: resolve(".tf-test"), concurrency: 2 });
       expect(results.map((r) => [r.stack, r.ok, r.error])).toEqual([[PRODUCER, true, undefined], [CONSUMER, true, undefined]]);
       const plan = readPlan(join(s.plans, `${CONSUMER}.json`));
       const lb = (plan.resource_changes ?? []).find((r) => r.type === "aws_lb")!;
