@@ -108,6 +108,12 @@ describe.skipIf(!terraform && !inCi)("CI plans: consumers planned with their pro
       expect(JSON.stringify(reviewed)).not.toMatch(PENDING_TOKEN);
     });
 
+    it("where the old way (the consumer against the producer's deployed state) saw no change of the services", async () => {
+      const alone = await planStack(setup, s.outdir, CONSUMER, join(s.plans, "alone", `${CONSUMER}.json`), OFFLINE_PLAN);
+      expect(alone.ok).toBe(true);
+      expect(ecsServices(alone.plan!).map((r) => r.change.actions)).toEqual(ecsServices(reviewed).map(() => ["no-op"]));
+    });
+
     it("after the producer applies (a new sg- ID), the consumer's deploy plan equals the reviewed one", async () => {
       const newSgId = "sg-0f1e2d3c4b5a69788";
       await applyOffline(setup, s.outdir, PRODUCER, s.states, schema, (state) => state.replaceAll(oldSgId, newSgId));
