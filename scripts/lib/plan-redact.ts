@@ -4,8 +4,8 @@
  * read the repository, so artifacts hold a redacted copy: the change sets only, every value
  * under a sensitive mark replaced by a marker that still says whether it changed.
  *
- * The same redacted form is the fingerprint the deploy compares: "the plan made now on main is
- * the plan that was reviewed on the pull request".
+ * The deploy compares the planned changes of that redacted form (`comparePlansDetailed`): "the
+ * plan made now on main makes the changes that were reviewed on the pull request".
  */
 import {
   changedPaths,
