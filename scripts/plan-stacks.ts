@@ -3,17 +3,24 @@
  *
  *   pnpm exec tsx scripts/plan-stacks.ts --stacks staging-network,staging-compute --out plans/
  *
+ * Stacks are planned in dependency waves. A consumer whose producer is in the same run is
+ * planned against the producer's PLANNED outputs (known values as planned, the others marked
+ * "known after apply" and listed in the plan's `platform_pending`), so the reviewed plan is what
+ * the deploy will do once the producer has applied, and an output added in the same change can
+ * be consumed at once. Producers not in the run are read from their real state.
+ *
  * Writes `<out>/<stack>.json`: the redacted `terraform show -json`, safe to upload as an
- * artifact. A stack whose plan failed gets `{"errored": true}` there (its error goes to the log
- * only, where Terraform's messages may quote values), so the review reports it and the deploy
- * refuses it. Exit status 1 when any plan failed.
+ * artifact. A stack whose plan failed gets `{"format_version":"1.2","errored":true,
+ * "resource_changes":[],"error_lines":[…]}` there (the first error lines, masked; the full
+ * error goes to the log), so the review reports it and the deploy refuses it; its consumers in
+ * the run fail too ("producer X failed") instead of being planned against stale outputs.
+ * Exit status 1 when any plan failed.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { planStack } from "./lib/ci-terraform";
-import { mapLimit } from "./lib/pool";
+import { planStacksInWaves } from "./lib/ci-terraform";
 import { prepareTerraform } from "./lib/terraform";
 
 const { values } = parseArgs({
@@ -28,12 +35,12 @@ const { values } = parseArgs({
 const stacks = (values.stacks ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 const out = resolve(values.out!);
 mkdirSync(out, { recursive: true });
-const setup = prepareTerraform(join(tmpdir(), "platform-ci-terraform"));
-const results = await mapLimit(stacks, Number(values.concurrency), async (stack) => {
-  const r = await planStack(setup, resolve(values.outdir!), stack, join(out, `${stack}.json`));
-  console.log(r.ok ? `planned ${stack}` : `FAILED ${stack}: ${r.error}`);
-  if (!r.ok) writeFileSync(join(out, `${stack}.json`), JSON.stringify({ format_version: "1.2", errored: true, resource_changes: [] }));
-  return r;
+const workDir = join(tmpdir(), "platform-ci-terraform");
+const setup = prepareTerraform(workDir);
+const results = await planStacksInWaves(setup, resolve(values.outdir!), stacks, out, {
+  workDir,
+  concurrency: Number(values.concurrency),
+  log: (line) => console.log(line),
 });
 const failed = results.filter((r) => !r.ok).map((r) => r.stack);
 console.log(`${results.length - failed.length} passed, ${failed.length} failed`);

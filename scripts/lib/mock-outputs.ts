@@ -52,33 +52,40 @@ export function attributeType(schema: ProviderSchema, type: string, path: readon
   return undefined;
 }
 
-/** A plausible value for an attribute of a resource type, shaped like what AWS returns. */
-export function mockScalar(resourceType: string, attribute: string, seed: string, region: string): string {
-  const short = seed.replace(/[^a-z0-9]/gi, "").slice(-12).toLowerCase() || "mock";
-  const hex = Buffer.from(seed).toString("hex").padEnd(17, "0").slice(0, 17);
+/**
+ * A plausible value for an attribute of a resource type, shaped like what AWS returns. With a
+ * `token` (lowercase letters and digits), every shape holds that token verbatim instead of the
+ * seed-derived parts, so the value can be recognized wherever it ends up.
+ */
+export function mockScalar(resourceType: string, attribute: string, seed: string, region: string, token?: string): string {
+  const short = token ?? (seed.replace(/[^a-z0-9]/gi, "").slice(-12).toLowerCase() || "mock");
+  const hex17 = token ?? Buffer.from(seed).toString("hex").padEnd(17, "0").slice(0, 17);
+  const hex = (length: number) => token ?? hex17.slice(0, length);
   const service = resourceType.replace(/^aws_/, "").split("_")[0] ?? "mock";
   if (attribute === "arn" || attribute.endsWith("_arn") || (attribute === "id" && resourceType === "aws_ecs_service")) {
     switch (resourceType) {
       case "aws_iam_role":
         return `arn:aws:iam::${ACCOUNT}:role/${short}`;
       case "aws_lb":
-        return `arn:aws:elasticloadbalancing:${region}:${ACCOUNT}:loadbalancer/app/${short}/${hex.slice(0, 16)}`;
+        return `arn:aws:elasticloadbalancing:${region}:${ACCOUNT}:loadbalancer/app/${short}/${hex(16)}`;
       case "aws_lb_target_group":
-        return `arn:aws:elasticloadbalancing:${region}:${ACCOUNT}:targetgroup/${short}/${hex.slice(0, 16)}`;
+        return `arn:aws:elasticloadbalancing:${region}:${ACCOUNT}:targetgroup/${short}/${hex(16)}`;
+      case "aws_security_group":
+        return `arn:aws:ec2:${region}:${ACCOUNT}:security-group/sg-${hex17}`;
       case "aws_ecs_service":
         return `arn:aws:ecs:${region}:${ACCOUNT}:service/${short}/${short}`;
       case "aws_ssm_parameter":
         return `arn:aws:ssm:${region}:${ACCOUNT}:parameter/${short}`;
       case "aws_acm_certificate":
       case "aws_acm_certificate_validation":
-        return `arn:aws:acm:${region}:${ACCOUNT}:certificate/00000000-0000-4000-8000-${hex.slice(0, 12)}`;
+        return `arn:aws:acm:${region}:${ACCOUNT}:certificate/00000000-0000-4000-8000-${hex(12)}`;
       default:
         return `arn:aws:${service}:${region}:${ACCOUNT}:${service}/${short}`;
     }
   }
-  if (attribute === "arn_suffix") return `app/${short}/${hex.slice(0, 16)}`;
+  if (attribute === "arn_suffix") return `app/${short}/${hex(16)}`;
   if (attribute === "dns_name") return `${short}-123456.${region}.elb.amazonaws.com`;
-  if (attribute === "zone_id") return "Z0123456789ABCDEFGHIJ";
+  if (attribute === "zone_id") return token ? `Z${token}` : "Z0123456789ABCDEFGHIJ";
   if (attribute === "repository_url") return `${ACCOUNT}.dkr.ecr.${region}.amazonaws.com/${short}`;
   if (attribute === "endpoint" || attribute === "reader_endpoint" || attribute === "address") {
     return `${short}.cluster-abcdefghijkl.${region}.rds.amazonaws.com`;
@@ -97,8 +104,8 @@ export function mockScalar(resourceType: string, attribute: string, seed: string
       aws_kms_key: "00000000-0000-4000-8000",
     };
     const prefix = prefixes[resourceType];
-    if (prefix) return `${prefix}-${hex}`;
-    if (resourceType === "aws_route53_zone") return "Z0123456789ABCDEFGHIJ";
+    if (prefix) return `${prefix}-${hex17}`;
+    if (resourceType === "aws_route53_zone") return token ? `Z${token}` : "Z0123456789ABCDEFGHIJ";
   }
   return `mock-${short}`;
 }
@@ -179,13 +186,15 @@ export function mockStateFile(outputs: Readonly<Record<string, unknown>>): strin
 
 /**
  * Mock outputs of a producer stack from its plan's `output_changes` and its own
- * `cdk.tf.json` (to know which resource attribute each output points at).
+ * `cdk.tf.json` (to know which resource attribute each output points at). `token(output, n)`,
+ * when given, names the n-th unknown string of an output (see `mockScalar`).
  */
 export function mockOutputs(
   outputChanges: Readonly<Record<string, OutputChange>>,
   producerOutputs: Readonly<Record<string, { value: unknown }>>,
   schema: ProviderSchema,
   region: string,
+  token?: (output: string, n: number) => string,
 ): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const [name, change] of Object.entries(outputChanges)) {
@@ -193,7 +202,10 @@ export function mockOutputs(
     const type = reference ? attributeType(schema, reference.type, reference.path) : undefined;
     const attribute = reference?.path.filter((p) => !/^\d+$/.test(p)).at(-1) ?? name;
     let n = 0;
-    const make = () => mockScalar(reference?.type ?? "", attribute, `${name}${n++ || ""}`, region);
+    const make = () => {
+      const k = n++;
+      return mockScalar(reference?.type ?? "", attribute, `${name}${k || ""}`, region, token?.(name, k));
+    };
     result[name] = fillUnknown(change.after, change.after_unknown, type, make);
   }
   return result;

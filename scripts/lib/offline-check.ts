@@ -1,7 +1,15 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { deployWaves, readManifest } from "./manifest";
-import { mockOutputs, mockStateFile, type OutputChange, type ProviderSchema } from "./mock-outputs";
+import type { OutputChange } from "./mock-outputs";
+import {
+  PendingOutputs,
+  plannedOutputValues,
+  SchemaCache,
+  writePlannedOutputState,
+  writeRemoteStateOverride,
+  type StackConfigJson,
+} from "./planned-outputs";
 import { mapLimit } from "./pool";
 import { AWS_PROVIDER_VERSION, OFFLINE_ENV, prepareTerraform, runTerraform, type TerraformSetup } from "./terraform";
 
@@ -40,11 +48,8 @@ export interface StackCheck {
   readonly seconds: number;
 }
 
-interface StackJson {
-  provider?: Record<string, Array<Record<string, unknown>>>;
-  data?: { terraform_remote_state?: Record<string, { backend: string; config: Record<string, unknown> }> };
+interface StackJson extends StackConfigJson {
   variable?: Record<string, { type?: string; default?: unknown }>;
-  output?: Record<string, { value: unknown }>;
 }
 
 /** Validates (and plans, offline) every stack of a synth output; producers before consumers. */
@@ -67,6 +72,7 @@ export async function checkStacks(options: CheckOptions): Promise<StackCheck[]> 
   wanted.forEach(visit);
 
   const schema = new SchemaCache(setup, options.workRoot);
+  const pending = new PendingOutputs();
   const results = new Map<string, StackCheck>();
   const waves = options.plan
     ? deployWaves(manifest.stacks).map((wave) => wave.filter((s) => needed.has(s)))
@@ -76,7 +82,7 @@ export async function checkStacks(options: CheckOptions): Promise<StackCheck[]> 
       const failedProducer = manifest.stacks[name]!.dependencies.find((d) => results.get(d) && !results.get(d)!.ok);
       const result = failedProducer
         ? skipped(name, `producer stack ${failedProducer} failed`)
-        : await checkStack(setup, schema, options, name);
+        : await checkStack(setup, schema, pending, options, name);
       results.set(name, result);
       log(`${result.ok ? "ok  " : "FAIL"} ${name} (${result.seconds.toFixed(1)} s)${result.error ? `: ${result.error}` : ""}`);
     });
@@ -91,6 +97,7 @@ function skipped(stack: string, error: string): StackCheck {
 async function checkStack(
   setup: TerraformSetup,
   schema: SchemaCache,
+  pending: PendingOutputs,
   options: CheckOptions,
   name: string,
 ): Promise<StackCheck> {
@@ -132,10 +139,10 @@ async function checkStack(
     output_changes?: Record<string, OutputChange>;
     resource_changes?: Array<{ change: { actions: string[] } }>;
   };
-  const region = String(json.provider?.aws?.[0]?.region ?? "us-east-1");
-  const mocks = mockOutputs(planJson.output_changes ?? {}, json.output ?? {}, await schema.get(dir), region);
+  // The same planned outputs CI gives consumers (sentinels where a value is known after apply).
+  const mocks = plannedOutputValues(name, planJson, json, await schema.get(dir), pending);
   mkdirSync(join(options.workRoot, "mocks"), { recursive: true });
-  writeFileSync(join(options.workRoot, "mocks", `${name}.tfstate`), mockStateFile(mocks));
+  writePlannedOutputState(join(options.workRoot, "mocks", `${name}.tfstate`), mocks);
 
   const actions = (planJson.resource_changes ?? []).map((r) => r.change.actions);
   const changes = {
@@ -147,19 +154,11 @@ async function checkStack(
 }
 
 /**
- * A working copy of one stack with override files: a local backend instead of S3, dummy
- * credentials with the provider's skip flags, each `terraform_remote_state` read from the
- * producer's mock state, and mock values for variables that have no default.
+ * The AWS provider blocks of a stack with dummy credentials and the provider's skip flags, for
+ * an override file: plans that never reach an AWS account.
  */
-function prepareWorkingCopy(source: string, dir: string, workRoot: string, json: StackJson): void {
-  mkdirSync(dir, { recursive: true });
-  for (const stale of ["tfplan", "plan.json", "offline.tfstate", "cdk.tf.json", "assets"]) {
-    rmSync(join(dir, stale), { recursive: true, force: true });
-  }
-  cpSync(join(source, "cdk.tf.json"), join(dir, "cdk.tf.json"));
-  if (existsSync(join(source, "assets"))) symlinkSync(resolve(source, "assets"), join(dir, "assets"), "dir");
-
-  const providers = (json.provider?.aws ?? [{}]).map((p) => ({
+export function offlineProviders(json: StackConfigJson): Array<Record<string, unknown>> {
+  return (json.provider?.aws ?? [{}]).map((p) => ({
     ...(p.alias ? { alias: p.alias } : {}),
     access_key: "mock-access-key",
     secret_key: "mock-secret-key",
@@ -170,18 +169,27 @@ function prepareWorkingCopy(source: string, dir: string, workRoot: string, json:
     // The account guard needs the real account ID, which an offline run cannot ask for.
     allowed_account_ids: null,
   }));
-  const remoteStates = Object.fromEntries(
-    Object.entries(json.data?.terraform_remote_state ?? {}).map(([localName, ds]) => [
-      localName,
-      { backend: "local", config: { path: resolve(workRoot, "mocks", `${producerOf(ds.config)}.tfstate`) } },
-    ]),
-  );
-  const override: Record<string, unknown> = {
+}
+
+/**
+ * A working copy of one stack with override files: a local backend instead of S3, dummy
+ * credentials with the provider's skip flags, each `terraform_remote_state` read from the
+ * producer's planned outputs, and mock values for variables that have no default.
+ */
+function prepareWorkingCopy(source: string, dir: string, workRoot: string, json: StackJson): void {
+  mkdirSync(dir, { recursive: true });
+  for (const stale of ["tfplan", "plan.json", "offline.tfstate", "cdk.tf.json", "assets"]) {
+    rmSync(join(dir, stale), { recursive: true, force: true });
+  }
+  cpSync(join(source, "cdk.tf.json"), join(dir, "cdk.tf.json"));
+  if (existsSync(join(source, "assets"))) symlinkSync(resolve(source, "assets"), join(dir, "assets"), "dir");
+
+  const override = {
     terraform: { backend: { local: { path: "offline.tfstate" } } },
-    provider: { aws: providers },
+    provider: { aws: offlineProviders(json) },
   };
-  if (Object.keys(remoteStates).length > 0) override.data = { terraform_remote_state: remoteStates };
   writeFileSync(join(dir, "zz_offline_override.tf.json"), JSON.stringify(override, null, 2));
+  writeRemoteStateOverride(dir, json, (producer) => resolve(workRoot, "mocks", `${producer}.tfstate`));
 
   const variables = Object.fromEntries(
     Object.entries(json.variable ?? {})
@@ -189,12 +197,6 @@ function prepareWorkingCopy(source: string, dir: string, workRoot: string, json:
       .map(([n, v]) => [n, mockVariable(v.type)]),
   );
   writeFileSync(join(dir, "zz_offline.auto.tfvars.json"), JSON.stringify(variables, null, 2));
-}
-
-/** The producer stack of a remote state: the file name of its state key. */
-function producerOf(config: Record<string, unknown>): string {
-  const key = String(config.key ?? config.path ?? "");
-  return basename(key).replace(/\.tfstate$/, "").replace(/^terraform\./, "");
 }
 
 /** Documentation-range values (RFC 5737) that satisfy our variables' validation blocks. */
@@ -230,33 +232,4 @@ function firstError(diagnostics: readonly Diagnostic[]): string {
 
 function tail(text: string, lines = 15): string {
   return text.trim().split("\n").slice(-lines).join("\n");
-}
-
-/** The AWS provider schema, read once from an initialized stack and cached on disk. */
-class SchemaCache {
-  private pending: Promise<ProviderSchema> | undefined;
-
-  constructor(
-    private readonly setup: TerraformSetup,
-    private readonly workRoot: string,
-  ) {}
-
-  get(initializedDir: string): Promise<ProviderSchema> {
-    this.pending ??= this.load(initializedDir);
-    return this.pending;
-  }
-
-  private async load(dir: string): Promise<ProviderSchema> {
-    const file = join(this.workRoot, `aws-${AWS_PROVIDER_VERSION}-schema.json`);
-    if (!existsSync(file)) {
-      const out = await runTerraform(this.setup, dir, ["providers", "schema", "-json"], OFFLINE_ENV);
-      if (out.code !== 0) throw new Error(`terraform providers schema failed: ${tail(out.stderr)}`);
-      const all = JSON.parse(out.stdout) as {
-        provider_schemas: Record<string, { resource_schemas: ProviderSchema["resources"] }>;
-      };
-      const aws = Object.entries(all.provider_schemas).find(([k]) => k.endsWith("hashicorp/aws"))?.[1];
-      writeFileSync(file, JSON.stringify({ resources: aws?.resource_schemas ?? {} }));
-    }
-    return JSON.parse(readFileSync(file, "utf8")) as ProviderSchema;
-  }
 }

@@ -4,10 +4,20 @@
  * read the repository, so artifacts hold a redacted copy: the change sets only, every value
  * under a sensitive mark replaced by a marker that still says whether it changed.
  *
- * The same redacted form is the fingerprint the deploy compares: "the plan made now on main is
- * the plan that was reviewed on the pull request".
+ * The deploy compares the planned changes of that redacted form (`comparePlansDetailed`): "the
+ * plan made now on main makes the changes that were reviewed on the pull request".
  */
-import { classifyActions, deepEqual, type Change, type OutputChangeJson, type PlanJson, type ResourceChange } from "./plan-json";
+import {
+  changedPaths,
+  classifyActions,
+  deepEqual,
+  formatPath,
+  type Change,
+  type OutputChangeJson,
+  type PathStep,
+  type PlanJson,
+  type ResourceChange,
+} from "./plan-json";
 
 export const SENSITIVE = "(sensitive)";
 export const SENSITIVE_CHANGED = "(sensitive, changed)";
@@ -63,6 +73,7 @@ function redactResource(rc: ResourceChange): ResourceChange {
 /**
  * The change sets of a plan with sensitive values replaced; prior state, planned values,
  * configuration and variables (which repeat every value in clear text) are dropped.
+ * `platform_pending` (producer outputs a consumer waits for, see planned-outputs.ts) is kept.
  */
 export function redactPlan(plan: PlanJson): PlanJson {
   return {
@@ -74,6 +85,7 @@ export function redactPlan(plan: PlanJson): PlanJson {
     resource_changes: (plan.resource_changes ?? []).map(redactResource),
     resource_drift: (plan.resource_drift ?? []).map(redactResource),
     output_changes: Object.fromEntries(Object.entries(plan.output_changes ?? {}).map(([k, o]) => [k, redactChange(o)])),
+    ...(Array.isArray(plan.platform_pending) ? { platform_pending: plan.platform_pending } : {}),
   };
 }
 
@@ -87,60 +99,144 @@ export function planHasChanges(plan: PlanJson): boolean {
   return Boolean(resources || outputs);
 }
 
-interface FingerprintEntry {
-  readonly address: string;
-  readonly body: string;
+/** One planned change of a resource or an output, after redaction. */
+interface PlannedChange {
+  readonly actions: readonly string[];
+  readonly previousAddress: string | null;
+  readonly importing: boolean;
+  readonly change: Change;
 }
 
-/** What must be equal for two plans to do the same thing, per address (redacted values). */
-function fingerprint(plan: PlanJson): FingerprintEntry[] {
+/** The changes a plan makes, by address (`output.<name>` for outputs); no-ops and reads left out. */
+function plannedChanges(plan: PlanJson): Map<string, PlannedChange> {
   const redacted = redactPlan(plan);
-  const entries: FingerprintEntry[] = [];
+  const changes = new Map<string, PlannedChange>();
   for (const rc of redacted.resource_changes ?? []) {
     const action = classifyActions(rc.change.actions);
     const moved = rc.previous_address && rc.previous_address !== rc.address;
     if ((action === "no-op" || action === "read") && !moved && !rc.change.importing) continue;
-    const c = rc.change;
-    entries.push({
-      address: `${rc.address}${rc.deposed ? ` (deposed ${rc.deposed})` : ""}`,
-      body: canonical({
-        actions: c.actions,
-        previous_address: rc.previous_address ?? null,
-        action_reason: rc.action_reason ?? null,
-        replace_paths: c.replace_paths ?? null,
-        before: c.before ?? null,
-        after: c.after ?? null,
-        after_unknown: c.after_unknown ?? null,
-        importing: c.importing ?? null,
-      }),
+    changes.set(`${rc.address}${rc.deposed ? ` (deposed ${rc.deposed})` : ""}`, {
+      actions: rc.change.actions,
+      previousAddress: moved ? rc.previous_address! : null,
+      importing: Boolean(rc.change.importing),
+      change: rc.change,
     });
   }
   for (const [name, o] of Object.entries(redacted.output_changes ?? {})) {
     if (classifyActions(o.actions) === "no-op") continue;
-    entries.push({ address: `output.${name}`, body: canonical({ actions: o.actions, before: o.before ?? null, after: o.after ?? null, after_unknown: o.after_unknown ?? null }) });
+    changes.set(`output.${name}`, { actions: o.actions, previousAddress: null, importing: false, change: o });
   }
-  return entries.sort((a, b) => a.address.localeCompare(b.address));
+  return changes;
 }
 
-/** JSON with sorted keys, so key order never makes two equal plans differ. */
-function canonical(value: unknown): string {
-  const sort = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(sort) : isObject(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort(v[k])])) : v;
-  return JSON.stringify(sort(value));
+const valueAt = (v: unknown, path: readonly PathStep[]): unknown => path.reduce<unknown>((x, k) => at(x, k), v);
+
+/** The `after_unknown` mask at `path`: true when the node or an ancestor is unknown. */
+function maskAt(mask: unknown, path: readonly PathStep[]): unknown {
+  let m = mask;
+  for (const k of path) {
+    if (m === true) return true;
+    m = at(m, k);
+  }
+  return m;
+}
+
+/** A reviewed value matches a fresh one when equal, or wherever the reviewed value was unknown. */
+function matches(reviewed: unknown, reviewedUnknown: unknown, fresh: unknown, freshUnknown: unknown): boolean {
+  if (reviewedUnknown === true) return true;
+  if (freshUnknown === true) return false;
+  if (Array.isArray(reviewed) && Array.isArray(fresh)) {
+    return reviewed.length === fresh.length && reviewed.every((v, i) => matches(v, at(reviewedUnknown, i), fresh[i], at(freshUnknown, i)));
+  }
+  if (isObject(reviewed) && isObject(fresh)) {
+    const keys = new Set([...Object.keys(reviewed), ...Object.keys(fresh)]);
+    return [...keys].every((k) => matches(reviewed[k] ?? null, at(reviewedUnknown, k), fresh[k] ?? null, at(freshUnknown, k)));
+  }
+  return deepEqual(reviewed, fresh);
+}
+
+/** True when every attribute the change changes is unknown: it waits for values only. */
+function onlyUnknownChanges(change: Change): boolean {
+  const paths = changedPaths(change);
+  return paths.length > 0 && paths.every((p) => p.unknown);
+}
+
+export interface PlanComparison {
+  /** Addresses where the fresh plan does something the reviewed one did not (empty: it matches). */
+  readonly differences: string[];
+  /**
+   * The match relied on values the reviewed plan listed as pending a producer
+   * (`platform_pending`): what will be applied there was not seen by the reviewer, so the
+   * deploy applies it without a second approval only when it destroys and replaces nothing.
+   */
+  readonly matchedPending: boolean;
 }
 
 /**
- * Addresses where `current` does something other than `reviewed` (empty when they match).
- * Both may be raw or redacted plans. The messages name addresses only, never values.
+ * Does the plan made now (`fresh`) do what the reviewed plan did? Both may be raw or redacted.
+ *
+ * The rule compares PLANNED CHANGES, never prior state:
+ * - the same addresses have a change (any action but no-op and read, or a move or an import),
+ *   and each has the same actions, move and import;
+ * - at every attribute that changes in either plan (before ≠ after, or known after apply),
+ *   the `after` values are equal; sensitive values compare as "(sensitive)" or
+ *   "(sensitive, changed)" (redacted), never by value;
+ * - a value the reviewed plan did not know (known after apply, or pending a producer) matches
+ *   any fresh value; a reviewed update whose every change was unknown also matches a fresh plan
+ *   with nothing to do there (the value turned out to be the current one);
+ * - `before` alone never counts: an attribute moved outside Terraform (a `desired_count` under
+ *   `ignore_changes` moved by the scaler or the scheduler) or a refreshed computed attribute
+ *   that the plan does not change is not a difference.
+ * Messages name addresses, actions and attribute paths only, never values.
+ */
+export function comparePlansDetailed(reviewed: PlanJson, fresh: PlanJson): PlanComparison {
+  const a = plannedChanges(reviewed);
+  const b = plannedChanges(fresh);
+  const pendingAddresses = new Set(
+    (Array.isArray(reviewed.platform_pending) ? (reviewed.platform_pending as Array<{ addresses?: unknown }>) : []).flatMap((p) =>
+      Array.isArray(p.addresses) ? p.addresses.map(String) : [],
+    ),
+  );
+  const differences: string[] = [];
+  let matchedPending = false;
+  for (const [address, r] of a) {
+    const f = b.get(address);
+    if (!f) {
+      if (classifyActions(r.actions) === "update" && onlyUnknownChanges(r.change)) {
+        if (pendingAddresses.has(address)) matchedPending = true;
+      } else {
+        differences.push(`${address}: reviewed, but no longer planned`);
+      }
+      continue;
+    }
+    if (r.actions.join("+") !== f.actions.join("+")) {
+      differences.push(`${address}: changes differently than reviewed (${f.actions.join("+")} instead of ${r.actions.join("+")})`);
+      continue;
+    }
+    if (r.previousAddress !== f.previousAddress || r.importing !== f.importing) {
+      differences.push(`${address}: changes differently than reviewed (moved or imported differently)`);
+      continue;
+    }
+    const paths = [...changedPaths(r.change), ...changedPaths(f.change)].map((p) => p.path);
+    const differing = paths.find(
+      (p) => !matches(valueAt(r.change.after, p), maskAt(r.change.after_unknown, p), valueAt(f.change.after, p), maskAt(f.change.after_unknown, p)),
+    );
+    if (differing) {
+      differences.push(`${address}: changes differently than reviewed (at ${formatPath(differing)})`);
+      continue;
+    }
+    if (pendingAddresses.has(address) && changedPaths(r.change).some((p) => p.unknown)) matchedPending = true;
+  }
+  for (const address of b.keys()) if (!a.has(address)) differences.push(`${address}: not in the reviewed plan`);
+  differences.sort();
+  return { differences, matchedPending: differences.length === 0 && matchedPending };
+}
+
+/**
+ * Addresses where `current` does something other than `reviewed` (empty when they match), by
+ * the rule of `comparePlansDetailed`. Both may be raw or redacted plans. The messages name
+ * addresses and attribute paths only, never values.
  */
 export function comparePlans(reviewed: PlanJson, current: PlanJson): string[] {
-  const a = new Map(fingerprint(reviewed).map((e) => [e.address, e.body]));
-  const b = new Map(fingerprint(current).map((e) => [e.address, e.body]));
-  const differences: string[] = [];
-  for (const [address, body] of b) {
-    if (!a.has(address)) differences.push(`${address}: not in the reviewed plan`);
-    else if (a.get(address) !== body) differences.push(`${address}: changes differently than reviewed`);
-  }
-  for (const address of a.keys()) if (!b.has(address)) differences.push(`${address}: reviewed, but no longer planned`);
-  return differences.sort();
+  return comparePlansDetailed(reviewed, current).differences;
 }

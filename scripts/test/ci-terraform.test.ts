@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { applyIfReviewed, findReviewedPlans } from "../lib/ci-terraform";
+import { applyIfReviewed, findReviewedPlans, planStacksInWaves } from "../lib/ci-terraform";
 import type { PlanJson } from "../lib/plan-json";
 import type { TerraformSetup } from "../lib/terraform";
 
@@ -101,5 +101,55 @@ describe("applying only the reviewed plan", () => {
     const found = findReviewedPlans(dir);
     expect([...found.keys()]).toEqual(["staging-compute"]);
     expect(existsSync(found.get("staging-compute")!)).toBe(true);
+  });
+});
+
+describe("planning stacks in waves", () => {
+  /** A stand-in terraform whose plan fails in the staging-security folder, quoting a value. */
+  function failingProducer(dir: string): TerraformSetup {
+    const binary = join(dir, "terraform");
+    writeFileSync(
+      binary,
+      `#!/bin/sh\necho "$(basename "$PWD") $@" >> "${join(dir, "calls.log")}"\ncase "$1" in\n  plan) if [ "$(basename "$PWD")" = staging-security ]; then printf 'Error: No value for required variable\\n\\n  on cdk.tf.json line 3: "alb_allowed_cidrs-${SECRET}"\\n' >&2; exit 1; fi ;;\n  show) echo '{"format_version":"1.2","resource_changes":[]}' ;;\n  providers) echo '{"provider_schemas":{}}' ;;\nesac\nexit 0\n`,
+    );
+    chmodSync(binary, 0o755);
+    return { binary, cliConfigFile: join(dir, "rc"), mirror: undefined, pluginCacheDir: dir };
+  }
+
+  function outdirOf(stacks: Record<string, readonly string[]>): string {
+    const out = mkdtempSync(join(tmpdir(), "ci-waves-"));
+    const manifest: Record<string, unknown> = {};
+    for (const [name, dependencies] of Object.entries(stacks)) {
+      mkdirSync(join(out, "stacks", name), { recursive: true });
+      writeFileSync(join(out, "stacks", name, "cdk.tf.json"), "{}");
+      manifest[name] = { name, workingDirectory: `stacks/${name}`, synthesizedStackPath: "", dependencies };
+    }
+    writeFileSync(join(out, "manifest.json"), JSON.stringify({ stacks: manifest }));
+    return out;
+  }
+
+  it("leaves an errored placeholder with masked error lines, and fails a consumer of a failed producer without planning it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ci-waves-"));
+    const outdir = outdirOf({ "staging-network": [], "staging-security": ["staging-network"], "staging-compute": ["staging-security", "staging-network"] });
+    const results = await planStacksInWaves(failingProducer(dir), outdir, ["staging-compute", "staging-security", "staging-network"], join(dir, "plans"), {
+      workDir: join(dir, "work"),
+      concurrency: 2,
+    });
+    expect(results.map((r) => [r.stack, r.ok])).toEqual([["staging-compute", false], ["staging-security", false], ["staging-network", true]]);
+    expect(results[0]!.error).toBe("producer staging-security failed");
+
+    const placeholder = JSON.parse(readFileSync(join(dir, "plans", "staging-security.json"), "utf8")) as PlanJson;
+    expect(placeholder).toEqual({
+      format_version: "1.2",
+      errored: true,
+      resource_changes: [],
+      error_lines: ["Error: No value for required variable", '  on cdk.tf.json line 3: "(masked)"'],
+    });
+    const consumer = JSON.parse(readFileSync(join(dir, "plans", "staging-compute.json"), "utf8")) as PlanJson;
+    expect(consumer).toMatchObject({ errored: true, resource_changes: [] });
+    expect(consumer.error_lines).toEqual(["Error: not planned: producer staging-security failed, so its outputs are unknown"]);
+    const calls = readFileSync(join(dir, "calls.log"), "utf8");
+    expect(calls).not.toContain("staging-compute");
+    expect(JSON.parse(readFileSync(join(dir, "plans", "staging-network.json"), "utf8"))).toMatchObject({ format_version: "1.2", resource_changes: [] });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PlanJson } from "../lib/plan-json";
-import { SENSITIVE, SENSITIVE_CHANGED, comparePlans, planHasChanges, redactPlan } from "../lib/plan-redact";
+import { SENSITIVE, SENSITIVE_CHANGED, comparePlans, comparePlansDetailed, planHasChanges, redactPlan } from "../lib/plan-redact";
 
 const SECRET = "postgres://app:S3cret-Pa55@db.internal:5432/app";
 
@@ -62,7 +62,7 @@ describe("redacted plans", () => {
 
   it("refuses a plan that changes a value differently, adds or drops a change — naming addresses only", () => {
     const other = planWith({ name: "/app/DATABASE_URL_V2", value: SECRET, tags: { Name: "url" } });
-    expect(comparePlans(raw, other)).toEqual(["aws_ssm_parameter.database_url_1: changes differently than reviewed"]);
+    expect(comparePlans(raw, other)).toEqual(["aws_ssm_parameter.database_url_1: changes differently than reviewed (at name)"]);
     const extra: PlanJson = {
       ...raw,
       resource_changes: [
@@ -78,5 +78,85 @@ describe("redacted plans", () => {
   it("tells a plan with changes from one without", () => {
     expect(planHasChanges(raw)).toBe(true);
     expect(planHasChanges({ format_version: "1.2", resource_changes: [raw.resource_changes![1]!] })).toBe(false);
+  });
+});
+
+/** A one-resource plan of an ECS service (desired_count under ignore_changes: after = before). */
+function servicePlan(o: { desired?: number; image?: string; before?: string; sgs?: unknown; sgsUnknown?: unknown; actions?: string[]; pending?: boolean }): PlanJson {
+  const desired = o.desired ?? 2;
+  const plan: PlanJson = {
+    format_version: "1.2",
+    resource_changes: [
+      {
+        address: "aws_ecs_service.api_1",
+        type: "aws_ecs_service",
+        change: {
+          actions: o.actions ?? ["update"],
+          before: { desired_count: desired, task_definition: o.before ?? "api:1", network_configuration: [{ security_groups: ["sg-old"] }] },
+          after: { desired_count: desired, task_definition: o.image ?? "api:2", network_configuration: [{ security_groups: o.sgs ?? ["sg-old"] }] },
+          after_unknown: { network_configuration: [{ security_groups: o.sgsUnknown ?? [false] }] },
+          before_sensitive: {},
+          after_sensitive: {},
+        },
+      },
+    ],
+  };
+  return o.pending ? { ...plan, platform_pending: [{ producer: "staging-security", output: "sg", addresses: ["aws_ecs_service.api_1"] }] } : plan;
+}
+
+describe("reviewed vs fresh: planned changes, not prior state", () => {
+  it("ignores a value moved outside Terraform that the plan does not change (desired_count under ignore_changes)", () => {
+    const reviewed = servicePlan({ desired: 2 });
+    const fresh = servicePlan({ desired: 7 });
+    expect(comparePlansDetailed(reviewed, fresh)).toEqual({ differences: [], matchedPending: false });
+  });
+
+  it("ignores a before-only difference of a changed resource, but not a different after", () => {
+    expect(comparePlans(servicePlan({ before: "api:1" }), servicePlan({ before: "api:0" }))).toEqual([]);
+    expect(comparePlans(servicePlan({ image: "api:2" }), servicePlan({ image: "api:3" }))).toEqual([
+      "aws_ecs_service.api_1: changes differently than reviewed (at task_definition)",
+    ]);
+  });
+
+  it("refuses other actions, naming them", () => {
+    expect(comparePlans(servicePlan({}), servicePlan({ actions: ["delete", "create"] }))).toEqual([
+      "aws_ecs_service.api_1: changes differently than reviewed (delete+create instead of update)",
+    ]);
+  });
+
+  it("matches a reviewed value pending a producer with whatever the producer made, and says so", () => {
+    const reviewed = servicePlan({ sgs: [null], sgsUnknown: [true], pending: true });
+    const fresh = servicePlan({ sgs: ["sg-new"] });
+    expect(comparePlansDetailed(redactPlan(reviewed), fresh)).toEqual({ differences: [], matchedPending: true });
+    // Known after apply (no producer involved) matches too, without the pending flag.
+    expect(comparePlansDetailed(servicePlan({ sgs: [null], sgsUnknown: [true] }), fresh)).toEqual({ differences: [], matchedPending: false });
+    // The rest of the change is still compared.
+    expect(comparePlans(reviewed, servicePlan({ sgs: ["sg-new"], image: "api:9" }))).toEqual([
+      "aws_ecs_service.api_1: changes differently than reviewed (at task_definition)",
+    ]);
+  });
+
+  it("refuses a value that was known when reviewed and is unknown now", () => {
+    expect(comparePlans(servicePlan({ sgs: ["sg-new"] }), servicePlan({ sgs: [null], sgsUnknown: [true] }))).toEqual([
+      "aws_ecs_service.api_1: changes differently than reviewed (at network_configuration[0].security_groups[0])",
+    ]);
+  });
+
+  it("accepts nothing to do where the reviewed update only waited for unknown values", () => {
+    const reviewed = servicePlan({ image: "api:1", sgs: [null], sgsUnknown: [true], pending: true });
+    const noop: PlanJson = { format_version: "1.2", resource_changes: [{ ...servicePlan({}).resource_changes![0]!, change: { ...servicePlan({}).resource_changes![0]!.change, actions: ["no-op"] } }] };
+    expect(comparePlansDetailed(reviewed, noop)).toEqual({ differences: [], matchedPending: true });
+    // But not where it also changed a known value.
+    expect(comparePlans(servicePlan({ sgs: [null], sgsUnknown: [true] }), noop)).toEqual(["aws_ecs_service.api_1: reviewed, but no longer planned"]);
+  });
+
+  it("compares output changes by action and after value", () => {
+    const out = (after: unknown, before: unknown = "x"): PlanJson => ({
+      format_version: "1.2",
+      resource_changes: [],
+      output_changes: { url: { actions: ["update"], before, after, after_unknown: false } },
+    });
+    expect(comparePlans(out("y"), out("y", "w"))).toEqual([]);
+    expect(comparePlans(out("y"), out("z"))).toEqual(["output.url: changes differently than reviewed (at (root))"]);
   });
 });
