@@ -23,12 +23,12 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { missingInputsOf } from "./lib/ci-inputs";
-import { planStack, stackDir } from "./lib/ci-terraform";
+import { applySavedPlan, planStack } from "./lib/ci-terraform";
 import { anyStopped, converge, renderSummary, selectReviewedPlans, type Mode } from "./lib/converge";
 import { usesLocalState } from "./lib/changed-stacks";
 import { deployWaves, readManifest } from "./lib/manifest";
 import { environmentOf } from "./lib/stack-names";
-import { prepareTerraform, runTerraform } from "./lib/terraform";
+import { prepareTerraform } from "./lib/terraform";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -83,10 +83,7 @@ const results = await converge({
   log: (line) => console.log(line),
   planner: { plan: (stack) => planStack(setup, outdir, stack, join(work, `${stack}.json`)) },
   applier: {
-    apply: async (planned) => {
-      const run = await runTerraform(setup, stackDir(outdir, planned.stack), ["apply", "-input=false", "-no-color", "-lock-timeout=10m", "tfplan"]);
-      return run.code === 0 ? { ok: true } : { ok: false, error: run.stderr || run.stdout };
-    },
+    apply: (planned) => applySavedPlan(setup, outdir, planned.stack),
   },
 });
 

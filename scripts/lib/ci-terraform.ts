@@ -3,7 +3,7 @@
  * plan file plus its redacted JSON, and apply that saved plan only when it matches the plan
  * a reviewer saw.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { maskedErrorLines } from "./error-text";
 import { deployWaves, readManifest } from "./manifest";
@@ -17,7 +17,7 @@ import {
   writeRemoteStateOverride,
   type StackConfigJson,
 } from "./planned-outputs";
-import { comparePlans, planHasChanges, redactPlan } from "./plan-redact";
+import { redactPlan } from "./plan-redact";
 import { mapLimit } from "./pool";
 import { runTerraform, type TerraformSetup } from "./terraform";
 
@@ -180,60 +180,12 @@ export async function planStacksInWaves(
   return stacks.map((s) => results.get(s)!);
 }
 
-/** `<stack>.json` files anywhere under `dir` (artifacts download into one folder per artifact). */
-export function findReviewedPlans(dir: string): Map<string, string> {
-  const found = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d).sort()) {
-      const full = join(d, entry);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (entry.endsWith(".json")) found.set(entry.replace(/\.json$/, ""), full);
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return found;
-}
-
-export type ApplyOutcome = "applied" | "nothing to apply" | "refused" | "failed";
-
-export interface AppliedStack {
-  readonly stack: string;
-  readonly outcome: ApplyOutcome;
-  readonly detail: string;
-}
-
 /**
- * Plans the stack now, and applies that saved plan only if it does what the reviewed plan
- * did (`comparePlans`: the same planned changes; prior state alone never counts, and values
- * the reviewed plan did not know match any value).
- * Applying the saved plan file (not `apply -auto-approve`) means Terraform itself refuses it
- * if the state moved between this plan and the apply.
+ * `terraform apply` of the saved plan the last {@link planStack} of this stack wrote. Applying the
+ * saved file (never `apply -auto-approve`) means Terraform itself refuses it if the state moved
+ * since that plan. The error comes back masked: it lands in job summaries.
  */
-export async function applyIfReviewed(
-  setup: TerraformSetup,
-  outdir: string,
-  stack: string,
-  reviewedPath: string | undefined,
-  workDir: string,
-): Promise<AppliedStack> {
-  const planned = await planStack(setup, outdir, stack, join(workDir, `${stack}.json`));
-  if (!planned.ok) return { stack, outcome: "failed", detail: planned.error! };
-  const current = planned.plan!;
-  if (!reviewedPath) {
-    if (!planHasChanges(current)) return { stack, outcome: "nothing to apply", detail: "no reviewed plan and nothing to do" };
-    return { stack, outcome: "refused", detail: "the plan has changes but no reviewed plan exists for this stack" };
-  }
-  const reviewed = JSON.parse(readFileSync(reviewedPath, "utf8")) as PlanJson;
-  const differences = comparePlans(reviewed, current);
-  if (differences.length > 0) {
-    return {
-      stack,
-      outcome: "refused",
-      detail: `the plan no longer matches the reviewed one:\n${differences.map((d) => `  ${d}`).join("\n")}`,
-    };
-  }
-  if (!planHasChanges(current)) return { stack, outcome: "nothing to apply", detail: "matches the reviewed plan, which has no changes" };
-  const apply = await runTerraform(setup, stackDir(outdir, stack), ["apply", "-input=false", "-no-color", "-lock-timeout=10m", "tfplan"]);
-  if (apply.code !== 0) return { stack, outcome: "failed", detail: `apply failed:\n${tail(apply.stderr || apply.stdout)}` };
-  return { stack, outcome: "applied", detail: tail(apply.stdout, 3) };
+export async function applySavedPlan(setup: TerraformSetup, outdir: string, stack: string): Promise<{ ok: boolean; error?: string }> {
+  const run = await runTerraform(setup, stackDir(outdir, stack), ["apply", "-input=false", "-no-color", "-lock-timeout=10m", "tfplan"]);
+  return run.code === 0 ? { ok: true } : { ok: false, error: maskedErrorLines(run.stderr || run.stdout).join("\n") };
 }

@@ -1,8 +1,8 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { applyIfReviewed, findReviewedPlans, planStacksInWaves } from "../lib/ci-terraform";
+import { applySavedPlan, planStack, planStacksInWaves } from "../lib/ci-terraform";
 import type { PlanJson } from "../lib/plan-json";
 import type { TerraformSetup } from "../lib/terraform";
 
@@ -53,54 +53,31 @@ function plan(desired: number): PlanJson {
   };
 }
 
-describe("applying only the reviewed plan", () => {
-  const setup = (dir: string) => stubTerraform(dir);
-
-  async function run(current: PlanJson, reviewed: PlanJson | undefined) {
+describe("planning and applying the saved plan", () => {
+  it("plans into a saved plan file, keeps only the redacted JSON, and applies exactly that file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ci-apply-"));
-    writeFileSync(join(dir, "current.json"), JSON.stringify(current));
+    writeFileSync(join(dir, "current.json"), JSON.stringify(plan(2)));
     process.env.STUB_PLAN = join(dir, "current.json");
-    let reviewedPath: string | undefined;
-    if (reviewed) {
-      reviewedPath = join(dir, "staging-compute.json");
-      writeFileSync(reviewedPath, JSON.stringify(reviewed));
-    }
-    const result = await applyIfReviewed(setup(dir), fakeOutdir(), "staging-compute", reviewedPath, join(dir, "work"));
-    const calls = readFileSync(join(dir, "calls.log"), "utf8").trim().split("\n").map((l) => l.split(" ")[0]);
-    return { result, calls, dir };
-  }
-
-  it("applies the saved plan file when the new plan matches the reviewed one", async () => {
-    const { result, calls, dir } = await run(plan(2), plan(2));
-    expect(result.outcome).toBe("applied");
-    expect(calls).toEqual(["init", "plan", "show", "apply"]);
-    expect(readFileSync(join(dir, "calls.log"), "utf8")).toMatch(/^apply .* tfplan$/m);
-    // What it keeps of the new plan is redacted.
+    const setup = stubTerraform(dir);
+    const outdir = fakeOutdir();
+    const planned = await planStack(setup, outdir, "staging-compute", join(dir, "work", "staging-compute.json"));
+    expect(planned.ok).toBe(true);
     expect(readFileSync(join(dir, "work", "staging-compute.json"), "utf8")).not.toContain(SECRET);
+    expect(await applySavedPlan(setup, outdir, "staging-compute")).toEqual({ ok: true });
+    const calls = readFileSync(join(dir, "calls.log"), "utf8").trim().split("\n");
+    expect(calls.map((l) => l.split(" ")[0])).toEqual(["init", "plan", "show", "apply"]);
+    expect(calls.at(-1)).toMatch(/^apply .* tfplan$/);
   });
 
-  it("refuses, naming the address, when the plan no longer matches", async () => {
-    const { result, calls } = await run(plan(3), plan(2));
-    expect(result.outcome).toBe("refused");
-    expect(result.detail).toContain("aws_ecs_service.web_1: changes differently than reviewed");
-    expect(result.detail).not.toContain(SECRET);
-    expect(calls).not.toContain("apply");
-  });
-
-  it("refuses changes that no reviewed plan covers, and skips a stack with nothing to do", async () => {
-    expect((await run(plan(2), undefined)).result.outcome).toBe("refused");
-    const none = await run({ format_version: "1.2", resource_changes: [] }, undefined);
-    expect(none.result.outcome).toBe("nothing to apply");
-    expect(none.calls).not.toContain("apply");
-  });
-
-  it("finds reviewed plans in the folders artifacts download into", () => {
-    const dir = mkdtempSync(join(tmpdir(), "reviewed-"));
-    mkdirSync(join(dir, "plans-staging"));
-    writeFileSync(join(dir, "plans-staging", "staging-compute.json"), "{}");
-    const found = findReviewedPlans(dir);
-    expect([...found.keys()]).toEqual(["staging-compute"]);
-    expect(existsSync(found.get("staging-compute")!)).toBe(true);
+  it("returns a failed apply's error masked (it lands in the job summary)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ci-apply-"));
+    const binary = join(dir, "terraform");
+    writeFileSync(binary, `#!/bin/sh\necho 'Error: creating thing: value "${SECRET}" rejected' >&2\nexit 1\n`);
+    chmodSync(binary, 0o755);
+    const result = await applySavedPlan({ binary, cliConfigFile: join(dir, "rc"), mirror: undefined, pluginCacheDir: dir }, fakeOutdir(), "staging-compute");
+    expect(result.ok).toBe(false);
+    expect(result.error).toContain("Error: creating thing");
+    expect(result.error).not.toContain(SECRET);
   });
 });
 
