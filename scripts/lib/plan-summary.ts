@@ -96,6 +96,11 @@ export interface StackSummary {
   readonly plannedAt?: string;
   /** Resources whose `lifecycle.prevent_destroy` this change removes (from the synthesized JSON). */
   readonly preventDestroyRemoved: readonly string[];
+  /**
+   * Producer stacks whose outputs this plan used before they are known (`platform_pending`, see
+   * planned-outputs.ts): those values show as known after apply until the producer applies.
+   */
+  readonly pendingProducers: readonly string[];
 }
 
 export interface SummaryOptions extends StatefulOptions {
@@ -218,6 +223,7 @@ export function summarizePlan(stack: string, plan: PlanJson, options: SummaryOpt
     errorLines: (Array.isArray(plan.error_lines) ? plan.error_lines : []).slice(0, 20).map((l) => maskErrorLine(String(l))),
     plannedAt: typeof plan.timestamp === "string" ? plan.timestamp : undefined,
     preventDestroyRemoved: [...(options.preventDestroyRemoved ?? [])].sort(),
+    pendingProducers: pendingProducersOf(plan),
   };
 }
 
@@ -235,4 +241,11 @@ export function totals(summaries: readonly StackSummary[]): Counts {
   const t = emptyCounts();
   for (const s of summaries) for (const k of Object.keys(t) as (keyof Counts)[]) t[k] += s.counts[k];
   return t;
+}
+
+function pendingProducersOf(plan: PlanJson): string[] {
+  const entries = (plan as { platform_pending?: unknown }).platform_pending;
+  if (!Array.isArray(entries)) return [];
+  const producers = entries.map((e) => (e && typeof e === "object" ? (e as { producer?: unknown }).producer : undefined));
+  return [...new Set(producers.filter((p): p is string => typeof p === "string"))].sort();
 }

@@ -572,6 +572,12 @@ export function detailsBlock(s: StackSummary, level: number): string {
   const alarm = approvalReasons(s).length > 0 ? " 🚨" : s.resources.some((r) => r.disruptive.length > 0) ? " ⚠️" : "";
   const summary = `<summary><code>${html(s.stack)}</code>${alarm}: ${html(stackCountsText(s))}</summary>`;
   const body: string[] = [];
+  if (s.pendingProducers.length > 0) {
+    body.push(
+      `⏳ Planned with the planned outputs of ${s.pendingProducers.map((p) => code(p, false)).join(", ")}: values shown as (known after apply) are known after ${s.pendingProducers.length > 1 ? "they apply" : "it applies"}. The deploy applies ${s.pendingProducers.length > 1 ? "them" : "it"} first, plans this stack again, and applies without a second approval only if that plan matches this one or adds no destroy, replace or data loss.`,
+      "",
+    );
+  }
   if (level >= 4) {
     body.push("Left out to fit GitHub's comment limit: see the plan artifact of this stack.");
   } else if (level === 3) {

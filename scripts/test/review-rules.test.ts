@@ -445,3 +445,16 @@ describe("hostile input cannot break the comment", () => {
     expect(lines[1]).toBe(`## 🚨 Terraform plan: ${hostile.length} stateful resources would be destroyed or replaced`);
   });
 });
+
+describe("consumers planned with producers' planned outputs", () => {
+  it("says which producer's apply the unknown values wait for, and says nothing when none", () => {
+    const sg = update("aws_ecs_service.web", { security_groups: ["sg-1"] }, { security_groups: [null] }, { after_unknown: { security_groups: [true] } });
+    const pending = plan([sg], { platform_pending: [{ producer: "staging-security", output: "cross-stack-output-sg", addresses: ["aws_ecs_service.web"] }] } as Partial<PlanJson>);
+    const summary = summarizePlan("staging-compute", pending);
+    expect(summary.pendingProducers).toEqual(["staging-security"]);
+    const md = renderReview([summary]).markdown;
+    expect(md).toContain("⏳ Planned with the planned outputs of `staging-security`");
+    expect(md).toContain("known after it applies");
+    expect(renderReview([summarizePlan("staging-compute", plan([sg]))]).markdown).not.toContain("⏳");
+  });
+});
