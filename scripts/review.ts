@@ -18,6 +18,7 @@
  *   --stateful-type TYPE   treat another resource type as stateful (repeatable)
  *   --max-chars N          size limit (default 65000; GitHub's is 65536)
  *   --footer TEXT          appended to the last line (e.g. a link to the run)
+ *   --section FILE         a Markdown section to include (repeatable), e.g. `pnpm policy --markdown`
  *
  * Exit status: 0 fine; 2 an explicit approval is needed (a stateful resource destroyed or
  * replaced, an update that loses data, a removed prevent_destroy, a removed stack); 1 a plan
@@ -46,6 +47,7 @@ const { values, positionals } = parseArgs({
     "stateful-type": { type: "string", multiple: true },
     "max-chars": { type: "string" },
     footer: { type: "string" },
+    section: { type: "string", multiple: true },
   },
 });
 
@@ -122,6 +124,7 @@ try {
       .filter(([stack]) => !planned.has(stack))
       .flatMap(([stack, addresses]) => preventDestroyReasons(stack, addresses)),
     footer: values.footer,
+    sections: (values.section ?? []).map((file) => readSection(file)),
   });
   if (values.out) writeFileSync(values.out, review.markdown);
   else console.log(review.markdown);
@@ -145,4 +148,12 @@ try {
 } catch (error) {
   console.error(`review: ${(error as Error).message}`);
   process.exit(1);
+}
+
+function readSection(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    throw new Error(`--section ${file}: ${(error as Error).message}`);
+  }
 }

@@ -50,6 +50,11 @@ export interface ReviewOptions {
   readonly notes?: readonly string[];
   /** Approval reasons of stacks with no plan here (removed `prevent_destroy` in a hand-applied stack). */
   readonly extraApprovals?: readonly ApprovalReason[];
+  /**
+   * Markdown sections our own tools wrote for the same commit (the policy pack's
+   * `pnpm policy --markdown`), shown after the summary table and before the details.
+   */
+  readonly sections?: readonly string[];
 }
 
 /** A stack the review expected a plan for and could not read one: it fails closed. */
@@ -130,6 +135,7 @@ export function renderReview(summaries: readonly StackSummary[], options: Review
     }
     const drift = driftSection(stacks, shape.driftLevel);
     if (drift) parts.push(drift, "");
+    for (const section of options.sections ?? []) parts.push(section.trim(), "");
     if (changed.length > 0) {
       parts.push("### Changes by stack", "", ...changed.map(details), "");
     }

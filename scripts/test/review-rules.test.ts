@@ -458,3 +458,12 @@ describe("consumers planned with producers' planned outputs", () => {
     expect(renderReview([summarizePlan("staging-compute", plan([sg]))]).markdown).not.toContain("⏳");
   });
 });
+
+describe("sections from our own tools", () => {
+  it("shows the policy pack's section after the summary and before the details", () => {
+    const s = summarizePlan("staging-compute", plan([update("aws_ecs_service.web", { desired_count: 1 }, { desired_count: 2 })]));
+    const md = renderReview([s], { sections: ["### Policy pack\n\n✅ **staging**: 56 rules, 0 unwaived finding(s)"] }).markdown;
+    expect(md).toContain("### Policy pack");
+    expect(md.indexOf("### Policy pack")).toBeLessThan(md.indexOf("### Changes by stack"));
+  });
+});
