@@ -6,16 +6,15 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PlannedStack } from "../../scripts/lib/ci-terraform";
+import { offlineProviders } from "../../scripts/lib/offline-check";
 import type { Applier, Planner } from "../../scripts/lib/converge";
 import type { ProviderSchema } from "../../scripts/lib/mock-outputs";
 import type { PlanJson } from "../../scripts/lib/plan-json";
+import type { StackConfigJson } from "../../scripts/lib/planned-outputs";
 import { redactPlan } from "../../scripts/lib/plan-redact";
 import { OFFLINE_ENV, runTerraform, type TerraformSetup } from "../../scripts/lib/terraform";
 import { stateFromCreatePlan } from "./state-from-plan";
 
-interface StackJson {
-  provider?: { aws?: Array<Record<string, unknown>> };
-}
 
 export class OfflineEnvironment {
   private readonly raw = new Map<string, object>();
@@ -38,8 +37,8 @@ export class OfflineEnvironment {
     return join(this.root, "state", `${stack}.tfstate`);
   }
 
-  private json(stack: string): StackJson {
-    return JSON.parse(readFileSync(join(this.main(stack), "cdk.tf.json"), "utf8")) as StackJson;
+  private json(stack: string): StackConfigJson {
+    return JSON.parse(readFileSync(join(this.main(stack), "cdk.tf.json"), "utf8")) as StackConfigJson;
   }
 
   /** A working copy of main's stack: local backend on our state file, dummy credentials. */
@@ -48,16 +47,7 @@ export class OfflineEnvironment {
     mkdirSync(dir, { recursive: true });
     mkdirSync(join(this.root, "state"), { recursive: true });
     cpSync(join(this.main(stack), "cdk.tf.json"), join(dir, "cdk.tf.json"));
-    const providers = (this.json(stack).provider?.aws ?? [{}]).map((p) => ({
-      ...(p.alias ? { alias: p.alias } : {}),
-      access_key: "mock-access-key",
-      secret_key: "mock-secret-key",
-      skip_credentials_validation: true,
-      skip_requesting_account_id: true,
-      skip_metadata_api_check: true,
-      skip_region_validation: true,
-      allowed_account_ids: null,
-    }));
+    const providers = offlineProviders(this.json(stack));
     writeFileSync(
       join(dir, "zz_offline_override.tf.json"),
       JSON.stringify({ terraform: { backend: { local: { path: this.statePath(stack) } } }, provider: { aws: providers } }, null, 2),
