@@ -178,8 +178,8 @@ export function decide(
     const unsettled = producers.filter((p) => !settled(p));
     const destructive = destructiveChanges(fresh);
     // Values may differ where the reviewed plan said "known after apply"; which resources
-    // change may not: a new or vanished address is a different plan.
-    const otherResources = comparePlans(reviewed.plan, fresh).filter((d) => !d.endsWith(": changes differently than reviewed"));
+    // change, and with which actions, may not: a new address or another action is a different plan.
+    const otherResources = comparePlans(reviewed.plan, fresh).filter((d) => !d.includes(": changes differently than reviewed (at "));
     if (unsettled.length === 0 && destructive.length === 0 && approval.length === 0 && otherResources.length === 0) {
       return {
         apply: true,
