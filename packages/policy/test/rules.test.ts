@@ -152,6 +152,18 @@ describe("rules", () => {
     expect(boundary(false)).toHaveLength(1);
   });
 
+  it("PLAT-IAM-003 exempts EC2 instance profiles only (EC2 sends neither aws:SourceAccount nor aws:SourceArn)", () => {
+    const trustedBy = (service: string) =>
+      firing("PLAT-IAM-003", {
+        breakIt: (s) => {
+          statement(s, "task_trust", 0).condition = [];
+          statement(s, "task_trust", 0).principals = [{ type: "Service", identifiers: [service] }];
+        },
+      });
+    expect(trustedBy("ec2.amazonaws.com")).toEqual([]);
+    expect(trustedBy("lambda.amazonaws.com")).not.toEqual([]);
+  });
+
   it("PLAT-IAM-005 accepts a read policy narrower than ReadOnlyAccess instead of denies", () => {
     const narrow = (actions: string[]) =>
       firing("PLAT-IAM-005", {
