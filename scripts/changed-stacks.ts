@@ -6,7 +6,8 @@
  *   pnpm changed-stacks --base "$BEFORE_SHA" --head-outdir cdktf.out --out changed.json --github-output "$GITHUB_OUTPUT"
  *
  * A base that is empty, all zeros (a new branch) or fails to synthesize makes every stack
- * count as changed: planning too much is safe, planning too little is not.
+ * count as changed: planning too much is safe, planning too little is not. `--all` selects every
+ * stack (the pull-request label `replan`): how a stack a deploy refused gets a reviewed plan.
  */
 import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     "head-outdir": { type: "string" },
     out: { type: "string" },
     "github-output": { type: "string" },
+    all: { type: "boolean" },
   },
 });
 
@@ -42,7 +44,7 @@ if (!base || /^0+$/.test(base)) {
 }
 if (baseError) console.error(`changed-stacks: ${baseError}`);
 
-const result = changedStacks(base, baseOutdir, headOutdir, { baseCommit, baseError });
+const result = changedStacks(base, baseOutdir, headOutdir, { baseCommit, baseError, replanAll: values.all });
 const text = JSON.stringify(result, null, 2);
 if (values.out) writeFileSync(values.out, `${text}\n`);
 else console.log(text);

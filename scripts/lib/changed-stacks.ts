@@ -177,6 +177,8 @@ export interface ChangedStacks {
   readonly baseCommit?: string;
   /** Why the base could not be compared (every stack then counts as changed). */
   readonly baseError?: string;
+  /** Every stack was selected on request (`--all`), whatever the diff. */
+  readonly replanAll?: boolean;
   readonly modified: readonly string[];
   readonly added: readonly string[];
   readonly removed: readonly string[];
@@ -208,13 +210,23 @@ export function usesLocalState(outdir: string, manifest: Manifest, stack: string
 }
 
 /** The changed stacks and their dependents, in waves, from two synth outputs. */
-export function changedStacks(base: string, baseOutdir: string | undefined, headOutdir: string, extra: { baseCommit?: string; baseError?: string } = {}): ChangedStacks {
+/**
+ * `replanAll` selects every stack whatever the diff: a pull request with no code change then
+ * re-plans what a deploy refused (main differs from AWS), so it can be reviewed and applied.
+ */
+export function changedStacks(
+  base: string,
+  baseOutdir: string | undefined,
+  headOutdir: string,
+  extra: { baseCommit?: string; baseError?: string; replanAll?: boolean } = {},
+): ChangedStacks {
+  const { replanAll, ...recorded } = extra;
   const head = readManifest(headOutdir);
   const all = Object.keys(head.stacks).sort(compareStacks);
   const diff: StackDiff = baseOutdir
     ? diffOutdirs(baseOutdir, headOutdir)
     : { modified: [], added: all, removed: [], unchanged: [] };
-  const direct = [...diff.modified, ...diff.added];
+  const direct = replanAll ? all : [...diff.modified, ...diff.added];
   const stacks = withDependents(head.stacks, direct).sort(compareStacks);
   const selected = new Set(stacks);
   const waves = deployWaves(head.stacks)
@@ -234,7 +246,8 @@ export function changedStacks(base: string, baseOutdir: string | undefined, head
   });
   return {
     base,
-    ...extra,
+    ...recorded,
+    ...(replanAll ? { replanAll: true } : {}),
     modified: diff.modified,
     added: diff.added,
     removed: diff.removed,

@@ -99,7 +99,7 @@ export interface ConvergeOptions {
 }
 
 export const HOW_TO_REVIEW =
-  "open a pull request (an empty commit is enough) so the review re-plans it, or run the deploy workflow by hand with " +
+  "open a pull request with the label `replan` (an empty commit is enough) so the review plans every stack, or run the deploy workflow by hand with " +
   "approve_unreviewed after reading the plan in the job summary";
 const HOW_TO_APPROVE = "approve the `stateful-change` job of the deploy run (re-run it if it expired)";
 

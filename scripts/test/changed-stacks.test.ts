@@ -147,6 +147,15 @@ describe("changed stacks", () => {
     expect(result.environments).toEqual([]);
   });
 
+  it("selects every stack with replanAll (the label `replan`), although nothing changed", () => {
+    const same = changedStacks("main", outdir(graph(1)), outdir(graph(1)));
+    expect(same.stacks).toEqual([]);
+    const all = changedStacks("main", outdir(graph(1)), outdir(graph(1)), { replanAll: true });
+    expect(all.replanAll).toBe(true);
+    expect(all.environments.flatMap((e) => e.stacks).sort()).toEqual(["prod-network", "staging-compute", "staging-network", "staging-registry", "staging-security"]);
+    expect(all.manual).toEqual(["bootstrap"]);
+  });
+
   it("counts every stack as changed without a base", () => {
     const result = changedStacks("", undefined, outdir(graph(1)), { baseError: "no base commit" });
     expect(result.stacks).toHaveLength(6);

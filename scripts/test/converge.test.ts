@@ -58,7 +58,7 @@ describe("decide", () => {
   it("refuses a plan without a reviewed plan, saying how to get it applied", () => {
     const d = decide(TAG, undefined, [], settled, RUN);
     expect(d.apply).toBe(false);
-    expect(d.todo).toMatch(/open a pull request \(an empty commit is enough\).*approve_unreviewed/);
+    expect(d.todo).toMatch(/open a pull request with the label `replan` \(an empty commit is enough\).*approve_unreviewed/);
   });
 
   it("refuses a plan that differs from the reviewed one, naming the address", () => {
