@@ -1,0 +1,55 @@
+/**
+ * Monthly cost of the synthesized stacks, per environment and stack, at base and peak.
+ *
+ *   pnpm cost [OUTDIR]            the table (default cdktf.out; synthesized first when missing)
+ *   pnpm cost --json              { environments: { <env>: { base, peak, stacks, lines } } }
+ *   pnpm cost --base-outdir A --head-outdir B --markdown [--out FILE]
+ *                                 the pull-request cost section (before → after per changed stack)
+ *   pnpm cost --year 2027         count schedules over another calendar year
+ *
+ * Prices: packages/cost/prices.json (its date is printed); usage: packages/cost/usage/<env>.json.
+ */
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { estimate, loadPriceTable, readSynthStacks, renderCostDeltaMarkdown, renderCostJson, renderCostTable, yearWindow } from "@platform/cost";
+import { synthesizeAll } from "../apps/main";
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    json: { type: "boolean" },
+    markdown: { type: "boolean" },
+    "base-outdir": { type: "string" },
+    "head-outdir": { type: "string" },
+    out: { type: "string" },
+    year: { type: "string" },
+  },
+});
+
+const table = loadPriceTable();
+const window = values.year ? yearWindow(Number(values.year)) : undefined;
+const estimateOf = (outdir: string) => estimate(readSynthStacks(outdir), table, window ? { window } : {});
+
+let text: string;
+if (values["base-outdir"] || values["head-outdir"]) {
+  if (!values["base-outdir"] || !values["head-outdir"]) {
+    console.error("cost: --base-outdir and --head-outdir go together (the synthesized base and head)");
+    process.exit(1);
+  }
+  // A base without stacks (the first PR of a repository) costs nothing.
+  const before = existsSync(join(values["base-outdir"], "stacks")) ? estimateOf(values["base-outdir"]) : { environments: {} };
+  const after = estimateOf(values["head-outdir"]);
+  text = values.json ? JSON.stringify({ before: before.environments, after: after.environments }, null, 2) : renderCostDeltaMarkdown(before, after, table.asOf);
+} else {
+  const outdir = positionals[0] ?? "cdktf.out";
+  if (!existsSync(join(outdir, "stacks"))) {
+    console.error(`cost: ${outdir} has no stacks; synthesizing into it first`);
+    synthesizeAll({ outdir });
+  }
+  const result = estimateOf(outdir);
+  text = values.json ? renderCostJson(result) : renderCostTable(result, table.asOf);
+  if (values.json) console.error(`cost: price table as of ${table.asOf}`);
+}
+if (values.out) writeFileSync(values.out, `${text}\n`);
+else console.log(text);
