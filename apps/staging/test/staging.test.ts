@@ -87,14 +87,9 @@ describe("staging", () => {
       expect(listResources(network, "aws_nat_gateway")).toHaveLength(0);
     });
 
-    it("has the ECR and CloudWatch Logs interface endpoints and the S3 gateway endpoint", () => {
+    it("has only the free S3 gateway endpoint: tasks with public IPs reach ECR and Logs without interface endpoints", () => {
       const services = listResources(network, "aws_vpc_endpoint").map((e) => [e.service_name, e.vpc_endpoint_type]);
-      expect(services.sort()).toEqual([
-        ["com.amazonaws.ap-northeast-1.ecr.api", "Interface"],
-        ["com.amazonaws.ap-northeast-1.ecr.dkr", "Interface"],
-        ["com.amazonaws.ap-northeast-1.logs", "Interface"],
-        ["com.amazonaws.ap-northeast-1.s3", "Gateway"],
-      ]);
+      expect(services.sort()).toEqual([["com.amazonaws.ap-northeast-1.s3", "Gateway"]]);
     });
   });
 
