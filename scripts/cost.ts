@@ -11,7 +11,7 @@
  *
  * Prices: packages/cost/prices.json (its date is printed); usage: packages/cost/usage/<env>.json.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -72,6 +72,10 @@ if (values["base-outdir"] || values["base-ref"] || values["head-outdir"]) {
   if (!existsSync(join(outdir, "stacks"))) {
     console.error(`cost: ${outdir} has no stacks; synthesizing into it first`);
     synthesizeAll({ outdir });
+  }
+  else if (existsSync(join(outdir, "manifest.json"))) {
+    // The estimate is of what was synthesized: say when, so a config edit without `pnpm synth` is noticed.
+    console.error(`cost: ${outdir} synthesized ${statSync(join(outdir, "manifest.json")).mtime.toISOString()}; run pnpm synth after a config change`);
   }
   const result = estimateOf(outdir);
   text = values.json ? renderCostJson(result) : renderCostTable(result, table.asOf);

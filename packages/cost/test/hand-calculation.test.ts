@@ -1,5 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
 /** The totals of the README's line-by-line hand calculation. */
@@ -14,7 +16,14 @@ describe("pnpm cost --json against the README's hand calculation", () => {
     const hand = handTotals();
     expect(Object.keys(hand).sort()).toEqual(["prod base", "prod peak", "staging base", "staging peak"]);
     const root = new URL("../../../", import.meta.url).pathname;
-    const out = execFileSync("node_modules/.bin/tsx", ["scripts/cost.ts", "--json"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 120_000 });
+    // A fresh synth (an empty folder makes pnpm cost synthesize into it), never a stale cdktf.out.
+    const outdir = join(mkdtempSync(join(tmpdir(), "cost-hand-")), "out");
+    let out: string;
+    try {
+      out = execFileSync("node_modules/.bin/tsx", ["scripts/cost.ts", outdir, "--json"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 180_000 });
+    } finally {
+      rmSync(join(outdir, ".."), { recursive: true, force: true });
+    }
     const { environments } = JSON.parse(out) as { environments: Record<string, { base: number; peak: number }> };
     for (const [key, expected] of Object.entries(hand)) {
       const [env, which] = key.split(" ") as [string, "base" | "peak"];
