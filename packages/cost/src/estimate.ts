@@ -74,6 +74,8 @@ interface Context {
   readonly serviceHours: ReadonlyMap<string, number>;
   readonly databaseHours?: number;
   readonly schedulerInvocations: ReadonlyMap<string, number>;
+  /** Invocations per month of Lambda functions targeted by scheduled EventBridge rules (rate/cron). */
+  readonly ruleInvocations: ReadonlyMap<string, number>;
   readonly add: (line: Omit<CostLine, "base" | "peak" | "unitUsd" | "usageType" | "unit" | "asOf" | "stack">, stack: SynthStack) => void;
 }
 
@@ -118,6 +120,7 @@ function contextOf(environment: string, stacks: readonly SynthStack[], table: Pr
   const window = options.window ?? yearWindow(Number(table.asOf.slice(0, 4)));
   const serviceHours = new Map<string, number>();
   const schedulerInvocations = new Map<string, number>();
+  const ruleInvocations = new Map<string, number>();
   let databaseHours: number | undefined;
   for (const stack of stacks) {
     for (const [fn, entry] of schedulesOf(stack)) {
@@ -128,6 +131,16 @@ function contextOf(environment: string, stacks: readonly SynthStack[], table: Pr
       const targetsText = String(((env.variables ?? {}) as Attributes).SCHEDULER_TARGETS ?? "{}");
       for (const service of refsOf(targetsText, "aws_ecs_service")) serviceHours.set(`${stack.name}/${service}`, hours);
       if (/"database"\s*:/.test(targetsText)) databaseHours = hours;
+    }
+  }
+  for (const stack of stacks) {
+    for (const [, target] of resourcesOf(stack, "aws_cloudwatch_event_target")) {
+      const fn = refsOf(target.arn, "aws_lambda_function")[0];
+      const rule = stack.resources.aws_cloudwatch_event_rule?.[refsOf(target.rule, "aws_cloudwatch_event_rule")[0] ?? ""];
+      if (!fn || typeof rule?.schedule_expression !== "string") continue;
+      // EventBridge rules fire in UTC.
+      const key = `${stack.name}/${fn}`;
+      ruleInvocations.set(key, (ruleInvocations.get(key) ?? 0) + firingsPerMonth(rule.schedule_expression, "UTC", window));
     }
   }
   const add: Context["add"] = (line, stack) => {
@@ -143,7 +156,7 @@ function contextOf(environment: string, stacks: readonly SynthStack[], table: Pr
       asOf: table.asOf,
     });
   };
-  return { table, usage, stacks, serviceHours, databaseHours, schedulerInvocations, add };
+  return { table, usage, stacks, serviceHours, databaseHours, schedulerInvocations, ruleInvocations, add };
 }
 
 /** Tasks of one service at base and peak: the auto scaling range, else the desired count. */
@@ -186,9 +199,6 @@ function priceEcs(ctx: Context, stack: SynthStack): void {
     const basis = `${tasks.base}-${tasks.peak} task(s) × ${vcpu} vCPU / ${gb} GB × ${round(hours)} h/month${scheduled === undefined ? "" : " (scheduler)"}`;
     const strategy = ((service.capacity_provider_strategy as Attributes[] | undefined) ?? clusterDefault ?? []) as Attributes[];
     const spot = q(spotShare(strategy, tasks.base), spotShare(strategy, tasks.peak));
-    if (arch === "arm" && (spot.base > 0 || spot.peak > 0)) {
-      // Fargate Spot for ARM is billed at its own (floating) rate; the table's Spot figure is x86-based.
-    }
     const onDemand = q(tasks.base * (1 - spot.base), tasks.peak * (1 - spot.peak));
     const onSpot = q(tasks.base * spot.base, tasks.peak * spot.peak);
     const addTaskLines = (count: Quantity, kind: string, label: string) => {
@@ -197,6 +207,7 @@ function priceEcs(ctx: Context, stack: SynthStack): void {
       ctx.add({ resource: address, charge: `Fargate memory (${label})`, priceKey: `fargate.gb-hour.${kind}`, quantity: q(count.base * gb * hours, count.peak * gb * hours), usageDependent: false, basis }, stack);
     };
     addTaskLines(onDemand, arch, arch === "arm" ? "ARM" : "x86");
+    // Spot (x86 or ARM) floats; the table's Spot figure is the x86 on-demand rate less 70 %.
     addTaskLines(onSpot, "spot", "Spot");
     if (((service.network_configuration ?? {}) as Attributes).assign_public_ip === true) {
       ctx.add({ resource: address, charge: "Public IPv4 per task", priceKey: "ipv4.in-use-hour", quantity: q(tasks.base * hours, tasks.peak * hours), usageDependent: false, basis: `${tasks.base}-${tasks.peak} task(s) × ${round(hours)} h` }, stack);
@@ -363,7 +374,9 @@ function priceStorage(ctx: Context, stack: SynthStack): void {
 function priceServerlessAndEc2(ctx: Context, stack: SynthStack): void {
   for (const [name, fn] of resourcesOf(stack, "aws_lambda_function")) {
     const address = `aws_lambda_function.${name}`;
-    const scheduled = ctx.schedulerInvocations.get(`${stack.name}/${name}`);
+    const fromScheduler = ctx.schedulerInvocations.get(`${stack.name}/${name}`);
+    const fromRules = ctx.ruleInvocations.get(`${stack.name}/${name}`);
+    const scheduled = fromScheduler === undefined && fromRules === undefined ? undefined : (fromScheduler ?? 0) + (fromRules ?? 0);
     const invocations = scheduled !== undefined ? q(scheduled) : amount(ctx.usage.lambdaInvocations);
     const gb = num(fn.memory_size, 128) / 1024;
     const arch = ((fn.architectures as string[] | undefined) ?? ["x86_64"])[0] === "arm64" ? "arm" : "x86";
@@ -371,8 +384,8 @@ function priceServerlessAndEc2(ctx: Context, stack: SynthStack): void {
     ctx.add({ resource: address, charge: "Lambda requests", priceKey: "lambda.request-million", quantity: q(invocations.base / 1e6, invocations.peak / 1e6), usageDependent: scheduled === undefined, basis }, stack);
     const seconds = ctx.usage.lambdaSeconds;
     ctx.add({ resource: address, charge: `Lambda duration (${arch})`, priceKey: `lambda.gb-second.${arch}`, quantity: q(invocations.base * gb * seconds, invocations.peak * gb * seconds), usageDependent: true, basis: `${basis} × ${gb} GB × ${seconds} s (usage file)` }, stack);
-    if (scheduled !== undefined) {
-      ctx.add({ resource: address, charge: "EventBridge Scheduler invocations", priceKey: "scheduler.invocation-million", quantity: q(scheduled / 1e6), usageDependent: false, basis: `${round(scheduled)} firings of its schedules` }, stack);
+    if (fromScheduler !== undefined) {
+      ctx.add({ resource: address, charge: "EventBridge Scheduler invocations", priceKey: "scheduler.invocation-million", quantity: q(fromScheduler / 1e6), usageDependent: false, basis: `${round(fromScheduler)} firings of its schedules` }, stack);
     }
   }
   for (const [name, instance] of resourcesOf(stack, "aws_instance")) {

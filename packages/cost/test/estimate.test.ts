@@ -74,6 +74,19 @@ describe("pricing rules (ap-northeast-1, hand-checked)", () => {
     expect(line(withDb, "staging", /RDS postgres/)[0]!.base).toBeCloseTo(282.75 * 0.025, 2); // $7.07
   });
 
+  it("counts the invocations of a Lambda on a scheduled EventBridge rule: rate(1 hour) = 730 a month", () => {
+    const e = run([
+      stack("prod-database", {
+        aws_lambda_function: { refresh: { memory_size: 256, architectures: ["arm64"] } },
+        aws_cloudwatch_event_rule: { hourly: { schedule_expression: "rate(1 hour)" } },
+        aws_cloudwatch_event_target: { t: { rule: "${aws_cloudwatch_event_rule.hourly.name}", arn: "${aws_lambda_function.refresh.arn}" } },
+      }),
+    ], { lambdaSeconds: 2 });
+    expect(line(e, "prod", /Lambda requests/)[0]).toMatchObject({ quantity: { base: 730 / 1e6, peak: 730 / 1e6 }, usageDependent: false });
+    expect(line(e, "prod", /Lambda duration/)[0]!.quantity.base).toBeCloseTo(730 * 0.25 * 2, 6);
+    expect(line(e, "prod", /Scheduler invocations/)).toHaveLength(0);
+  });
+
   it("prices Aurora Serverless v2 per instance: writer + reader at 0.5-2 ACU = 2 × 0.5 × 730 × $0.15 = $109.50 base, $438 peak", () => {
     const e = run([
       stack("prod-database", {
