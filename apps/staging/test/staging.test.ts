@@ -482,6 +482,26 @@ describe("staging", () => {
       for (const schedule of Object.values(schedules)) expect(schedule.target.arn).toBe(lambdaArn);
     });
 
+    it("also stops and starts the RDS instance, named at synth (no output of the database stack), and only it", () => {
+      const targets = JSON.parse(fn.environment.variables.SCHEDULER_TARGETS) as { database?: { identifier: string } };
+      expect(targets.database).toEqual({ identifier: `${PREFIX}-db` });
+      const statements = policyStatements(compute, "scheduler/function/permissions") as Attrs[];
+      expect(statements.filter((s) => s.actions.some((a: string) => a.startsWith("rds:")))).toEqual([
+        expect.objectContaining({
+          actions: ["rds:DescribeDBInstances", "rds:StartDBInstance", "rds:StopDBInstance"],
+          resources: [`arn:aws:rds:ap-northeast-1:123456789012:db:${PREFIX}-db`],
+        }),
+      ]);
+    });
+
+    it("places both services on Fargate Spot (interruptible staging tasks, ~70 % cheaper)", () => {
+      for (const name of ["web", "api"]) {
+        expect(resourceAt(compute, "aws_ecs_service", `${name}/service`).capacity_provider_strategy, name).toEqual([
+          { base: 0, capacity_provider: "FARGATE_SPOT", weight: 1 },
+        ]);
+      }
+    });
+
     it("runs a nodejs22.x function allowed to update exactly the two services", () => {
       expect(fn.runtime).toBe("nodejs22.x");
       const statements = policyStatements(compute, "scheduler/function/permissions") as Attrs[];
