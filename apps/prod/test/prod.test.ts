@@ -460,8 +460,8 @@ describe("prod", () => {
     const bastion = stack("prod-bastion");
     const instance = onlyResource(bastion, "aws_instance") as Attrs;
 
-    it("is a t3.nano in a private subnet without a public IP, requiring IMDSv2", () => {
-      expect(instance.instance_type).toBe("t3.nano");
+    it("is a t4g.nano (seed 003's t3.nano size on Graviton) in a private subnet without a public IP, requiring IMDSv2", () => {
+      expect(instance.instance_type).toBe("t4g.nano");
       expect(instance.subnet_id).toBe(privateSubnets()[0]);
       expect(instance.associate_public_ip_address).toBe(false);
       expect(instance.metadata_options).toMatchObject({ http_tokens: "required" });

@@ -5,8 +5,19 @@ import { account } from "../../bootstrap/src/config";
 /** Seed 002's health-check tuning: slow starters are not killed in a loop (the NAT-bill incident). */
 const tolerantHealthCheck = { intervalSeconds: 60, unhealthyThreshold: 10 } as const;
 
-/** 0.25 vCPU / 512 MiB, one task: the smallest Fargate size. */
-const smallService = { cpu: 256, memoryMiB: 512, desiredCount: 1, healthCheckGraceSeconds: 120 } as const;
+/**
+ * 0.25 vCPU / 512 MiB, one task: the smallest Fargate size. On Fargate Spot (`pnpm cost`: $4.36 →
+ * $1.31 a month per service in office hours, plus its IPv4 address either way): a staging task may
+ * be stopped with two minutes' notice and ECS starts another; the deployment circuit breaker and
+ * health checks are unchanged.
+ */
+const smallService = {
+  cpu: 256,
+  memoryMiB: 512,
+  desiredCount: 1,
+  healthCheckGraceSeconds: 120,
+  capacityProviderStrategy: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }],
+} as const;
 
 const web: ServicePlan = {
   ...smallService,
@@ -36,10 +47,10 @@ export const staging: EnvironmentPlan = {
     availabilityZoneCount: 2,
     // No NAT (saves ~$45/month): tasks run in public subnets with public IPs instead (compute below).
     natMode: "none",
-    // Seed 002's endpoints, in one AZ only: each interface endpoint bills ~$10/month per AZ.
-    // Tasks with public IPs would reach ECR and Logs without them; drop this line to save ~$30/month.
-    interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs"],
-    interfaceEndpointAzCount: 1,
+    // No interface endpoints (seed 002 had ECR api/dkr and Logs; `pnpm cost`: $30.72/month for three
+    // in one AZ). They bought nothing here: the tasks have public IPs and reach ECR and CloudWatch Logs
+    // through the internet gateway, where same-region ECR pulls and log delivery carry no transfer
+    // charge and no NAT bills per GB. The S3 gateway endpoint (free) stays.
   },
   registry: { repositories: ["web", "api"], keepLastImages: 10 },
   // Office and home IPs come from a git-ignored tfvars file (alb_allowed_cidrs), never from git.
@@ -77,6 +88,9 @@ export const staging: EnvironmentPlan = {
     start: "cron(0 9 ? * MON-FRI *)",
     stop: "cron(0 22 ? * MON-FRI *)",
     timeZone: "Asia/Tokyo",
+    // The database stops with the services (seed 001's dev auto-stop): nothing uses it while they are
+    // stopped. `pnpm cost`: db.t4g.micro 730 h → 282.75 h, $18.25 → $7.07 a month; storage still bills.
+    stopDatabase: true,
   },
 };
 

@@ -87,14 +87,9 @@ describe("staging", () => {
       expect(listResources(network, "aws_nat_gateway")).toHaveLength(0);
     });
 
-    it("has the ECR and CloudWatch Logs interface endpoints and the S3 gateway endpoint", () => {
+    it("has only the free S3 gateway endpoint: tasks with public IPs reach ECR and Logs without interface endpoints", () => {
       const services = listResources(network, "aws_vpc_endpoint").map((e) => [e.service_name, e.vpc_endpoint_type]);
-      expect(services.sort()).toEqual([
-        ["com.amazonaws.ap-northeast-1.ecr.api", "Interface"],
-        ["com.amazonaws.ap-northeast-1.ecr.dkr", "Interface"],
-        ["com.amazonaws.ap-northeast-1.logs", "Interface"],
-        ["com.amazonaws.ap-northeast-1.s3", "Gateway"],
-      ]);
+      expect(services.sort()).toEqual([["com.amazonaws.ap-northeast-1.s3", "Gateway"]]);
     });
   });
 
@@ -485,6 +480,26 @@ describe("staging", () => {
       });
       const lambdaArn = ref(compute, "aws_lambda_function", "scheduler/function", "arn");
       for (const schedule of Object.values(schedules)) expect(schedule.target.arn).toBe(lambdaArn);
+    });
+
+    it("also stops and starts the RDS instance, named at synth (no output of the database stack), and only it", () => {
+      const targets = JSON.parse(fn.environment.variables.SCHEDULER_TARGETS) as { database?: { identifier: string } };
+      expect(targets.database).toEqual({ identifier: `${PREFIX}-db` });
+      const statements = policyStatements(compute, "scheduler/function/permissions") as Attrs[];
+      expect(statements.filter((s) => s.actions.some((a: string) => a.startsWith("rds:")))).toEqual([
+        expect.objectContaining({
+          actions: ["rds:DescribeDBInstances", "rds:StartDBInstance", "rds:StopDBInstance"],
+          resources: [`arn:aws:rds:ap-northeast-1:123456789012:db:${PREFIX}-db`],
+        }),
+      ]);
+    });
+
+    it("places both services on Fargate Spot (interruptible staging tasks, ~70 % cheaper)", () => {
+      for (const name of ["web", "api"]) {
+        expect(resourceAt(compute, "aws_ecs_service", `${name}/service`).capacity_provider_strategy, name).toEqual([
+          { base: 0, capacity_provider: "FARGATE_SPOT", weight: 1 },
+        ]);
+      }
     });
 
     it("runs a nodejs22.x function allowed to update exactly the two services", () => {

@@ -38,6 +38,8 @@ const MAX_GP3_GIB = 65536;
  */
 export class PostgresInstance extends Construct {
   readonly instance: DbInstance;
+  /** The instance identifier as a plain string (known at synth, unlike `instance.identifier`). */
+  readonly identifier: string;
   readonly subnetGroup: DbSubnetGroup;
   readonly parameterGroup: DbParameterGroup;
   readonly logGroup: CloudwatchLogGroup;
@@ -76,6 +78,7 @@ export class PostgresInstance extends Construct {
     v.throwIfAny();
 
     const identifier = boundedName([props.namePrefix, "db"], NAME_LIMITS.rdsIdentifier);
+    this.identifier = identifier;
     this.subnetGroup = new DbSubnetGroup(this, "subnets", {
       name: boundedName([props.namePrefix, "db"], NAME_LIMITS.dbSubnetGroupName),
       description: `Private subnets of ${identifier}`,

@@ -74,6 +74,7 @@ export class ComputeStack extends EnvironmentStack {
         cpu: service.cpu,
         memoryMiB: service.memoryMiB,
         cpuArchitecture: service.cpuArchitecture,
+        capacityProviderStrategy: service.capacityProviderStrategy,
         containers: {
           app: {
             image: { repositoryUrl, repositoryArn, tag: service.imageTag },

@@ -1,4 +1,4 @@
-import { EnvironmentStack, Validator, type Environment } from "@platform/core";
+import { arn, awsContext, EnvironmentStack, Validator, type Environment } from "@platform/core";
 import { AuroraPostgresServerless, PostgresInstance, type DatabaseRef } from "@platform/database";
 import type { NetworkRef } from "@platform/network";
 import type { SecurityGroupsRef } from "@platform/security";
@@ -46,7 +46,9 @@ export class DatabaseStack extends EnvironmentStack {
         multiAz: plan.multiAz,
       });
       this.database = instance;
-      this.instance = { identifier: instance.instance.identifier, arn: instance.instance.arn };
+      // Known at synth (not the resource's attributes), so the scheduler in the compute stack stops
+      // it without a cross-stack output: compute already deploys after the database.
+      this.instance = { identifier: instance.identifier, arn: arn(awsContext(this), { service: "rds", resource: `db:${instance.identifier}` }) };
     } else {
       const zones = deps.network.availabilityZones;
       const v = new Validator(`${environment.name}.database`);

@@ -150,6 +150,12 @@ export interface ServicePlan {
    * @default false
    */
   readonly readonlyRootFilesystem?: boolean;
+  /**
+   * Where tasks are placed, e.g. `[{ capacityProvider: "FARGATE_SPOT", weight: 1 }]` for an
+   * interruptible service (~70 % cheaper; a task may be stopped with two minutes' notice).
+   * @default all tasks on FARGATE
+   */
+  readonly capacityProviderStrategy?: readonly { readonly capacityProvider: "FARGATE" | "FARGATE_SPOT"; readonly weight: number; readonly base?: number }[];
 }
 
 /** The ECS cluster, the ALB and the services. */

@@ -137,6 +137,9 @@ const service = strict({
   parameters: record(text).optional(),
   databaseUrl: z.boolean().optional(),
   readonlyRootFilesystem: z.boolean().optional(),
+  capacityProviderStrategy: list(
+    strict({ capacityProvider: z.enum(["FARGATE", "FARGATE_SPOT"]), weight: whole(0, 1000), base: whole(0, 100000).optional() }),
+  ).optional(),
 });
 
 const compute = strict({
