@@ -75,7 +75,7 @@ export class AuroraPostgresServerless extends Construct {
     checkInstances(v, props.instances);
     v.throwIfAny();
 
-    const identifier = boundedName([props.namePrefix, "aurora"], NAME_LIMITS.rdsIdentifier);
+    const identifier = props.identifier ?? boundedName([props.namePrefix, "aurora"], NAME_LIMITS.rdsIdentifier);
     this.subnetGroup = new DbSubnetGroup(this, "subnets", {
       name: boundedName([props.namePrefix, "aurora"], NAME_LIMITS.dbSubnetGroupName),
       description: `Private subnets of ${identifier}`,

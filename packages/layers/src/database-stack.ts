@@ -24,6 +24,7 @@ export class DatabaseStack extends EnvironmentStack {
       namePrefix: `${environment.project}-${environment.name}`,
       subnetIds: deps.network.privateSubnetIds,
       securityGroupIds: [deps.security.databaseSecurityGroupId],
+      identifier: plan.identifier,
       engineVersion: plan.engineVersion,
       databaseName: plan.databaseName,
       masterUsername: plan.masterUsername,

@@ -54,6 +54,7 @@ const registry = strict({
   keepLastImages: whole(1, 10000),
   imageTagMutability: z.enum(["IMMUTABLE", "MUTABLE"]).optional(),
   forceDelete: z.boolean().optional(),
+  repositoryNames: record(text).optional(),
 });
 
 const security = strict({
@@ -71,11 +72,13 @@ const storage = strict({
     noncurrentExpirationDays: whole(1).optional(),
   }).optional(),
   corsOrigins: list(text).optional(),
-  albAccessLogs: strict({ retentionDays: whole(1) }).optional(),
+  albAccessLogs: strict({ retentionDays: whole(1), bucketName: text.optional() }).optional(),
+  assetsBucketName: text.optional(),
 });
 
 const databaseCommon = {
   engineVersion: text,
+  identifier: text.optional(),
   databaseName: text,
   masterUsername: text.optional(),
   backupRetentionDays: whole(1, 35),
