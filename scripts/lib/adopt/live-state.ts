@@ -113,11 +113,12 @@ export function parseState(file: string, unit: string, text: string, problems: s
     return undefined;
   }
   const state = json as { version?: unknown; resources?: unknown; lineage?: unknown };
-  if (!state || typeof state !== "object" || !("version" in state) || !Array.isArray(state.resources)) {
+  const isState = !!state && typeof state === "object" && typeof state.version === "number" && typeof state.lineage === "string";
+  if (!isState && !(state && typeof state === "object" && Array.isArray(state.resources) && state.version === 4)) {
     problems.push(`${file}: not a Terraform state file (no "version" and "resources"). Write it with \`terraform state pull\` in the unit.`);
     return undefined;
   }
-  if (state.version !== 4) {
+  if (state.version !== 4 || !Array.isArray(state.resources)) {
     problems.push(
       `${file}: state format version ${JSON.stringify(state.version)}; adopt reads version 4 only (Terraform ≥ 0.12). Run \`terraform state pull\` with Terraform ≥ 1.5, which writes version 4.`,
     );

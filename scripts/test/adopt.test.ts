@@ -1,0 +1,223 @@
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rmSync } from "node:fs";
+import { prod } from "../../apps/prod/src/config";
+import { AdoptInputError, readLiveStates } from "../lib/adopt/live-state";
+import { matchResources, sameValue } from "../lib/adopt/match";
+import { readOurStacks } from "../lib/adopt/ours";
+import { adoptionCounts, adoptionJson, adoptionMarkdown } from "../lib/adopt/report";
+import { ADOPT_RULES, identityOf } from "../lib/adopt/rules";
+import { AdoptRefusedError, planAdoption, writeImports, writeMovedStates } from "../lib/adopt/run";
+import { newStackStates } from "../lib/adopt/state-mv";
+import { keepLiveDatabase, LEGACY_STAGING, STAGING_PLACE, synthEnvironment } from "./adopt-support";
+
+const scratch = mkdtempSync(join(tmpdir(), "adopt-test-"));
+let stagingOut = "";
+let keptOut = "";
+
+beforeAll(() => {
+  stagingOut = synthEnvironment();
+  keptOut = synthEnvironment(undefined, keepLiveDatabase);
+});
+afterAll(() => {
+  for (const dir of [scratch, stagingOut, keptOut]) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A minimal state file in `dir`. */
+function writeState(dir: string, file: string, body: unknown): string {
+  const path = join(dir, file);
+  writeFileSync(path, typeof body === "string" ? body : JSON.stringify(body));
+  return path;
+}
+
+const ecrState = (name: string, arnRegion = "ap-northeast-1", account = "123456789012") => ({
+  version: 4,
+  terraform_version: "1.9.0",
+  serial: 3,
+  lineage: "x",
+  outputs: {},
+  resources: [
+    {
+      mode: "managed",
+      type: "aws_ecr_repository",
+      name: "web",
+      provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+      instances: [{ schema_version: 0, attributes: { id: name, name, arn: `arn:aws:ecr:${arnRegion}:${account}:repository/${name}` } }],
+    },
+  ],
+});
+
+describe("the rule table", () => {
+  it("has a rule for every resource type the staging and prod stacks emit", () => {
+    const prodOut = synthEnvironment(prod);
+    try {
+      const types = new Set([...readOurStacks(stagingOut, "staging"), ...readOurStacks(prodOut, "prod")].flatMap((s) => s.resources.map((r) => r.type)));
+      expect([...types].filter((t) => !ADOPT_RULES[t])).toEqual([]);
+    } finally {
+      rmSync(prodOut, { recursive: true, force: true });
+    }
+  });
+
+  it("builds each type's import ID in the provider's documented form", () => {
+    expect(ADOPT_RULES.aws_route_table_association!.importId!({ subnet_id: "subnet-1", route_table_id: "rtb-2" })).toBe("subnet-1/rtb-2");
+    expect(ADOPT_RULES.aws_route!.importId!({ route_table_id: "rtb-2", destination_cidr_block: "0.0.0.0/0" })).toBe("rtb-2_0.0.0.0/0");
+    expect(ADOPT_RULES.aws_ecs_service!.importId!({ cluster: "arn:aws:ecs:ap-northeast-1:1:cluster/c", name: "web" })).toBe("c/web");
+    expect(ADOPT_RULES.aws_iam_role_policy!.importId!({ role: "r", name: "p" })).toBe("r:p");
+    expect(ADOPT_RULES.aws_route53_record!.importId!({ zone_id: "Z1", name: "www.example.com", type: "A" })).toBe("Z1_www.example.com_A");
+    expect(ADOPT_RULES.aws_db_instance!.importId!({ id: "db-ABC", identifier: "app-db" })).toBe("app-db");
+    expect(ADOPT_RULES.aws_lambda_invocation!.importId).toBeUndefined();
+  });
+
+  it("compares identities without a trailing dot or case, and never on an unresolved reference", () => {
+    expect(identityOf({ name: "Example.com." }, ["name"])).toBe(identityOf({ name: "example.com" }, ["name"]));
+    expect(identityOf({ vpc_id: "${aws_vpc.x.id}", cidr_block: "10.0.0.0/24" }, ["vpc_id", "cidr_block"])).toBeUndefined();
+    expect(identityOf({ tags: { Name: "a" } }, ["tags.Name"])).toBe("a");
+  });
+
+  it("treats a block as a one-element list, numbers as their text, JSON by meaning", () => {
+    expect(sameValue({ scan_on_push: true }, [{ scan_on_push: true, extra: 1 }])).toBe(true);
+    expect(sameValue(5432, "5432")).toBe(true);
+    expect(sameValue('{"a":1,"b":2}', '{"b":2,"a":1}')).toBe(true);
+    expect(sameValue(["a"], ["a", "b"])).toBe(false);
+  });
+});
+
+describe("adopting the legacy staging fixture", () => {
+  it("pairs by identity, lists what matches nothing and what is new, and counts", () => {
+    const a = planAdoption({ place: STAGING_PLACE, from: LEGACY_STAGING, outdir: stagingOut });
+    const by = (address: string) => a.matched.find((m) => m.ours.address.startsWith(address));
+    expect(by("aws_vpc.network_vpc")?.by).toBe("cidr_block = 10.0.0.0/16");
+    expect(by("aws_subnet.network_private-ap-northeast-1a")?.live.address).toBe("aws_subnet.priv_a");
+    expect(by("aws_ecr_repository.repositories_web")?.importId).toBe("bookmark-manager-staging-web");
+    expect(by("aws_s3_bucket.assets_bucket")?.importId).toBe("bookmark-manager-staging-assets-123456789012");
+    expect(by("aws_route_table_association.network_public-ap-northeast-1a")?.importId).toMatch(/^subnet-[0-9a-f]+\/rtb-[0-9a-f]+$/);
+    // The legacy database has another identifier: paired as the only one, flagged as a replace.
+    const db = by("aws_db_instance.postgres_instance")!;
+    expect(db.by).toBe("only aws_db_instance on both sides");
+    expect(db.immutable).toEqual([
+      { attribute: "identifier", live: "bookmark-manager-staging-postgres", ours: "bookmark-manager-staging-db", setting: "database.identifier" },
+    ]);
+    expect(db.changes.map((c) => c.attribute)).toContain("backup_retention_period");
+    expect(a.unmatched.map((l) => `${l.unit}:${l.address}`)).toEqual(
+      expect.arrayContaining(["database:aws_ssm_parameter.database_url", "security:aws_security_group.rds", "compute:aws_lb_target_group.web"]),
+    );
+    expect(a.created.map((c) => c.ours.address)).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_kms_key\.secrets-key/)]));
+    expect(adoptionCounts(a)).toEqual({ matched: 32, unmatched: 12, created: 65, changedAttributes: 39, immutableDifferences: 1 });
+  });
+
+  it("reports in Markdown and JSON, naming the setting that keeps the live identifier", () => {
+    const a = planAdoption({ place: STAGING_PLACE, from: LEGACY_STAGING, outdir: stagingOut });
+    const md = adoptionMarkdown(a);
+    expect(md).toContain("| staging-database | `aws_db_instance.postgres_instance_919E2690` | identifier | `bookmark-manager-staging-postgres` | `bookmark-manager-staging-db` | `database.identifier` |");
+    expect(md).toContain("- database: `aws_ssm_parameter.database_url`");
+    const json = adoptionJson(a) as { counts: { matched: number }; matched: Array<{ address: string; importId: string | null }> };
+    expect(json.counts.matched).toBe(32);
+    expect(json.matched.find((m) => m.address.startsWith("aws_vpc."))?.importId).toMatch(/^vpc-/);
+  });
+
+  it("refuses to write imports while a stateful resource would be replaced, naming it and the setting", () => {
+    const a = planAdoption({ place: STAGING_PLACE, from: LEGACY_STAGING, outdir: stagingOut });
+    expect(() => writeImports(a, join(scratch, "refused"))).toThrow(AdoptRefusedError);
+    expect(() => writeImports(a, join(scratch, "refused"))).toThrow(/aws_db_instance\.postgres_instance_919E2690.*set database\.identifier = "bookmark-manager-staging-postgres"/);
+    expect(existsSync(join(scratch, "refused"))).toBe(false);
+  });
+
+  it("writes one import file per stack once the live identifier is kept", () => {
+    const a = planAdoption({ place: STAGING_PLACE, from: LEGACY_STAGING, outdir: keptOut });
+    expect(adoptionCounts(a).immutableDifferences).toBe(0);
+    const dir = join(scratch, "imports");
+    const files = writeImports(a, dir).map((f) => f.slice(dir.length + 1)).sort();
+    expect(files).toEqual([
+      "staging-compute.json",
+      "staging-database.json",
+      "staging-network.json",
+      "staging-registry.json",
+      "staging-storage.json",
+    ]);
+    const database = JSON.parse(readFileSync(join(dir, "staging-database.json"), "utf8")) as Array<{ to: string; id: string }>;
+    expect(database).toContainEqual({ to: "aws_db_instance.postgres_instance_919E2690", id: "bookmark-manager-staging-postgres" });
+  });
+
+  it("state-mv: backs the old states up, moves the matched resources to the new addresses, trims the old states", () => {
+    const from = join(scratch, "pulled");
+    cpSync(LEGACY_STAGING, from, { recursive: true });
+    const a = planAdoption({ place: STAGING_PLACE, from, outdir: keptOut });
+    const { backup, written } = writeMovedStates(a, from, join(scratch, "new-states"), "t1");
+    expect(readdirSync(backup).sort()).toEqual(readdirSync(LEGACY_STAGING).sort());
+    expect(readFileSync(join(backup, "database.tfstate"), "utf8")).toBe(readFileSync(join(LEGACY_STAGING, "database.tfstate"), "utf8"));
+    expect(written).toContain(join(scratch, "new-states", "staging-database.tfstate"));
+    const moved = JSON.parse(readFileSync(join(scratch, "new-states", "staging-database.tfstate"), "utf8")) as {
+      version: number;
+      resources: Array<{ type: string; name: string; instances: Array<{ attributes: { identifier?: string } }> }>;
+    };
+    expect(moved.version).toBe(4);
+    expect(moved.resources.find((r) => r.type === "aws_db_instance")).toMatchObject({
+      name: "postgres_instance_919E2690",
+      instances: [{ attributes: { identifier: "bookmark-manager-staging-postgres" } }],
+    });
+    const left = JSON.parse(readFileSync(join(from, "database.tfstate"), "utf8")) as { resources: Array<{ type: string }> };
+    expect(left.resources.map((r) => r.type)).toEqual(["aws_ssm_parameter"]);
+    expect(() => writeMovedStates(a, from, join(scratch, "new-states"), "t1")).toThrow(/exists already/);
+  });
+
+  it("state-mv keeps every moved resource's attributes and schema version as the old state held them", () => {
+    const a = planAdoption({ place: STAGING_PLACE, from: LEGACY_STAGING, outdir: keptOut });
+    const states = newStackStates(a);
+    const total = [...states.values()].reduce((n, text) => n + (JSON.parse(text) as { resources: unknown[] }).resources.length, 0);
+    expect(total).toBe(a.matched.length);
+  });
+});
+
+describe("bad input names the file", () => {
+  const place = STAGING_PLACE;
+  const dir = (name: string) => {
+    const d = join(scratch, name);
+    cpSync(LEGACY_STAGING, d, { recursive: true, filter: () => true });
+    return d;
+  };
+
+  it("fails on a file that is not a state, and on a state format it does not read, listing both", () => {
+    const d = join(scratch, "bad");
+    cpSync(LEGACY_STAGING, d, { recursive: true });
+    writeState(d, "notes.json", "not json at all");
+    writeState(d, "old.tfstate", { version: 3, serial: 1, lineage: "l", modules: [] });
+    writeState(d, "plan.json", { format_version: "1.2", resource_changes: [] });
+    let error: AdoptInputError | undefined;
+    try {
+      readLiveStates(d, place);
+    } catch (e) {
+      error = e as AdoptInputError;
+    }
+    expect(error).toBeInstanceOf(AdoptInputError);
+    expect(error!.problems).toHaveLength(3);
+    expect(error!.problems.join("\n")).toMatch(/notes\.json: not a Terraform state file \(not JSON\)/);
+    expect(error!.problems.join("\n")).toMatch(/old\.tfstate: state format version 3; adopt reads version 4 only/);
+    expect(error!.problems.join("\n")).toMatch(/plan\.json: not a Terraform state file \(no "version" and "resources"\)/);
+  });
+
+  it("fails on a unit from another region or another account", () => {
+    const d = join(scratch, "elsewhere");
+    cpSync(LEGACY_STAGING, d, { recursive: true });
+    writeState(d, "virginia.tfstate", ecrState("x", "us-east-1"));
+    writeState(d, "other-account.tfstate", ecrState("y", "ap-northeast-1", "210987654321"));
+    expect(() => readLiveStates(d, place)).toThrow(/virginia\.tfstate: unit "virginia" is from region us-east-1, but staging runs in region ap-northeast-1/);
+    expect(() => readLiveStates(d, place)).toThrow(/other-account\.tfstate: unit "other-account" is from account 210987654321/);
+  });
+
+  it("fails when two live resources match one of ours", () => {
+    const d = dir("twice");
+    writeState(d, "ecr-copy.tfstate", ecrState("bookmark-manager-staging-web"));
+    expect(() => planAdoption({ place, from: d, outdir: stagingOut })).toThrow(
+      /aws_ecr_repository\.repositories_web_repository_B9E31F47: 2 live resources match by name = bookmark-manager-staging-web: aws_ecr_repository\.web in .*ecr-copy\.tfstate; aws_ecr_repository\.web in .*ecr\.tfstate/,
+    );
+  });
+
+  it("reads a single state file as one unit", () => {
+    const units = readLiveStates(join(LEGACY_STAGING, "ecr.tfstate"), place);
+    expect(units.map((u) => [u.unit, u.resources.length])).toEqual([["ecr", 4]]);
+    const a = matchResources("staging", readOurStacks(stagingOut, "staging"), units);
+    expect(a.matched.map((m) => m.ours.stack)).toEqual(["staging-registry", "staging-registry", "staging-registry", "staging-registry"]);
+  });
+});
