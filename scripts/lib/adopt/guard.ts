@@ -7,8 +7,17 @@ import { approvalReasonsForPlanFile, type ApprovalReason } from "../approval";
 import type { Adoption } from "./match";
 import { statefulKind } from "../stateful";
 
-/** Reasons to refuse, over `terraform show -json` plan files keyed by stack. */
+/** Reasons to refuse (a stateful destroy or replace), over `terraform show -json` plan files keyed by stack. */
 export function refusals(plans: ReadonlyMap<string, string>): ApprovalReason[] {
+  return approvalsOf(plans).filter((r) => r.kind === "destroy");
+}
+
+/**
+ * Everything else the approval gate asks about (data-losing updates such as objects expiring
+ * sooner, removed prevent_destroy): not refused, since the plan asks for the reviewer's approval
+ * as every other plan does, but listed with the refusals so nobody is surprised.
+ */
+export function approvalsOf(plans: ReadonlyMap<string, string>): ApprovalReason[] {
   return [...plans].flatMap(([stack, file]) => approvalReasonsForPlanFile(stack, file));
 }
 

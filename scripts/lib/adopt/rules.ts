@@ -55,6 +55,8 @@ const bucketSetting = (site: OurSite) =>
   site.path.includes("/alb-logs/") ? "storage.albAccessLogs.bucketName" : "storage.assetsBucketName";
 
 const name = ["name"];
+/** For a stateless resource whose replace loses nothing: no setting, the plan replaces it. */
+const STATELESS = () => "none needed: stateless, the plan replaces it";
 const tagName = ["tags.Name"];
 
 /** The rule table: every resource type the environment stacks emit. */
@@ -96,7 +98,7 @@ export const ADOPT_RULES: Readonly<Record<string, AdoptRule>> = {
   aws_security_group: {
     identity: [["vpc_id", "name"], name, tagName],
     importId: id,
-    immutable: [{ attribute: "name", setting: () => "(none: a security group's name is fixed; the plan replaces it, which is stateless)" }],
+    immutable: [{ attribute: "name", setting: STATELESS }],
   },
   aws_vpc_security_group_ingress_rule: {
     identity: [
@@ -118,9 +120,12 @@ export const ADOPT_RULES: Readonly<Record<string, AdoptRule>> = {
   aws_ecr_repository: {
     identity: [name],
     importId: attr("name"),
-    immutable: [{ attribute: "name", setting: (site) => `registry.repositoryNames.${keyAfter(site.path, "repositories")}` }],
+    immutable: [
+      { attribute: "name", setting: (site) => `registry.repositoryNames.${keyAfter(site.path, "repositories")}` },
+      { attribute: "encryption_configuration", setting: () => "none: encryption is fixed at creation (ours: AES256); keep the repository in the old state" },
+    ],
   },
-  aws_ecr_lifecycle_policy: { identity: [["repository"]], importId: attr("repository") },
+  aws_ecr_lifecycle_policy: { identity: [["repository"]], importId: attr("repository"), immutable: [{ attribute: "policy", setting: STATELESS }] },
   // security
   aws_kms_key: { identity: [["description"]], singleton: true, importId: id },
   aws_kms_alias: { identity: [name], importId: attr("name") },
@@ -152,9 +157,10 @@ export const ADOPT_RULES: Readonly<Record<string, AdoptRule>> = {
     importId: attr("identifier"),
     immutable: [{ attribute: "identifier", setting: () => "database.identifier (instances are `<identifier>-<writer|reader>`)" }],
   },
-  aws_db_subnet_group: { identity: [name], singleton: true, importId: attr("name") },
-  aws_db_parameter_group: { identity: [name, ["family"]], importId: attr("name") },
-  aws_rds_cluster_parameter_group: { identity: [name, ["family"]], importId: attr("name") },
+  // Stateless: a new name replaces them (the database moves to the new group in place).
+  aws_db_subnet_group: { identity: [name], singleton: true, importId: attr("name"), immutable: [{ attribute: "name", setting: STATELESS }] },
+  aws_db_parameter_group: { identity: [name, ["family"]], importId: attr("name"), immutable: [{ attribute: "name", setting: STATELESS }] },
+  aws_rds_cluster_parameter_group: { identity: [name, ["family"]], importId: attr("name"), immutable: [{ attribute: "name", setting: STATELESS }] },
   // storage
   aws_s3_bucket: {
     identity: [["bucket"], tagName],
