@@ -140,11 +140,11 @@ export function checkIdentifierParts(v: Validator, namePrefix: string): void {
 }
 
 /** An explicit RDS identifier: 1-63 lower-case letters, digits, single hyphens; a letter first; no trailing hyphen. */
-export function checkIdentifier(v: Validator, identifier: string | undefined): void {
+export function checkIdentifier(v: Validator, identifier: string | undefined, field = "identifier"): void {
   if (identifier === undefined || !isKnown(identifier)) return;
   v.check(
     /^[a-z](?!.*--)[a-z0-9-]{0,62}$/.test(identifier) && !identifier.endsWith("-"),
-    "identifier",
+    field,
     identifier,
     'must be 1-63 lower-case letters, digits and single hyphens, start with a letter and not end with a hyphen (RDS), e.g. "acme-prod-db".',
   );

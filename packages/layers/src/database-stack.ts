@@ -62,8 +62,8 @@ export class DatabaseStack extends EnvironmentStack {
         ...common,
         scaling: { minAcu: plan.minAcu, maxAcu: plan.maxAcu },
         instances: {
-          writer: { role: "writer", availabilityZone: zones[0]! },
-          ...(plan.reader ? { reader: { role: "reader" as const, availabilityZone: zones[1]! } } : {}),
+          writer: { role: "writer", availabilityZone: zones[0]!, identifier: plan.instanceIdentifiers?.writer },
+          ...(plan.reader ? { reader: { role: "reader" as const, availabilityZone: zones[1]!, identifier: plan.instanceIdentifiers?.reader } } : {}),
         },
       });
     }

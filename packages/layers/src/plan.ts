@@ -122,6 +122,11 @@ export interface AuroraServerlessPlan extends DatabaseCommonPlan {
   readonly maxAcu: number;
   /** A reader instance in the network's second AZ (failover target, read endpoint). */
   readonly reader: boolean;
+  /**
+   * Live instance identifiers to keep when adopting a cluster (`pnpm adopt` names them).
+   * @default `<identifier>-writer` and `<identifier>-reader`
+   */
+  readonly instanceIdentifiers?: { readonly writer?: string; readonly reader?: string };
 }
 
 export type DatabasePlan = RdsPostgresPlan | AuroraServerlessPlan;

@@ -30,6 +30,29 @@ describe("name overrides for adopted stateful resources", () => {
     expect((onlyResource(defaults["staging-database"]!, "aws_db_instance") as Attrs).identifier).toBe("acme-staging-db");
   });
 
+  it("keeps live Aurora cluster and instance identifiers", () => {
+    const aurora = planWith({
+      database: {
+        kind: "aurora-serverless-v2",
+        engineVersion: "17",
+        databaseName: "app",
+        backupRetentionDays: 7,
+        minAcu: 0.5,
+        maxAcu: 2,
+        reader: true,
+        identifier: "legacy-cluster",
+        instanceIdentifiers: { writer: "legacy-cluster-instance-1", reader: "legacy-cluster-instance-2" },
+      },
+    });
+    expect(environmentPlanIssues(aurora)).toEqual([]);
+    const db = synthAppStacks((app) => buildEnvironment(app, aurora))["staging-database"]!;
+    expect((onlyResource(db, "aws_rds_cluster") as Attrs).cluster_identifier).toBe("legacy-cluster");
+    expect((listResources(db, "aws_rds_cluster_instance") as Attrs[]).map((i) => i.identifier).sort()).toEqual([
+      "legacy-cluster-instance-1",
+      "legacy-cluster-instance-2",
+    ]);
+  });
+
   it("passes the config schema", () => {
     expect(environmentPlanIssues(adopted)).toEqual([]);
   });

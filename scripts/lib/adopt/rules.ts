@@ -155,7 +155,7 @@ export const ADOPT_RULES: Readonly<Record<string, AdoptRule>> = {
   aws_rds_cluster_instance: {
     identity: [["identifier"], tagName],
     importId: attr("identifier"),
-    immutable: [{ attribute: "identifier", setting: () => "database.identifier (instances are `<identifier>-<writer|reader>`)" }],
+    immutable: [{ attribute: "identifier", setting: (site) => `database.instanceIdentifiers.${site.path.split("/").pop()}` }],
   },
   // Stateless: a new name replaces them (the database moves to the new group in place).
   aws_db_subnet_group: { identity: [name], singleton: true, importId: attr("name"), immutable: [{ attribute: "name", setting: STATELESS }] },

@@ -102,6 +102,7 @@ const database = z.discriminatedUnion("kind", [
     minAcu: z.number().min(0).max(256),
     maxAcu: z.number().min(1).max(256),
     reader: z.boolean(),
+    instanceIdentifiers: strict({ writer: text.optional(), reader: text.optional() }).optional(),
   }),
 ]);
 
