@@ -8,6 +8,7 @@ import { buildEnvironment, type EnvironmentPlan } from "@platform/layers";
 import { staging } from "../../apps/staging/src/config";
 
 export const LEGACY_STAGING = fileURLToPath(new URL("../../test/fixtures/legacy/staging/states", import.meta.url));
+export const LEGACY_PROD = fileURLToPath(new URL("../../test/fixtures/legacy/prod/states", import.meta.url));
 
 /** The staging environment's place, as the CLI reads it from config. */
 export const STAGING_PLACE = { name: staging.environment.name, region: staging.environment.region, accountId: staging.environment.accountId };

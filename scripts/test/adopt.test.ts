@@ -12,7 +12,7 @@ import { ADOPT_RULES, identityOf } from "../lib/adopt/rules";
 import { AdoptRefusedError, planAdoption, writeImports, writeMovedStates } from "../lib/adopt/run";
 import { newStackStates } from "../lib/adopt/state-mv";
 import { statefulReplacements } from "../lib/adopt/guard";
-import { keepLiveDatabase, LEGACY_STAGING, STAGING_PLACE, synthEnvironment } from "./adopt-support";
+import { keepLiveDatabase, LEGACY_PROD, LEGACY_STAGING, STAGING_PLACE, synthEnvironment } from "./adopt-support";
 
 const scratch = mkdtempSync(join(tmpdir(), "adopt-test-"));
 let stagingOut = "";
@@ -102,7 +102,7 @@ describe("adopting the legacy staging fixture", () => {
     ]);
     expect(db.changes.map((c) => c.attribute)).toContain("backup_retention_period");
     expect(a.unmatched.map((l) => `${l.unit}:${l.address}`)).toEqual(
-      expect.arrayContaining(["database:aws_ssm_parameter.database_url", "security:aws_security_group.rds", "compute:aws_lb_target_group.web"]),
+      expect.arrayContaining(["database:aws_ssm_parameter.database_url", "security:aws_security_group.rds", "compute:aws_lb_target_group.web_tg"]),
     );
     expect(a.created.map((c) => c.ours.address)).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_kms_key\.secrets-key/)]));
     expect(adoptionCounts(a)).toEqual({ matched: 32, unmatched: 12, created: 65, changedAttributes: 33, immutableDifferences: 5 });
@@ -175,6 +175,52 @@ describe("adopting the legacy staging fixture", () => {
     const states = newStackStates(a);
     const total = [...states.values()].reduce((n, text) => n + (JSON.parse(text) as { resources: unknown[] }).resources.length, 0);
     expect(total).toBe(a.matched.length);
+  });
+});
+
+describe("adopting the legacy prod fixture (seed 003: Aurora, NAT, zone)", () => {
+  const prodPlace = { name: prod.environment.name, region: prod.environment.region, accountId: prod.environment.accountId };
+  const keepLiveCluster = (p: typeof prod): typeof prod =>
+    p.database.kind !== "aurora-serverless-v2"
+      ? p
+      : {
+          ...p,
+          database: {
+            ...p.database,
+            identifier: "bookmark-manager-prod-aurora-cluster",
+            instanceIdentifiers: { writer: "bookmark-manager-prod-aurora-cluster-one", reader: "bookmark-manager-prod-aurora-cluster-two" },
+          },
+        };
+
+  it("names the settings that keep the live cluster and instance identifiers, and counts", () => {
+    const out = synthEnvironment(prod);
+    try {
+      const a = planAdoption({ place: prodPlace, from: LEGACY_PROD, outdir: out });
+      expect(adoptionCounts(a)).toEqual({ matched: 33, unmatched: 5, created: 120, changedAttributes: 37, immutableDifferences: 5 });
+      expect(statefulReplacements(a).map((r) => r.split(" (")[0])).toEqual([
+        "prod-database aws_rds_cluster.aurora_cluster_059EF40F",
+        "prod-database aws_rds_cluster_instance.aurora_reader_4D5CB5F2",
+        "prod-database aws_rds_cluster_instance.aurora_writer_E7281974",
+      ]);
+      const settings = a.matched.flatMap((m) => m.immutable.map((i) => i.setting)).filter((x) => x.startsWith("database."));
+      expect(settings.sort()).toEqual(["database.identifier", "database.instanceIdentifiers.reader", "database.instanceIdentifiers.writer"]);
+      // The instances carry other names: found by their cluster and zone.
+      expect(a.matched.find((m) => m.ours.address.startsWith("aws_rds_cluster_instance.aurora_writer"))?.live.address).toBe("aws_rds_cluster_instance.one");
+      expect(a.matched.find((m) => m.ours.type === "aws_route53_zone")?.by).toBe("name = tidilyspace.app");
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it("has nothing stateful left to replace once the identifiers are kept", () => {
+    const out = synthEnvironment(prod, keepLiveCluster);
+    try {
+      const a = planAdoption({ place: prodPlace, from: LEGACY_PROD, outdir: out });
+      expect(statefulReplacements(a)).toEqual([]);
+      expect(adoptionCounts(a)).toMatchObject({ matched: 33, immutableDifferences: 2 });
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });
 

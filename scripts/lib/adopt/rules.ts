@@ -153,7 +153,8 @@ export const ADOPT_RULES: Readonly<Record<string, AdoptRule>> = {
     ],
   },
   aws_rds_cluster_instance: {
-    identity: [["identifier"], tagName],
+    // Instances named otherwise are found by their cluster and zone (one instance per AZ).
+    identity: [["identifier"], tagName, ["cluster_identifier", "availability_zone"]],
     importId: attr("identifier"),
     immutable: [{ attribute: "identifier", setting: (site) => `database.instanceIdentifiers.${site.path.split("/").pop()}` }],
   },
