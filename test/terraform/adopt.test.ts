@@ -71,13 +71,21 @@ describe.skipIf(!terraform && !inCi)("adopting the legacy staging fixture, offli
       writeFileSync(file, show.stdout);
       plans.set(stack, file);
     }
-    importChecks = await checkStacks({
-      outdir: importOut,
-      workRoot: join(WORK_ROOT, "imports"),
-      stacks: ["staging-network", "staging-registry", "staging-storage", "staging-database", "staging-compute"],
-      plan: false,
-      concurrency: 2,
-    });
+    // The plan run's plugin cache already holds the provider: two inits filling a fresh cache at once can collide.
+    const cache = process.env.TF_PLUGIN_CACHE_DIR;
+    process.env.TF_PLUGIN_CACHE_DIR = setup.pluginCacheDir;
+    try {
+      importChecks = await checkStacks({
+        outdir: importOut,
+        workRoot: join(WORK_ROOT, "imports"),
+        stacks: ["staging-network", "staging-registry", "staging-storage", "staging-database", "staging-compute"],
+        plan: false,
+        concurrency: 2,
+      });
+    } finally {
+      if (cache === undefined) delete process.env.TF_PLUGIN_CACHE_DIR;
+      else process.env.TF_PLUGIN_CACHE_DIR = cache;
+    }
   }, 300_000);
 
   afterAll(() => {
