@@ -1,4 +1,8 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { synthesizeApp } from "@platform/core";
+import { buildEnvironment } from "@platform/layers";
+import { withImports } from "../../apps/adopt-imports";
+import { staging } from "../../apps/staging/src/config";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -221,6 +225,32 @@ describe("adopting the legacy prod fixture (seed 003: Aurora, NAT, zone)", () =>
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
+  });
+});
+
+describe("import files carried into synth", () => {
+  const synthWith = (files: Record<string, string>) => {
+    const appsDir = mkdtempSync(join(scratch, "apps-"));
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(join(appsDir, "staging", "imports"), { recursive: true });
+      writeFileSync(join(appsDir, "staging", "imports", name), text);
+    }
+    const outdir = mkdtempSync(join(scratch, "out-"));
+    synthesizeApp((app) => {
+      buildEnvironment(app, staging);
+      withImports(app, appsDir);
+    }, { outdir });
+    return (stack: string) => JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as { import?: unknown };
+  };
+
+  it("adds top-level import blocks to the stacks with a file, and nothing elsewhere", () => {
+    const read = synthWith({ "staging-registry.json": JSON.stringify([{ to: "aws_ecr_repository.x", id: "repo" }]) });
+    expect(read("staging-registry").import).toEqual([{ to: "aws_ecr_repository.x", id: "repo" }]);
+    expect(read("staging-network").import).toBeUndefined();
+  });
+
+  it("fails on a file that is not a list of { to, id }, naming it", () => {
+    expect(() => synthWith({ "staging-storage.json": JSON.stringify([{ to: "aws_s3_bucket.x" }]) })).toThrow(/staging-storage\.json: expected a list of/);
   });
 });
 
