@@ -60,6 +60,8 @@ describe.skipIf(!terraform && !inCi)("adopting the legacy staging fixture, offli
     // Producers' planned outputs feed consumers, as in tf:check; then each stack is planned again on its adopted state.
     checks = await checkStacks({ outdir, workRoot: join(WORK_ROOT, "plan"), stacks: PLANNED, plan: true, concurrency: 2 });
     const setup = prepareTerraform(join(WORK_ROOT, "plan"));
+    const failed = checks.filter((c) => !c.ok);
+    if (failed.length > 0) throw new Error(`offline check failed: ${failed.map((c) => `${c.stack}: ${c.error}`).join("\n")}`);
     const states = newStackStates(adoption);
     for (const stack of PLANNED) {
       const dir = join(WORK_ROOT, "plan", "stacks", stack);

@@ -228,7 +228,12 @@ export const ADOPT_RULES: Readonly<Record<string, AdoptRule>> = {
     identity: [["zone_id", "name", "type"]],
     importId: (a) => [s(a.zone_id), s(a.name), s(a.type), ...(s(a.set_identifier) ? [s(a.set_identifier)] : [])].join("_"),
   },
-  aws_acm_certificate: { identity: [["domain_name"]], importId: arn },
+  aws_acm_certificate: {
+    identity: [["domain_name"]],
+    importId: arn,
+    // Re-issued and validated before the old one goes (create_before_destroy): nothing lost.
+    immutable: ["domain_name", "key_algorithm"].map((attribute) => ({ attribute, setting: STATELESS })),
+  },
   // A wait for validation, not an AWS object: nothing to import.
   aws_acm_certificate_validation: { identity: [["certificate_arn"]] },
   aws_wafv2_web_acl: { identity: [["name", "scope"]], importId: (a) => `${s(a.id)}/${s(a.name)}/${s(a.scope)}` },
