@@ -15,6 +15,7 @@ import { prod } from "./prod/src/config";
 import { buildProd } from "./prod/src/main";
 import { staging } from "./staging/src/config";
 import { buildStaging } from "./staging/src/main";
+import { withImports } from "./adopt-imports";
 
 /**
  * Checks every config of the app at once, before anything is built: each environment, the
@@ -35,6 +36,7 @@ export function buildAll(app: App): void {
   buildBootstrap(app);
   buildStaging(app);
   buildProd(app);
+  withImports(app);
 }
 
 /** Synthesizes every environment; the policy pack runs first, so a finding writes nothing. */

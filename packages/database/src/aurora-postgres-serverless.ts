@@ -9,7 +9,7 @@ import { Construct } from "constructs";
 import { type PostgresCommonProps, checkCommon, enhancedMonitoringRole, postgresLogGroup, resolveCommon } from "./common";
 import type { DatabaseRef } from "./database-ref";
 import { DatabaseUrlPublisher } from "./database-url-publisher";
-import { checkEngineVersion } from "./validation";
+import { checkEngineVersion, checkIdentifier } from "./validation";
 
 /** Serverless v2 capacity range of every instance, in Aurora capacity units (1 ACU ≈ 2 GiB memory). */
 export interface AuroraServerlessScaling {
@@ -35,6 +35,11 @@ export interface AuroraInstanceOptions {
    * @default 0 for the writer, 1 for readers
    */
   readonly promotionTier?: number;
+  /**
+   * The instance identifier, for adopting a live instance another tool named.
+   * @default `<cluster identifier>-<key>`
+   */
+  readonly identifier?: string;
 }
 
 export interface AuroraPostgresServerlessProps extends PostgresCommonProps {
@@ -75,7 +80,7 @@ export class AuroraPostgresServerless extends Construct {
     checkInstances(v, props.instances);
     v.throwIfAny();
 
-    const identifier = boundedName([props.namePrefix, "aurora"], NAME_LIMITS.rdsIdentifier);
+    const identifier = props.identifier ?? boundedName([props.namePrefix, "aurora"], NAME_LIMITS.rdsIdentifier);
     this.subnetGroup = new DbSubnetGroup(this, "subnets", {
       name: boundedName([props.namePrefix, "aurora"], NAME_LIMITS.dbSubnetGroupName),
       description: `Private subnets of ${identifier}`,
@@ -139,7 +144,7 @@ export class AuroraPostgresServerless extends Construct {
     this.instances = {};
     let writer: RdsClusterInstance | undefined;
     for (const [key, options] of ordered) {
-      const name = boundedName([identifier, key], NAME_LIMITS.rdsIdentifier);
+      const name = options.identifier ?? boundedName([identifier, key], NAME_LIMITS.rdsIdentifier);
       const instance = new RdsClusterInstance(this, key, {
         identifier: name,
         clusterIdentifier: this.cluster.id,
@@ -244,6 +249,7 @@ function checkInstances(v: Validator, instances: Readonly<Record<string, AuroraI
   const writerAz = writers[0]?.[1].availabilityZone;
   for (const [key, o] of entries) {
     v.check(CONSTRUCT_KEY_PATTERN.test(key), `instances.${key}`, key, "key must be lower-case letters, digits and hyphens (it becomes the construct ID and identifier suffix).");
+    checkIdentifier(v, o.identifier, `instances.${key}.identifier`);
     if (isKnown(o.availabilityZone)) {
       v.check(AZ_PATTERN.test(o.availabilityZone), `instances.${key}.availabilityZone`, o.availabilityZone, 'is not an AZ name; write e.g. "ap-northeast-1a".');
     }

@@ -6,6 +6,7 @@ import { NAME_LIMITS, type Validator, awsContext, awsManagedPolicyArn, boundedNa
 import type { Construct } from "constructs";
 import {
   checkBackupRetention,
+  checkIdentifier,
   checkIdentifierParts,
   checkMonitoringInterval,
   checkPerformanceInsightsRetention,
@@ -20,6 +21,13 @@ import {
 export interface PostgresCommonProps {
   /** Prefix of every name, e.g. `acme-staging`; the database is `<namePrefix>-db` or `<namePrefix>-aurora`. */
   readonly namePrefix: string;
+  /**
+   * The instance or cluster identifier, for adopting a live database whose identifier another
+   * tool chose (an identifier cannot change without a replace). Names derived from it (log
+   * group, parameter group, instances, final snapshot) follow.
+   * @default `<namePrefix>-db` (instance) or `<namePrefix>-aurora` (cluster)
+   */
+  readonly identifier?: string;
   /** Private subnets (at least two AZs) for the DB subnet group. */
   readonly subnetIds: string[];
   /** Security groups of the database (usually only `SecurityGroups.ref.databaseSecurityGroupId`). */
@@ -130,6 +138,7 @@ export function resolveCommon(props: PostgresCommonProps): ResolvedCommon {
 
 export function checkCommon(v: Validator, props: PostgresCommonProps, r: ResolvedCommon): void {
   checkIdentifierParts(v, props.namePrefix);
+  checkIdentifier(v, props.identifier);
   checkSubnets(v, props.subnetIds);
   checkSecurityGroups(v, props.securityGroupIds);
   checkPostgresNames(v, props.databaseName, r.masterUsername);

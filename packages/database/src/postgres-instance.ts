@@ -77,7 +77,7 @@ export class PostgresInstance extends Construct {
     );
     v.throwIfAny();
 
-    const identifier = boundedName([props.namePrefix, "db"], NAME_LIMITS.rdsIdentifier);
+    const identifier = props.identifier ?? boundedName([props.namePrefix, "db"], NAME_LIMITS.rdsIdentifier);
     this.identifier = identifier;
     this.subnetGroup = new DbSubnetGroup(this, "subnets", {
       name: boundedName([props.namePrefix, "db"], NAME_LIMITS.dbSubnetGroupName),

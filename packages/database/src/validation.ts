@@ -139,6 +139,17 @@ export function checkIdentifierParts(v: Validator, namePrefix: string): void {
   );
 }
 
+/** An explicit RDS identifier: 1-63 lower-case letters, digits, single hyphens; a letter first; no trailing hyphen. */
+export function checkIdentifier(v: Validator, identifier: string | undefined, field = "identifier"): void {
+  if (identifier === undefined || !isKnown(identifier)) return;
+  v.check(
+    /^[a-z](?!.*--)[a-z0-9-]{0,62}$/.test(identifier) && !identifier.endsWith("-"),
+    field,
+    identifier,
+    'must be 1-63 lower-case letters, digits and single hyphens, start with a letter and not end with a hyphen (RDS), e.g. "acme-prod-db".',
+  );
+}
+
 /** PostgreSQL database and user names: letters, digits, underscores; not reserved by RDS. */
 export function checkPostgresNames(v: Validator, databaseName: string, masterUsername: string): void {
   if (isKnown(databaseName)) {

@@ -24,6 +24,7 @@ export class DatabaseStack extends EnvironmentStack {
       namePrefix: `${environment.project}-${environment.name}`,
       subnetIds: deps.network.privateSubnetIds,
       securityGroupIds: [deps.security.databaseSecurityGroupId],
+      identifier: plan.identifier,
       engineVersion: plan.engineVersion,
       databaseName: plan.databaseName,
       masterUsername: plan.masterUsername,
@@ -63,8 +64,8 @@ export class DatabaseStack extends EnvironmentStack {
         ...common,
         scaling: { minAcu: plan.minAcu, maxAcu: plan.maxAcu },
         instances: {
-          writer: { role: "writer", availabilityZone: zones[0]! },
-          ...(plan.reader ? { reader: { role: "reader" as const, availabilityZone: zones[1]! } } : {}),
+          writer: { role: "writer", availabilityZone: zones[0]!, identifier: plan.instanceIdentifiers?.writer },
+          ...(plan.reader ? { reader: { role: "reader" as const, availabilityZone: zones[1]!, identifier: plan.instanceIdentifiers?.reader } } : {}),
         },
       });
     }

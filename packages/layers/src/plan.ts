@@ -39,6 +39,11 @@ export interface RegistryPlan {
   readonly imageTagMutability?: ImageTagMutability;
   /** Delete a repository even when it still holds images. @default false */
   readonly forceDelete?: boolean;
+  /**
+   * Live repository names to keep, by repository (`{ web: "legacy-web" }`), when adopting
+   * repositories another tool created (`pnpm adopt` names them). @default `<project>-<env>-<name>`
+   */
+  readonly repositoryNames?: Readonly<Record<string, string>>;
 }
 
 /** Who may reach the load balancer. */
@@ -62,14 +67,27 @@ export interface StoragePlan {
   readonly lifecycle?: AssetLifecycle;
   /** Origins allowed to call the bucket from browsers, e.g. `["https://example.com"]`. @default no CORS */
   readonly corsOrigins?: readonly string[];
-  /** A bucket for ALB access logs, expiring after `retentionDays`. @default no access logs */
-  readonly albAccessLogs?: { readonly retentionDays: number };
+  /**
+   * A bucket for ALB access logs, expiring after `retentionDays`; `bucketName` keeps a live
+   * bucket's name when adopting one. @default no access logs
+   */
+  readonly albAccessLogs?: { readonly retentionDays: number; readonly bucketName?: string };
+  /**
+   * The asset bucket's name, to keep a live bucket's when adopting one (`pnpm adopt` names it).
+   * @default `<project>-<env>-assets-<accountId>`
+   */
+  readonly assetsBucketName?: string;
 }
 
 /** Settings both database kinds share. */
 interface DatabaseCommonPlan {
   /** PostgreSQL version, major (`"17"`) or major.minor (`"17.6"`). */
   readonly engineVersion: string;
+  /**
+   * The instance or cluster identifier, to keep a live database's when adopting one (`pnpm adopt`
+   * names it). @default `<project>-<env>-db` (RDS) or `<project>-<env>-aurora` (Aurora)
+   */
+  readonly identifier?: string;
   /** Database created at launch, e.g. `bookmarkdb`. */
   readonly databaseName: string;
   /** @default "dbadmin" */
@@ -104,6 +122,11 @@ export interface AuroraServerlessPlan extends DatabaseCommonPlan {
   readonly maxAcu: number;
   /** A reader instance in the network's second AZ (failover target, read endpoint). */
   readonly reader: boolean;
+  /**
+   * Live instance identifiers to keep when adopting a cluster (`pnpm adopt` names them).
+   * @default `<identifier>-writer` and `<identifier>-reader`
+   */
+  readonly instanceIdentifiers?: { readonly writer?: string; readonly reader?: string };
 }
 
 export type DatabasePlan = RdsPostgresPlan | AuroraServerlessPlan;

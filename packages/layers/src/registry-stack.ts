@@ -13,7 +13,7 @@ export class RegistryStack extends EnvironmentStack {
     super(scope, { environment, layer: "registry" });
     this.repositories = new ContainerRepositories(this, "repositories", {
       namePrefix: `${environment.project}-${environment.name}`,
-      repositories: Object.fromEntries(plan.repositories.map((name) => [name, {}])),
+      repositories: Object.fromEntries(plan.repositories.map((name) => [name, plan.repositoryNames?.[name] ? { name: plan.repositoryNames[name] } : {}])),
       keepLastImages: plan.keepLastImages,
       imageTagMutability: plan.imageTagMutability,
       forceDelete: plan.forceDelete ?? false,

@@ -16,7 +16,7 @@ export class StorageStack extends EnvironmentStack {
     this.assets = new AssetBucket(this, "assets", {
       namePrefix,
       // Bucket names are global; the account ID keeps ours from colliding with anyone's.
-      bucketName: `${namePrefix}-assets-${environment.accountId}`,
+      bucketName: plan.assetsBucketName ?? `${namePrefix}-assets-${environment.accountId}`,
       versioned: plan.versioned,
       lifecycle: plan.lifecycle,
       cors: plan.corsOrigins ? { allowedOrigins: plan.corsOrigins } : undefined,
@@ -24,7 +24,7 @@ export class StorageStack extends EnvironmentStack {
     if (plan.albAccessLogs) {
       this.albLogs = new AccessLogBucket(this, "alb-logs", {
         namePrefix,
-        bucketName: `${namePrefix}-alb-logs-${environment.accountId}`,
+        bucketName: plan.albAccessLogs.bucketName ?? `${namePrefix}-alb-logs-${environment.accountId}`,
         region: environment.region,
         accountId: environment.accountId,
         logRetentionDays: plan.albAccessLogs.retentionDays,

@@ -16,6 +16,12 @@ export type ImageTagMutability = "IMMUTABLE" | "MUTABLE";
 /** Per-repository settings; anything left out takes the construct-level value. */
 export interface ContainerRepositoryOptions {
   /**
+   * The repository name, for adopting a live repository another tool named (a name cannot
+   * change without a replace, which deletes every image).
+   * @default `<namePrefix>-<key>`
+   */
+  readonly name?: string;
+  /**
    * Newest images kept; older ones expire.
    * @default the construct's `keepLastImages`
    */
@@ -117,7 +123,7 @@ export class ContainerRepositories extends Construct {
     for (const [key, options] of Object.entries(props.repositories)) {
       const group = new Construct(this, key);
       const repository = new EcrRepository(group, "repository", {
-        name: boundedName([props.namePrefix, key], NAME_LIMITS.ecrRepositoryName),
+        name: options.name ?? boundedName([props.namePrefix, key], NAME_LIMITS.ecrRepositoryName),
         imageTagMutability: options.imageTagMutability ?? props.imageTagMutability ?? "IMMUTABLE",
         imageScanningConfiguration: { scanOnPush: options.scanOnPush ?? props.scanOnPush ?? true },
         encryptionConfiguration: [

@@ -153,6 +153,13 @@ function checkRegistry(v: Validator, registry: Raw): void {
     v.check(isString(name) && CONSTRUCT_KEY_PATTERN.test(name), `registry.repositories[${i}]`, name, 'must be 1-31 lower-case letters, digits and hyphens, starting with a letter (e.g. "web").');
   });
   v.check(new Set(names).size === names.length, "registry.repositories", names, "lists a repository twice; list each once.");
+  const kept = registry?.repositoryNames;
+  if (kept && typeof kept === "object") {
+    for (const [key, name] of Object.entries(kept as Record<string, unknown>)) {
+      v.check(names.includes(key), `registry.repositoryNames.${key}`, name, `names no repository of registry.repositories (${names.join(", ")}); use one of those keys.`);
+      v.check(isString(name) && /^[a-z0-9]+(?:[._/-][a-z0-9]+)*$/.test(name) && name.length <= 256, `registry.repositoryNames.${key}`, name, 'must be a valid ECR repository name (lower-case letters, digits, "._/-" separators), e.g. "legacy-web".');
+    }
+  }
 }
 
 function checkSecurity(v: Validator, security: Raw): void {

@@ -54,6 +54,7 @@ const registry = strict({
   keepLastImages: whole(1, 10000),
   imageTagMutability: z.enum(["IMMUTABLE", "MUTABLE"]).optional(),
   forceDelete: z.boolean().optional(),
+  repositoryNames: record(text).optional(),
 });
 
 const security = strict({
@@ -71,11 +72,13 @@ const storage = strict({
     noncurrentExpirationDays: whole(1).optional(),
   }).optional(),
   corsOrigins: list(text).optional(),
-  albAccessLogs: strict({ retentionDays: whole(1) }).optional(),
+  albAccessLogs: strict({ retentionDays: whole(1), bucketName: text.optional() }).optional(),
+  assetsBucketName: text.optional(),
 });
 
 const databaseCommon = {
   engineVersion: text,
+  identifier: text.optional(),
   databaseName: text,
   masterUsername: text.optional(),
   backupRetentionDays: whole(1, 35),
@@ -99,6 +102,7 @@ const database = z.discriminatedUnion("kind", [
     minAcu: z.number().min(0).max(256),
     maxAcu: z.number().min(1).max(256),
     reader: z.boolean(),
+    instanceIdentifiers: strict({ writer: text.optional(), reader: text.optional() }).optional(),
   }),
 ]);
 

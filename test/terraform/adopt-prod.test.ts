@@ -1,0 +1,99 @@
+/**
+ * The terraform tier of `pnpm adopt` on the legacy prod fixture (seed 003: Aurora whose cluster
+ * and instances carry other identifiers, NAT, hosted zone, certificate, versioned bucket), the
+ * stacks that hold state: each stack's state is built from the matched legacy resources at the
+ * new addresses (what an import records) and planned with `-refresh=false`. With the live
+ * identifiers kept in config (what the report asks for), no stateful resource is destroyed or
+ * replaced. See adopt.test.ts for staging and the import blocks.
+ */
+import { rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prod } from "../../apps/prod/src/config";
+import type { EnvironmentPlan } from "@platform/layers";
+import { refusals } from "../../scripts/lib/adopt/guard";
+import type { Adoption } from "../../scripts/lib/adopt/match";
+import { adoptionCounts } from "../../scripts/lib/adopt/report";
+import { planAdoption } from "../../scripts/lib/adopt/run";
+import { newStackStates } from "../../scripts/lib/adopt/state-mv";
+import { checkStacks, type StackCheck } from "../../scripts/lib/offline-check";
+import { readPlan } from "../../scripts/lib/plan-json";
+import { findTerraform, OFFLINE_ENV, prepareTerraform, runTerraform } from "../../scripts/lib/terraform";
+import { LEGACY_PROD, synthEnvironment } from "../../scripts/test/adopt-support";
+
+const terraform = findTerraform();
+const inCi = process.env.CI === "true";
+const WORK_ROOT = resolve(".tf-test-adopt-prod");
+const PLANNED = ["prod-database", "prod-dns", "prod-registry", "prod-storage"];
+
+/** Prod as it adopts the fixture: the live cluster and instance identifiers kept. */
+function keepLiveCluster(p: EnvironmentPlan): EnvironmentPlan {
+  if (p.database.kind !== "aurora-serverless-v2") throw new Error("prod runs Aurora");
+  return {
+    ...p,
+    database: {
+      ...p.database,
+      identifier: "bookmark-manager-prod-aurora-cluster",
+      instanceIdentifiers: { writer: "bookmark-manager-prod-aurora-cluster-one", reader: "bookmark-manager-prod-aurora-cluster-two" },
+    },
+  };
+}
+
+describe.skipIf(!terraform && !inCi)("adopting the legacy prod fixture, offline", () => {
+  let outdir = "";
+  let adoption: Adoption;
+  let checks: StackCheck[];
+  const plans = new Map<string, string>();
+
+  beforeAll(async () => {
+    if (!terraform) throw new Error("CI=true but terraform is not on the PATH: the terraform tier cannot be skipped in CI");
+    outdir = synthEnvironment(prod, keepLiveCluster);
+    const e = prod.environment;
+    adoption = planAdoption({ place: { name: e.name, region: e.region, accountId: e.accountId }, from: LEGACY_PROD, outdir });
+    rmSync(WORK_ROOT, { recursive: true, force: true });
+    checks = await checkStacks({ outdir, workRoot: WORK_ROOT, stacks: PLANNED, plan: true, concurrency: 2 });
+    const setup = prepareTerraform(WORK_ROOT);
+    const failed = checks.filter((c) => !c.ok);
+    if (failed.length > 0) throw new Error(`offline check failed: ${failed.map((c) => `${c.stack}: ${c.error}`).join("\n")}`);
+    const states = newStackStates(adoption);
+    for (const stack of PLANNED) {
+      const dir = join(WORK_ROOT, "stacks", stack);
+      writeFileSync(join(dir, "offline.tfstate"), states.get(stack)!);
+      const plan = await runTerraform(setup, dir, ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", "-out=adopt.tfplan"], OFFLINE_ENV);
+      if (plan.code !== 0) throw new Error(`${stack}: plan on the adopted state failed:\n${plan.stderr}`);
+      const show = await runTerraform(setup, dir, ["show", "-json", "adopt.tfplan"], OFFLINE_ENV);
+      const file = join(dir, `${stack}.adopt.json`);
+      writeFileSync(file, show.stdout);
+      plans.set(stack, file);
+    }
+  }, 300_000);
+
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it("plans every adopted stack offline", () => {
+    expect(checks.filter((c) => !c.ok).map((c) => `${c.stack}: ${c.error}`)).toEqual([]);
+  });
+
+  it("destroys and replaces no stateful resource: the cluster, its instances, the zone, the repositories and the bucket stay", () => {
+    expect(refusals(plans).map((r) => `${r.stack} ${r.address}: ${r.why}`)).toEqual([]);
+    const actions = new Map<string, string>();
+    for (const [, file] of plans) for (const rc of readPlan(file).resource_changes ?? []) actions.set(rc.address, rc.change.actions.join("+"));
+    const kept = adoption.matched.filter((m) =>
+      ["aws_rds_cluster", "aws_rds_cluster_instance", "aws_route53_zone", "aws_ecr_repository", "aws_s3_bucket"].includes(m.ours.type),
+    );
+    expect(kept).toHaveLength(7);
+    for (const m of kept) expect(["no-op", "update"], m.ours.address).toContain(actions.get(m.ours.address) ?? "no-op");
+  });
+
+  it("replaces only stateless resources whose values differ, as the report said", () => {
+    const replaced = [...plans].flatMap(([, file]) =>
+      (readPlan(file).resource_changes ?? []).filter((rc) => rc.change.actions.includes("delete")).map((rc) => rc.address),
+    );
+    const reported = adoption.matched.filter((m) => m.immutable.length > 0 && PLANNED.includes(m.ours.stack)).map((m) => m.ours.address);
+    expect(replaced.sort()).toEqual(reported.sort());
+  });
+
+  it("counts the prod migration", () => {
+    expect(adoptionCounts(adoption)).toEqual({ matched: 33, unmatched: 5, created: 120, changedAttributes: 36, immutableDifferences: 2 });
+  });
+});

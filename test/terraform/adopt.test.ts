@@ -1,0 +1,142 @@
+/**
+ * The terraform tier of `pnpm adopt`, on the legacy staging fixture (seed 002's Terragrunt
+ * units, states built offline). An import needs AWS to read the resource, so offline the tier
+ * proves the mapping the way an import would record it: each new stack's state is built from
+ * the matched legacy resources' attributes at the new addresses (the state-mv mode's output),
+ * and the stack is planned against it with `-refresh=false`. The first plans must destroy or
+ * replace no stateful resource (the approval gate finds nothing to refuse); the import blocks
+ * synth carries into cdk.tf.json must pass `terraform validate`.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { synthesizeApp } from "@platform/core";
+import { buildEnvironment } from "@platform/layers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { withImports } from "../../apps/adopt-imports";
+import { staging } from "../../apps/staging/src/config";
+import { approvalsOf, refusals } from "../../scripts/lib/adopt/guard";
+import type { Adoption } from "../../scripts/lib/adopt/match";
+import { adoptionCounts } from "../../scripts/lib/adopt/report";
+import { planAdoption, writeImports } from "../../scripts/lib/adopt/run";
+import { newStackStates } from "../../scripts/lib/adopt/state-mv";
+import { checkStacks, type StackCheck } from "../../scripts/lib/offline-check";
+import { readPlan } from "../../scripts/lib/plan-json";
+import { summarizePlan } from "../../scripts/lib/plan-summary";
+import { findTerraform, OFFLINE_ENV, prepareTerraform, runTerraform } from "../../scripts/lib/terraform";
+import { keepLiveDatabase, LEGACY_STAGING, STAGING_PLACE, synthEnvironment } from "../../scripts/test/adopt-support";
+
+const terraform = findTerraform();
+const inCi = process.env.CI === "true";
+const WORK_ROOT = resolve(".tf-test-adopt");
+/** The stacks holding the stateful resources the fixture adopts, and the network under them. */
+const PLANNED = ["staging-network", "staging-registry", "staging-storage", "staging-database"];
+
+describe.skipIf(!terraform && !inCi)("adopting the legacy staging fixture, offline", () => {
+  const temp: string[] = [];
+  let adoption: Adoption;
+  let checks: StackCheck[];
+  let importChecks: StackCheck[];
+  const plans = new Map<string, string>();
+
+  beforeAll(async () => {
+    if (!terraform) throw new Error("CI=true but terraform is not on the PATH: the terraform tier cannot be skipped in CI");
+    const outdir = synthEnvironment(staging, keepLiveDatabase);
+    temp.push(outdir);
+    adoption = planAdoption({ place: STAGING_PLACE, from: LEGACY_STAGING, outdir });
+
+    // Imports as code: the import files written, then synthesized into the stacks.
+    const appsDir = mkdtempSync(join(tmpdir(), "adopt-apps-"));
+    temp.push(appsDir);
+    writeImports(adoption, join(appsDir, "staging", "imports"));
+    const importOut = mkdtempSync(join(tmpdir(), "adopt-imports-"));
+    temp.push(importOut);
+    synthesizeApp((app) => {
+      buildEnvironment(app, keepLiveDatabase(staging));
+      withImports(app, appsDir);
+    }, { outdir: importOut });
+
+    rmSync(WORK_ROOT, { recursive: true, force: true });
+    // Producers' planned outputs feed consumers, as in tf:check; then each stack is planned again on its adopted state.
+    checks = await checkStacks({ outdir, workRoot: join(WORK_ROOT, "plan"), stacks: PLANNED, plan: true, concurrency: 2 });
+    const setup = prepareTerraform(join(WORK_ROOT, "plan"));
+    const failed = checks.filter((c) => !c.ok);
+    if (failed.length > 0) throw new Error(`offline check failed: ${failed.map((c) => `${c.stack}: ${c.error}`).join("\n")}`);
+    const states = newStackStates(adoption);
+    for (const stack of PLANNED) {
+      const dir = join(WORK_ROOT, "plan", "stacks", stack);
+      writeFileSync(join(dir, "offline.tfstate"), states.get(stack)!);
+      const plan = await runTerraform(setup, dir, ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", "-out=adopt.tfplan"], OFFLINE_ENV);
+      if (plan.code !== 0) throw new Error(`${stack}: plan on the adopted state failed:\n${plan.stderr}`);
+      const show = await runTerraform(setup, dir, ["show", "-json", "adopt.tfplan"], OFFLINE_ENV);
+      const file = join(dir, `${stack}.adopt.json`);
+      writeFileSync(file, show.stdout);
+      plans.set(stack, file);
+    }
+    // The plan run's plugin cache already holds the provider: two inits filling a fresh cache at once can collide.
+    const cache = process.env.TF_PLUGIN_CACHE_DIR;
+    process.env.TF_PLUGIN_CACHE_DIR = setup.pluginCacheDir;
+    try {
+      importChecks = await checkStacks({
+        outdir: importOut,
+        workRoot: join(WORK_ROOT, "imports"),
+        stacks: ["staging-network", "staging-registry", "staging-storage", "staging-database", "staging-compute"],
+        plan: false,
+        concurrency: 2,
+      });
+    } finally {
+      if (cache === undefined) delete process.env.TF_PLUGIN_CACHE_DIR;
+      else process.env.TF_PLUGIN_CACHE_DIR = cache;
+    }
+  }, 300_000);
+
+  afterAll(() => {
+    for (const dir of temp) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("plans every adopted stack offline", () => {
+    expect(checks.filter((c) => !c.ok).map((c) => `${c.stack}: ${c.error}`)).toEqual([]);
+  });
+
+  it("destroys and replaces no stateful resource in the first plans: nothing for the gate to refuse", () => {
+    expect(refusals(plans).map((r) => `${r.stack} ${r.address}: ${r.why}`)).toEqual([]);
+    for (const [stack, file] of plans) {
+      const summary = summarizePlan(stack, readPlan(file));
+      expect(summary.resources.filter((r) => r.stateful !== undefined).map((r) => r.address), stack).toEqual([]);
+    }
+  });
+
+  it("replaces only stateless resources whose names differ, as the report said", () => {
+    const replaced = [...plans].flatMap(([, file]) =>
+      (readPlan(file).resource_changes ?? []).filter((rc) => rc.change.actions.includes("delete")).map((rc) => rc.type),
+    );
+    const reported = adoption.matched.filter((m) => m.immutable.length > 0).map((m) => m.ours.type);
+    expect(replaced.sort()).toEqual(reported.sort());
+  });
+
+  it("asks the reviewer about the one data-losing update the staging config brings (assets expire after 180 days)", () => {
+    expect(approvalsOf(plans).map((r) => `${r.kind} ${r.stack} ${r.address}`)).toEqual([
+      "data-loss staging-storage aws_s3_bucket_lifecycle_configuration.assets_lifecycle_96ACEA1E",
+    ]);
+  });
+
+  it("keeps every adopted stateful resource in place: the database, the repositories and the bucket are updated or untouched", () => {
+    const actions = new Map<string, string>();
+    for (const [, file] of plans) {
+      for (const rc of readPlan(file).resource_changes ?? []) actions.set(rc.address, rc.change.actions.join("+"));
+    }
+    const adopted = adoption.matched.filter((m) => ["aws_db_instance", "aws_ecr_repository", "aws_s3_bucket"].includes(m.ours.type));
+    expect(adopted).toHaveLength(4);
+    for (const m of adopted) expect(["no-op", "update"], m.ours.address).toContain(actions.get(m.ours.address) ?? "no-op");
+  });
+
+  it("synthesizes the import blocks into cdk.tf.json, and terraform validate accepts them", () => {
+    expect(importChecks.filter((c) => !c.validateOk).map((c) => `${c.stack}: ${c.error}`)).toEqual([]);
+    const json = JSON.parse(readFileSync(join(WORK_ROOT, "imports", "stacks", "staging-database", "cdk.tf.json"), "utf8")) as { import?: Array<{ to: string; id: string }> };
+    expect(json.import).toContainEqual({ to: "aws_db_instance.postgres_instance_919E2690", id: "bookmark-manager-staging-postgres" });
+  });
+
+  it("counts the staging migration", () => {
+    expect(adoptionCounts(adoption)).toEqual({ matched: 32, unmatched: 12, created: 65, changedAttributes: 32, immutableDifferences: 4 });
+  });
+});
