@@ -28,7 +28,7 @@ import { anyStopped, converge, renderSummary, selectReviewedPlans, type Mode } f
 import { usesLocalState } from "./lib/changed-stacks";
 import { deployWaves, readManifest } from "./lib/manifest";
 import { environmentOf } from "./lib/stack-names";
-import { prepareTerraform } from "./lib/terraform";
+import { firstCallAlone, prepareTerraform } from "./lib/terraform";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -81,7 +81,8 @@ const results = await converge({
   approveUnreviewed: values["approve-unreviewed"],
   concurrency: Number(values.concurrency),
   log: (line) => console.log(line),
-  planner: { plan: (stack) => planStack(setup, outdir, stack, join(work, `${stack}.json`)) },
+  // The first plan fills the plugin cache alone (parallel inits into an empty cache collide).
+  planner: { plan: firstCallAlone((stack: string) => planStack(setup, outdir, stack, join(work, `${stack}.json`))) },
   applier: {
     apply: (planned) => applySavedPlan(setup, outdir, planned.stack),
   },

@@ -18,8 +18,7 @@ import {
   type StackConfigJson,
 } from "./planned-outputs";
 import { redactPlan } from "./plan-redact";
-import { mapLimit } from "./pool";
-import { runTerraform, type TerraformSetup } from "./terraform";
+import { mapWarmingPluginCache, runTerraform, type TerraformSetup } from "./terraform";
 
 export interface PlannedStack {
   readonly stack: string;
@@ -147,7 +146,7 @@ export async function planStacksInWaves(
   const noOutputs = new Map<string, string>();
   const waves = deployWaves(manifest.stacks).map((w) => w.filter((s) => inRun.has(s))).filter((w) => w.length > 0);
   for (const wave of waves) {
-    await mapLimit(wave, options.concurrency, async (stack) => {
+    await mapWarmingPluginCache(setup, wave, options.concurrency, async (stack) => {
       const jsonOut = join(jsonDir, `${stack}.json`);
       const producers = manifest.stacks[stack]!.dependencies.filter((d) => inRun.has(d)).sort();
       const failedProducer = producers.find((d) => !results.get(d)?.ok || noOutputs.has(d));

@@ -10,8 +10,7 @@ import {
   writeRemoteStateOverride,
   type StackConfigJson,
 } from "./planned-outputs";
-import { mapLimit } from "./pool";
-import { AWS_PROVIDER_VERSION, OFFLINE_ENV, prepareTerraform, runTerraform, type TerraformSetup } from "./terraform";
+import { AWS_PROVIDER_VERSION, OFFLINE_ENV, mapWarmingPluginCache, prepareTerraform, runTerraform, type TerraformSetup } from "./terraform";
 
 export interface CheckOptions {
   /** Synth output holding manifest.json (e.g. cdktf.out). */
@@ -77,16 +76,15 @@ export async function checkStacks(options: CheckOptions): Promise<StackCheck[]> 
   const waves = options.plan
     ? deployWaves(manifest.stacks).map((wave) => wave.filter((s) => needed.has(s)))
     : [[...needed].sort()];
-  for (const wave of waves) {
-    await mapLimit(wave, options.concurrency, async (name) => {
-      const failedProducer = manifest.stacks[name]!.dependencies.find((d) => results.get(d) && !results.get(d)!.ok);
-      const result = failedProducer
-        ? skipped(name, `producer stack ${failedProducer} failed`)
-        : await checkStack(setup, schema, pending, options, name);
-      results.set(name, result);
-      log(`${result.ok ? "ok  " : "FAIL"} ${name} (${result.seconds.toFixed(1)} s)${result.error ? `: ${result.error}` : ""}`);
-    });
-  }
+  const check = async (name: string) => {
+    const failedProducer = manifest.stacks[name]!.dependencies.find((d) => results.get(d) && !results.get(d)!.ok);
+    const result = failedProducer
+      ? skipped(name, `producer stack ${failedProducer} failed`)
+      : await checkStack(setup, schema, pending, options, name);
+    results.set(name, result);
+    log(`${result.ok ? "ok  " : "FAIL"} ${name} (${result.seconds.toFixed(1)} s)${result.error ? `: ${result.error}` : ""}`);
+  };
+  for (const wave of waves) await mapWarmingPluginCache(setup, wave, options.concurrency, check);
   return [...results.values()].filter((r) => wanted.has(r.stack)).sort((a, b) => a.stack.localeCompare(b.stack));
 }
 

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
+import { mapLimit } from "./pool";
 
 /** The provider version @cdktf/provider-aws 20.1.0 was generated from. */
 export const AWS_PROVIDER_VERSION = "5.100.0";
@@ -127,4 +128,34 @@ export function terraformVersion(binary: string): string {
   } catch {
     return "unknown";
   }
+}
+
+/**
+ * Runs `task` over `items`, `limit` at a time, but alone for the first item while the plugin
+ * cache holds no AWS provider yet: two `terraform init`s filling an empty cache at once collide
+ * ("failed to create directory … file exists").
+ */
+export async function mapWarmingPluginCache<T>(setup: TerraformSetup, items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let rest = items;
+  if (items.length > 0 && !existsSync(join(setup.pluginCacheDir, "registry.terraform.io", "hashicorp", "aws"))) {
+    await task(items[0]!);
+    rest = items.slice(1);
+  }
+  await mapLimit(rest, limit, task);
+}
+
+/**
+ * `task` whose first call runs alone: later calls wait for it (its outcome does not matter), so
+ * the first `terraform init` fills an empty plugin cache before any other starts.
+ */
+export function firstCallAlone<A extends unknown[], R>(task: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  let first: Promise<R> | undefined;
+  return async (...args: A) => {
+    if (!first) {
+      first = task(...args);
+      return first;
+    }
+    await first.catch(() => undefined);
+    return task(...args);
+  };
 }
