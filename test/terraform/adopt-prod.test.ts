@@ -6,8 +6,8 @@
  * identifiers kept in config (what the report asks for), no stateful resource is destroyed or
  * replaced. See adopt.test.ts for staging and the import blocks.
  */
-import { rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { rmSync } from "node:fs";
+import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prod } from "../../apps/prod/src/config";
 import type { EnvironmentPlan } from "@platform/layers";
@@ -15,11 +15,11 @@ import { refusals } from "../../scripts/lib/adopt/guard";
 import type { Adoption } from "../../scripts/lib/adopt/match";
 import { adoptionCounts } from "../../scripts/lib/adopt/report";
 import { planAdoption } from "../../scripts/lib/adopt/run";
-import { newStackStates } from "../../scripts/lib/adopt/state-mv";
-import { checkStacks, type StackCheck } from "../../scripts/lib/offline-check";
+import type { StackCheck } from "../../scripts/lib/offline-check";
 import { readPlan } from "../../scripts/lib/plan-json";
-import { findTerraform, OFFLINE_ENV, prepareTerraform, runTerraform } from "../../scripts/lib/terraform";
+import { findTerraform } from "../../scripts/lib/terraform";
 import { LEGACY_PROD, synthEnvironment } from "../../scripts/test/adopt-support";
+import { planOnAdoptedStates } from "./adopt-tier";
 
 const terraform = findTerraform();
 const inCi = process.env.CI === "true";
@@ -43,7 +43,7 @@ describe.skipIf(!terraform && !inCi)("adopting the legacy prod fixture, offline"
   let outdir = "";
   let adoption: Adoption;
   let checks: StackCheck[];
-  const plans = new Map<string, string>();
+  let plans = new Map<string, string>();
 
   beforeAll(async () => {
     if (!terraform) throw new Error("CI=true but terraform is not on the PATH: the terraform tier cannot be skipped in CI");
@@ -51,21 +51,7 @@ describe.skipIf(!terraform && !inCi)("adopting the legacy prod fixture, offline"
     const e = prod.environment;
     adoption = planAdoption({ place: { name: e.name, region: e.region, accountId: e.accountId }, from: LEGACY_PROD, outdir });
     rmSync(WORK_ROOT, { recursive: true, force: true });
-    checks = await checkStacks({ outdir, workRoot: WORK_ROOT, stacks: PLANNED, plan: true, concurrency: 2 });
-    const setup = prepareTerraform(WORK_ROOT);
-    const failed = checks.filter((c) => !c.ok);
-    if (failed.length > 0) throw new Error(`offline check failed: ${failed.map((c) => `${c.stack}: ${c.error}`).join("\n")}`);
-    const states = newStackStates(adoption);
-    for (const stack of PLANNED) {
-      const dir = join(WORK_ROOT, "stacks", stack);
-      writeFileSync(join(dir, "offline.tfstate"), states.get(stack)!);
-      const plan = await runTerraform(setup, dir, ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", "-out=adopt.tfplan"], OFFLINE_ENV);
-      if (plan.code !== 0) throw new Error(`${stack}: plan on the adopted state failed:\n${plan.stderr}`);
-      const show = await runTerraform(setup, dir, ["show", "-json", "adopt.tfplan"], OFFLINE_ENV);
-      const file = join(dir, `${stack}.adopt.json`);
-      writeFileSync(file, show.stdout);
-      plans.set(stack, file);
-    }
+    ({ checks, plans } = await planOnAdoptedStates(adoption, outdir, WORK_ROOT, PLANNED));
   }, 300_000);
 
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));

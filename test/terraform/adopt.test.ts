@@ -7,7 +7,7 @@
  * replace no stateful resource (the approval gate finds nothing to refuse); the import blocks
  * synth carries into cdk.tf.json must pass `terraform validate`.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { synthesizeApp } from "@platform/core";
@@ -19,12 +19,12 @@ import { approvalsOf, refusals } from "../../scripts/lib/adopt/guard";
 import type { Adoption } from "../../scripts/lib/adopt/match";
 import { adoptionCounts } from "../../scripts/lib/adopt/report";
 import { planAdoption, writeImports } from "../../scripts/lib/adopt/run";
-import { newStackStates } from "../../scripts/lib/adopt/state-mv";
 import { checkStacks, type StackCheck } from "../../scripts/lib/offline-check";
 import { readPlan } from "../../scripts/lib/plan-json";
 import { summarizePlan } from "../../scripts/lib/plan-summary";
-import { findTerraform, OFFLINE_ENV, prepareTerraform, runTerraform } from "../../scripts/lib/terraform";
+import { findTerraform } from "../../scripts/lib/terraform";
 import { keepLiveDatabase, LEGACY_STAGING, STAGING_PLACE, synthEnvironment } from "../../scripts/test/adopt-support";
+import { planOnAdoptedStates } from "./adopt-tier";
 
 const terraform = findTerraform();
 const inCi = process.env.CI === "true";
@@ -37,7 +37,7 @@ describe.skipIf(!terraform && !inCi)("adopting the legacy staging fixture, offli
   let adoption: Adoption;
   let checks: StackCheck[];
   let importChecks: StackCheck[];
-  const plans = new Map<string, string>();
+  let plans = new Map<string, string>();
 
   beforeAll(async () => {
     if (!terraform) throw new Error("CI=true but terraform is not on the PATH: the terraform tier cannot be skipped in CI");
@@ -58,36 +58,14 @@ describe.skipIf(!terraform && !inCi)("adopting the legacy staging fixture, offli
 
     rmSync(WORK_ROOT, { recursive: true, force: true });
     // Producers' planned outputs feed consumers, as in tf:check; then each stack is planned again on its adopted state.
-    checks = await checkStacks({ outdir, workRoot: join(WORK_ROOT, "plan"), stacks: PLANNED, plan: true, concurrency: 2 });
-    const setup = prepareTerraform(join(WORK_ROOT, "plan"));
-    const failed = checks.filter((c) => !c.ok);
-    if (failed.length > 0) throw new Error(`offline check failed: ${failed.map((c) => `${c.stack}: ${c.error}`).join("\n")}`);
-    const states = newStackStates(adoption);
-    for (const stack of PLANNED) {
-      const dir = join(WORK_ROOT, "plan", "stacks", stack);
-      writeFileSync(join(dir, "offline.tfstate"), states.get(stack)!);
-      const plan = await runTerraform(setup, dir, ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", "-out=adopt.tfplan"], OFFLINE_ENV);
-      if (plan.code !== 0) throw new Error(`${stack}: plan on the adopted state failed:\n${plan.stderr}`);
-      const show = await runTerraform(setup, dir, ["show", "-json", "adopt.tfplan"], OFFLINE_ENV);
-      const file = join(dir, `${stack}.adopt.json`);
-      writeFileSync(file, show.stdout);
-      plans.set(stack, file);
-    }
-    // The plan run's plugin cache already holds the provider: two inits filling a fresh cache at once can collide.
-    const cache = process.env.TF_PLUGIN_CACHE_DIR;
-    process.env.TF_PLUGIN_CACHE_DIR = setup.pluginCacheDir;
-    try {
-      importChecks = await checkStacks({
-        outdir: importOut,
-        workRoot: join(WORK_ROOT, "imports"),
-        stacks: ["staging-network", "staging-registry", "staging-storage", "staging-database", "staging-compute"],
-        plan: false,
-        concurrency: 2,
-      });
-    } finally {
-      if (cache === undefined) delete process.env.TF_PLUGIN_CACHE_DIR;
-      else process.env.TF_PLUGIN_CACHE_DIR = cache;
-    }
+    ({ checks, plans } = await planOnAdoptedStates(adoption, outdir, join(WORK_ROOT, "plan"), PLANNED));
+    importChecks = await checkStacks({
+      outdir: importOut,
+      workRoot: join(WORK_ROOT, "imports"),
+      stacks: ["staging-network", "staging-registry", "staging-storage", "staging-database", "staging-compute"],
+      plan: false,
+      concurrency: 2,
+    });
   }, 300_000);
 
   afterAll(() => {
