@@ -6,10 +6,10 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Adoption } from "../../scripts/lib/adopt/match";
-import { newStackStates } from "../../scripts/lib/adopt/state-mv";
-import { checkStacks, type StackCheck } from "../../scripts/lib/offline-check";
-import { OFFLINE_ENV, prepareTerraform, runTerraform } from "../../scripts/lib/terraform";
+import type { Adoption } from "../../scripts/adopt/match";
+import { newStackStates } from "../../scripts/adopt/state-mv";
+import { checkStacks, type StackCheck } from "../../scripts/tf-check/offline-check";
+import { OFFLINE_ENV, prepareTerraform, runTerraform } from "../../scripts/shared/terraform";
 
 export interface AdoptedPlans {
   readonly checks: StackCheck[];

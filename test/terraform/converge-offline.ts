@@ -5,14 +5,14 @@
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { PlannedStack } from "../../scripts/lib/ci-terraform";
-import { offlineProviders } from "../../scripts/lib/offline-check";
-import type { Applier, Planner } from "../../scripts/lib/converge";
-import type { ProviderSchema } from "../../scripts/lib/mock-outputs";
-import type { PlanJson } from "../../scripts/lib/plan-json";
-import type { StackConfigJson } from "../../scripts/lib/planned-outputs";
-import { redactPlan } from "../../scripts/lib/plan-redact";
-import { OFFLINE_ENV, runTerraform, type TerraformSetup } from "../../scripts/lib/terraform";
+import type { PlannedStack } from "../../scripts/deploy/ci-terraform";
+import { offlineProviders } from "../../scripts/tf-check/offline-check";
+import type { Applier, Planner } from "../../scripts/deploy/converge";
+import type { ProviderSchema } from "../../scripts/shared/mock-outputs";
+import type { PlanJson } from "../../scripts/shared/plan-json";
+import type { StackConfigJson } from "../../scripts/shared/planned-outputs";
+import { redactPlan } from "../../scripts/shared/plan-redact";
+import { OFFLINE_ENV, runTerraform, type TerraformSetup } from "../../scripts/shared/terraform";
 import { stateFromCreatePlan } from "./state-from-plan";
 
 

@@ -8,11 +8,11 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { converge, renderSummary, selectReviewedPlans, type StackResult } from "../../scripts/lib/converge";
-import { readManifest } from "../../scripts/lib/manifest";
-import { planHasChanges } from "../../scripts/lib/plan-redact";
-import { synthAllToTemp } from "../../scripts/lib/synth-all";
-import { findTerraform, firstCallAlone, prepareTerraform } from "../../scripts/lib/terraform";
+import { converge, renderSummary, selectReviewedPlans, type StackResult } from "../../scripts/deploy/converge";
+import { readManifest } from "../../scripts/shared/manifest";
+import { planHasChanges } from "../../scripts/shared/plan-redact";
+import { synthAllToTemp } from "../../scripts/shared/synth-all";
+import { findTerraform, firstCallAlone, prepareTerraform } from "../../scripts/shared/terraform";
 import { OfflineEnvironment } from "./converge-offline";
 
 const terraform = findTerraform();

@@ -10,8 +10,8 @@ import { synthesizeApp } from "@platform/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { examples } from "../../apps/examples/src/config";
 import { buildExamples } from "../../apps/examples/src/main";
-import { checkStacks, type StackCheck } from "../../scripts/lib/offline-check";
-import { findTerraform } from "../../scripts/lib/terraform";
+import { checkStacks, type StackCheck } from "../../scripts/tf-check/offline-check";
+import { findTerraform } from "../../scripts/shared/terraform";
 
 const terraform = findTerraform();
 const inCi = process.env.CI === "true";

@@ -1,5 +1,5 @@
 /**
- * The CI plan/deploy path (scripts/lib/ci-terraform.ts) run offline: a copy of a synth output
+ * The CI plan/deploy path (scripts/deploy/ci-terraform.ts) run offline: a copy of a synth output
  * whose stacks keep their state, and read their producers' states, from local files instead
  * of S3 ("the real backends", as files), with dummy AWS credentials. Producers outside the test
  * get an outputs-only state; the stacks under test get a state "applied" from their own plans
@@ -7,13 +7,13 @@
  */
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { planStack, stackDir, type PlannedStack, type PlanStackOptions } from "../../scripts/lib/ci-terraform";
-import { readManifest } from "../../scripts/lib/manifest";
-import { mockOutputs, mockStateFile, type ProviderSchema } from "../../scripts/lib/mock-outputs";
-import { offlineProviders } from "../../scripts/lib/offline-check";
-import type { PlanJson } from "../../scripts/lib/plan-json";
-import { producerOf, regionOf, type StackConfigJson } from "../../scripts/lib/planned-outputs";
-import { OFFLINE_ENV, type TerraformSetup } from "../../scripts/lib/terraform";
+import { planStack, stackDir, type PlannedStack, type PlanStackOptions } from "../../scripts/deploy/ci-terraform";
+import { readManifest } from "../../scripts/shared/manifest";
+import { mockOutputs, mockStateFile, type ProviderSchema } from "../../scripts/shared/mock-outputs";
+import { offlineProviders } from "../../scripts/tf-check/offline-check";
+import type { PlanJson } from "../../scripts/shared/plan-json";
+import { producerOf, regionOf, type StackConfigJson } from "../../scripts/shared/planned-outputs";
+import { OFFLINE_ENV, type TerraformSetup } from "../../scripts/shared/terraform";
 import { stateFromCreatePlan } from "./state-from-plan";
 
 /** Offline: dummy credentials, the required variable CI takes from a secret, no refresh. */

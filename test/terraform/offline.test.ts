@@ -7,10 +7,10 @@ import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { readManifest } from "../../scripts/lib/manifest";
-import { checkStacks, type StackCheck } from "../../scripts/lib/offline-check";
-import { synthAllToTemp } from "../../scripts/lib/synth-all";
-import { findTerraform } from "../../scripts/lib/terraform";
+import { readManifest } from "../../scripts/shared/manifest";
+import { checkStacks, type StackCheck } from "../../scripts/tf-check/offline-check";
+import { synthAllToTemp } from "../../scripts/shared/synth-all";
+import { findTerraform } from "../../scripts/shared/terraform";
 import { describeReviewOfRealPlans } from "./review";
 
 const terraform = findTerraform();

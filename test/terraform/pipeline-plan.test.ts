@@ -7,13 +7,13 @@
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { planStack, planStacksInWaves, stackDir } from "../../scripts/lib/ci-terraform";
-import type { ProviderSchema } from "../../scripts/lib/mock-outputs";
-import type { PlanJson, ResourceChange } from "../../scripts/lib/plan-json";
-import { PENDING_TOKEN, SchemaCache, type PlanWithPending } from "../../scripts/lib/planned-outputs";
-import { comparePlansDetailed } from "../../scripts/lib/plan-redact";
-import { synthAllToTemp } from "../../scripts/lib/synth-all";
-import { findTerraform, prepareTerraform, runTerraform, type TerraformSetup } from "../../scripts/lib/terraform";
+import { planStack, planStacksInWaves, stackDir } from "../../scripts/deploy/ci-terraform";
+import type { ProviderSchema } from "../../scripts/shared/mock-outputs";
+import type { PlanJson, ResourceChange } from "../../scripts/shared/plan-json";
+import { PENDING_TOKEN, SchemaCache, type PlanWithPending } from "../../scripts/shared/planned-outputs";
+import { comparePlansDetailed } from "../../scripts/shared/plan-redact";
+import { synthAllToTemp } from "../../scripts/shared/synth-all";
+import { findTerraform, prepareTerraform, runTerraform, type TerraformSetup } from "../../scripts/shared/terraform";
 import { applyOffline, editStack, localCopy, OFFLINE_PLAN, stateFile, writeProducerState } from "./local-pipeline";
 
 const terraform = findTerraform();

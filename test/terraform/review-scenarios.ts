@@ -6,10 +6,10 @@
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { ProviderSchema } from "../../scripts/lib/mock-outputs";
-import type { StackCheck } from "../../scripts/lib/offline-check";
-import type { PlanJson } from "../../scripts/lib/plan-json";
-import { OFFLINE_ENV, runTerraform, type TerraformSetup } from "../../scripts/lib/terraform";
+import type { ProviderSchema } from "../../scripts/shared/mock-outputs";
+import type { StackCheck } from "../../scripts/tf-check/offline-check";
+import type { PlanJson } from "../../scripts/shared/plan-json";
+import { OFFLINE_ENV, runTerraform, type TerraformSetup } from "../../scripts/shared/terraform";
 import { stateFromCreatePlan } from "./state-from-plan";
 
 /**
@@ -28,7 +28,7 @@ const FORCE_NEW: ReadonlyArray<readonly [type: string, attribute: string, suffix
 ];
 
 /**
- * Per stateful type, an in-place update that loses data (see scripts/lib/data-loss.ts): with
+ * Per stateful type, an in-place update that loses data (see scripts/review/data-loss.ts): with
  * the state converged, only these attributes change, and the plan is an update, not a replace.
  */
 const DATA_LOSS_EDITS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {

@@ -8,14 +8,14 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ChangedStacks } from "../../scripts/lib/changed-stacks";
-import type { StackCheck } from "../../scripts/lib/offline-check";
-import type { PlanJson } from "../../scripts/lib/plan-json";
-import { comparePlans, redactPlan } from "../../scripts/lib/plan-redact";
-import { summarizePlan } from "../../scripts/lib/plan-summary";
-import { renderReview } from "../../scripts/lib/review-comment";
-import { environmentOf } from "../../scripts/lib/stack-names";
-import { AWS_PROVIDER_VERSION, prepareTerraform } from "../../scripts/lib/terraform";
+import type { ChangedStacks } from "../../scripts/changed-stacks/changed-stacks";
+import type { StackCheck } from "../../scripts/tf-check/offline-check";
+import type { PlanJson } from "../../scripts/shared/plan-json";
+import { comparePlans, redactPlan } from "../../scripts/shared/plan-redact";
+import { summarizePlan } from "../../scripts/review/plan-summary";
+import { renderReview } from "../../scripts/review/review-comment";
+import { environmentOf } from "../../scripts/shared/stack-names";
+import { AWS_PROVIDER_VERSION, prepareTerraform } from "../../scripts/shared/terraform";
 import { PROBE_SECRETS, findReplaceCandidate, replaceScenario, type ReplaceScenario } from "./review-scenarios";
 
 interface Review {
@@ -32,7 +32,7 @@ function review(dir: string, name: string, inputs: readonly string[], extra: rea
   writeFileSync(out("output"), "");
   const run = spawnSync(
     "node_modules/.bin/tsx",
-    ["scripts/review.ts", ...inputs, "--out", out("md"), "--github-output", out("output"), "--summary-json", out("summary.json"), ...extra],
+    ["scripts/review/main.ts", ...inputs, "--out", out("md"), "--github-output", out("output"), "--summary-json", out("summary.json"), ...extra],
     { encoding: "utf8" },
   );
   if (run.status === 1 && !expectFailure) throw new Error(`review failed: ${run.stderr}`);

@@ -4,7 +4,7 @@
  * mocks. Planning the same configuration against it with `-refresh=false` shows (close to) no
  * changes; changing a force-new attribute then shows a real replace, with no AWS account.
  */
-import { attributeType, fillUnknown, mockScalar, typeOfValue, type ProviderSchema } from "../../scripts/lib/mock-outputs";
+import { attributeType, fillUnknown, mockScalar, typeOfValue, type ProviderSchema } from "../../scripts/shared/mock-outputs";
 
 interface PlannedResource {
   address: string;

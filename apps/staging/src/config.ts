@@ -77,7 +77,7 @@ export const staging: EnvironmentPlan = {
     // Staging choice (no NAT): tasks get public IPs in public subnets; their security group
     // admits only the ALB, so nothing else can reach them.
     taskSubnets: "public",
-    // ECS Exec on: the DB tunnel goes through a running task (scripts/db-tunnel.ts).
+    // ECS Exec on: the DB tunnel goes through a running task (scripts/tunnel/main.ts).
     ecsExec: true,
     logRetentionDays: 7,
     albDeletionProtection: false,

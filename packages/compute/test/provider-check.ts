@@ -4,7 +4,7 @@
  * with seed 000's rollback (scaling switched off):
  *
  *   node_modules/.bin/tsx packages/compute/test/provider-check.ts /tmp/compute-check
- *   node_modules/.bin/tsx scripts/tf-check.ts /tmp/compute-check --work-dir /tmp/compute-check-work
+ *   node_modules/.bin/tsx scripts/tf-check/main.ts /tmp/compute-check --work-dir /tmp/compute-check-work
  */
 import { EnvironmentStack } from "@platform/core";
 import { testEnvironment } from "@platform/core/testing";

@@ -20,7 +20,7 @@ describe("pnpm cost --json against the README's hand calculation", () => {
     const outdir = join(mkdtempSync(join(tmpdir(), "cost-hand-")), "out");
     let out: string;
     try {
-      out = execFileSync("node_modules/.bin/tsx", ["scripts/cost.ts", outdir, "--json"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 180_000 });
+      out = execFileSync("node_modules/.bin/tsx", ["scripts/cost/main.ts", outdir, "--json"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 180_000 });
     } finally {
       rmSync(join(outdir, ".."), { recursive: true, force: true });
     }

@@ -1,0 +1,233 @@
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { deployWaves, readManifest } from "../shared/manifest";
+import type { OutputChange } from "../shared/mock-outputs";
+import {
+  PendingOutputs,
+  plannedOutputValues,
+  SchemaCache,
+  writePlannedOutputState,
+  writeRemoteStateOverride,
+  type StackConfigJson,
+} from "../shared/planned-outputs";
+import { AWS_PROVIDER_VERSION, OFFLINE_ENV, mapWarmingPluginCache, prepareTerraform, runTerraform, type TerraformSetup } from "../shared/terraform";
+
+export interface CheckOptions {
+  /** Synth output holding manifest.json (e.g. cdktf.out). */
+  readonly outdir: string;
+  /** Scratch folder for working copies, mocks, plans and the plugin cache. */
+  readonly workRoot: string;
+  /** Only these stacks (their producers are still planned first for mocks). @default all */
+  readonly stacks?: readonly string[];
+  /** Also run the offline plan (validate only otherwise). */
+  readonly plan: boolean;
+  /** Stacks checked at once. */
+  readonly concurrency: number;
+  /** Progress lines go here. @default silent */
+  readonly log?: (line: string) => void;
+}
+
+export interface Diagnostic {
+  readonly severity: "error" | "warning";
+  readonly summary: string;
+  readonly detail?: string;
+  readonly address?: string;
+}
+
+export interface StackCheck {
+  readonly stack: string;
+  readonly ok: boolean;
+  readonly validateOk: boolean;
+  readonly planOk?: boolean;
+  readonly diagnostics: readonly Diagnostic[];
+  /** Path of `terraform show -json` of the offline plan. */
+  readonly planJsonPath?: string;
+  readonly changes?: { readonly create: number; readonly update: number; readonly delete: number };
+  readonly error?: string;
+  readonly seconds: number;
+}
+
+interface StackJson extends StackConfigJson {
+  variable?: Record<string, { type?: string; default?: unknown }>;
+}
+
+/** Validates (and plans, offline) every stack of a synth output; producers before consumers. */
+export async function checkStacks(options: CheckOptions): Promise<StackCheck[]> {
+  const log = options.log ?? (() => {});
+  const setup = prepareTerraform(options.workRoot);
+  log(`terraform ${setup.binary}; AWS provider ${AWS_PROVIDER_VERSION} from ${setup.mirror ?? "the public registry"}`);
+  const manifest = readManifest(options.outdir);
+  const wanted = new Set(options.stacks ?? Object.keys(manifest.stacks));
+  for (const name of wanted) {
+    if (!manifest.stacks[name]) throw new Error(`no stack named ${name} in ${options.outdir}/manifest.json`);
+  }
+  // Consumers need their producers' planned outputs, so those are checked too.
+  const needed = new Set<string>();
+  const visit = (name: string) => {
+    if (needed.has(name)) return;
+    needed.add(name);
+    if (options.plan) manifest.stacks[name]!.dependencies.forEach(visit);
+  };
+  wanted.forEach(visit);
+
+  const schema = new SchemaCache(setup, options.workRoot);
+  const pending = new PendingOutputs();
+  const results = new Map<string, StackCheck>();
+  const waves = options.plan
+    ? deployWaves(manifest.stacks).map((wave) => wave.filter((s) => needed.has(s)))
+    : [[...needed].sort()];
+  const check = async (name: string) => {
+    const failedProducer = manifest.stacks[name]!.dependencies.find((d) => results.get(d) && !results.get(d)!.ok);
+    const result = failedProducer
+      ? skipped(name, `producer stack ${failedProducer} failed`)
+      : await checkStack(setup, schema, pending, options, name);
+    results.set(name, result);
+    log(`${result.ok ? "ok  " : "FAIL"} ${name} (${result.seconds.toFixed(1)} s)${result.error ? `: ${result.error}` : ""}`);
+  };
+  for (const wave of waves) await mapWarmingPluginCache(setup, wave, options.concurrency, check);
+  return [...results.values()].filter((r) => wanted.has(r.stack)).sort((a, b) => a.stack.localeCompare(b.stack));
+}
+
+function skipped(stack: string, error: string): StackCheck {
+  return { stack, ok: false, validateOk: false, diagnostics: [], error, seconds: 0 };
+}
+
+async function checkStack(
+  setup: TerraformSetup,
+  schema: SchemaCache,
+  pending: PendingOutputs,
+  options: CheckOptions,
+  name: string,
+): Promise<StackCheck> {
+  const started = Date.now();
+  const manifest = readManifest(options.outdir);
+  const source = resolve(options.outdir, manifest.stacks[name]!.workingDirectory);
+  const dir = resolve(options.workRoot, "stacks", name);
+  const json = JSON.parse(readFileSync(join(source, "cdk.tf.json"), "utf8")) as StackJson;
+  prepareWorkingCopy(source, dir, options.workRoot, json);
+
+  const seconds = () => (Date.now() - started) / 1000;
+  const init = await runTerraform(setup, dir, ["init", "-input=false", "-no-color"], OFFLINE_ENV);
+  if (init.code !== 0) {
+    return { stack: name, ok: false, validateOk: false, diagnostics: [], error: `init failed: ${tail(init.stderr || init.stdout)}`, seconds: seconds() };
+  }
+  const validate = await runTerraform(setup, dir, ["validate", "-json", "-no-color"], OFFLINE_ENV);
+  const diagnostics = parseDiagnostics(validate.stdout);
+  const validateOk = validate.code === 0 && !diagnostics.some((d) => d.severity === "error");
+  if (!validateOk || !options.plan) {
+    return { stack: name, ok: validateOk, validateOk, diagnostics, seconds: seconds(), error: validateOk ? undefined : firstError(diagnostics) };
+  }
+
+  const plan = await runTerraform(
+    setup,
+    dir,
+    ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", "-out=tfplan"],
+    OFFLINE_ENV,
+  );
+  if (plan.code !== 0) {
+    return { stack: name, ok: false, validateOk, planOk: false, diagnostics, error: `plan failed: ${tail(plan.stderr || plan.stdout, 40)}`, seconds: seconds() };
+  }
+  const show = await runTerraform(setup, dir, ["show", "-json", "tfplan"], OFFLINE_ENV);
+  if (show.code !== 0) {
+    return { stack: name, ok: false, validateOk, planOk: false, diagnostics, error: `show failed: ${tail(show.stderr)}`, seconds: seconds() };
+  }
+  const planJsonPath = join(dir, "plan.json");
+  writeFileSync(planJsonPath, show.stdout);
+  const planJson = JSON.parse(show.stdout) as {
+    output_changes?: Record<string, OutputChange>;
+    resource_changes?: Array<{ change: { actions: string[] } }>;
+  };
+  // The same planned outputs CI gives consumers (sentinels where a value is known after apply).
+  const mocks = plannedOutputValues(name, planJson, json, await schema.get(dir), pending);
+  mkdirSync(join(options.workRoot, "mocks"), { recursive: true });
+  writePlannedOutputState(join(options.workRoot, "mocks", `${name}.tfstate`), mocks);
+
+  const actions = (planJson.resource_changes ?? []).map((r) => r.change.actions);
+  const changes = {
+    create: actions.filter((a) => a.includes("create")).length,
+    update: actions.filter((a) => a.length === 1 && a[0] === "update").length,
+    delete: actions.filter((a) => a.includes("delete")).length,
+  };
+  return { stack: name, ok: true, validateOk, planOk: true, diagnostics, planJsonPath, changes, seconds: seconds() };
+}
+
+/**
+ * The AWS provider blocks of a stack with dummy credentials and the provider's skip flags, for
+ * an override file: plans that never reach an AWS account.
+ */
+export function offlineProviders(json: StackConfigJson): Array<Record<string, unknown>> {
+  return (json.provider?.aws ?? [{}]).map((p) => ({
+    ...(p.alias ? { alias: p.alias } : {}),
+    access_key: "mock-access-key",
+    secret_key: "mock-secret-key",
+    skip_credentials_validation: true,
+    skip_requesting_account_id: true,
+    skip_metadata_api_check: true,
+    skip_region_validation: true,
+    // The account guard needs the real account ID, which an offline run cannot ask for.
+    allowed_account_ids: null,
+  }));
+}
+
+/**
+ * A working copy of one stack with override files: a local backend instead of S3, dummy
+ * credentials with the provider's skip flags, each `terraform_remote_state` read from the
+ * producer's planned outputs, and mock values for variables that have no default.
+ */
+function prepareWorkingCopy(source: string, dir: string, workRoot: string, json: StackJson): void {
+  mkdirSync(dir, { recursive: true });
+  for (const stale of ["tfplan", "plan.json", "offline.tfstate", "cdk.tf.json", "assets"]) {
+    rmSync(join(dir, stale), { recursive: true, force: true });
+  }
+  cpSync(join(source, "cdk.tf.json"), join(dir, "cdk.tf.json"));
+  if (existsSync(join(source, "assets"))) symlinkSync(resolve(source, "assets"), join(dir, "assets"), "dir");
+
+  const override = {
+    terraform: { backend: { local: { path: "offline.tfstate" } } },
+    provider: { aws: offlineProviders(json) },
+  };
+  writeFileSync(join(dir, "zz_offline_override.tf.json"), JSON.stringify(override, null, 2));
+  writeRemoteStateOverride(dir, json, (producer) => resolve(workRoot, "mocks", `${producer}.tfstate`));
+
+  const variables = Object.fromEntries(
+    Object.entries(json.variable ?? {})
+      .filter(([, v]) => v.default === undefined)
+      .map(([n, v]) => [n, mockVariable(v.type)]),
+  );
+  writeFileSync(join(dir, "zz_offline.auto.tfvars.json"), JSON.stringify(variables, null, 2));
+}
+
+/** Documentation-range values (RFC 5737) that satisfy our variables' validation blocks. */
+function mockVariable(type: string | undefined): unknown {
+  if (!type || type === "string") return "mock";
+  if (type === "number") return 1;
+  if (type === "bool") return false;
+  if (type.startsWith("list") || type.startsWith("set")) return ["203.0.113.0/24"];
+  if (type.startsWith("map")) return {};
+  return null;
+}
+
+function parseDiagnostics(stdout: string): Diagnostic[] {
+  try {
+    const parsed = JSON.parse(stdout) as {
+      diagnostics?: Array<{ severity: "error" | "warning"; summary: string; detail?: string; address?: string }>;
+    };
+    return (parsed.diagnostics ?? []).map((d) => ({
+      severity: d.severity,
+      summary: d.summary,
+      detail: d.detail,
+      address: d.address,
+    }));
+  } catch {
+    return [{ severity: "error", summary: `unreadable validate output: ${tail(stdout)}` }];
+  }
+}
+
+function firstError(diagnostics: readonly Diagnostic[]): string {
+  const d = diagnostics.find((x) => x.severity === "error");
+  return d ? `${d.address ?? ""} ${d.summary}: ${d.detail ?? ""}`.trim() : "validate failed";
+}
+
+function tail(text: string, lines = 15): string {
+  return text.trim().split("\n").slice(-lines).join("\n");
+}
