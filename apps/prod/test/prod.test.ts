@@ -32,6 +32,7 @@ describe("prod", () => {
   it("names every stack prod-<layer>", () => {
     expect(Object.keys(stacks).sort()).toEqual([
       "prod-bastion",
+      "prod-certificate",
       "prod-compute",
       "prod-database",
       "prod-dns",
@@ -105,7 +106,7 @@ describe("prod", () => {
       expect(onlyResource(dns, "aws_route53_zone")).toMatchObject({ name: DOMAIN, force_destroy: false });
     });
 
-    it("issues an apex + wildcard certificate validated through DNS records in the zone", () => {
+    it("requests an apex + wildcard certificate with DNS validation records in the zone, without waiting for issuance", () => {
       const certificate = onlyResource(dns, "aws_acm_certificate") as Attrs;
       expect(certificate).toMatchObject({ domain_name: DOMAIN, subject_alternative_names: [`*.${DOMAIN}`], validation_method: "DNS" });
 
@@ -115,9 +116,16 @@ describe("prod", () => {
       expect(JSON.stringify(records.for_each)).toContain(`aws_acm_certificate.${certificateName}.domain_validation_options`);
       expect(records.name).toBe("${each.value.resource_record_name}");
 
-      const validation = onlyResource(dns, "aws_acm_certificate_validation") as Attrs;
-      expect(validation.certificate_arn).toBe(ref(dns, "aws_acm_certificate", "certificate", "arn"));
-      expect(validation.validation_record_fqdns).toContain(`aws_route53_record.${nameAt(dns, "aws_route53_record", "certificate/validation")}`);
+      // A first deploy would otherwise wait up to 75 minutes before printing the name servers.
+      expect(dns.resource).not.toHaveProperty("aws_acm_certificate_validation");
+    });
+
+    it("waits for issuance in prod-certificate, a later wave than the zone", () => {
+      const certificate = stack("prod-certificate");
+      expect(Object.keys(certificate.resource ?? {})).toEqual(["aws_acm_certificate_validation"]);
+      const validation = onlyResource(certificate, "aws_acm_certificate_validation") as Attrs;
+      expect(validation.certificate_arn).toBe(remote("prod-dns", "aws_acm_certificate", "certificate", "arn"));
+      expect(validation.timeouts).toEqual({ create: "75m" });
     });
   });
 
@@ -232,10 +240,10 @@ describe("prod", () => {
     const targetGroup = (service: string) => ref(compute, "aws_lb_target_group", `${service}/target-group`, "arn");
     const alb = onlyResource(compute, "aws_lb") as Attrs;
 
-    it("terminates TLS 1.3 with the dns stack's validated certificate: /api/* to api, default to web", () => {
+    it("terminates TLS 1.3 with the issued certificate of prod-certificate: /api/* to api, default to web", () => {
       const https = resourceAt(compute, "aws_lb_listener", "load-balancer/https") as Attrs;
       expect(https).toMatchObject({ port: 443, protocol: "HTTPS", ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06" });
-      expect(https.certificate_arn).toBe(remote("prod-dns", "aws_acm_certificate_validation", "certificate/validation-wait", "certificate_arn"));
+      expect(https.certificate_arn).toBe(remote("prod-certificate", "aws_acm_certificate_validation", "certificate/validation-wait", "certificate_arn"));
       expect(https.default_action).toEqual([{ type: "forward", target_group_arn: targetGroup("web") }]);
 
       const rule = onlyResource(compute, "aws_lb_listener_rule") as Attrs;
@@ -582,7 +590,9 @@ describe("prod", () => {
     expect(output("prod-dns", "domain_name")).toBe(DOMAIN);
     expect(output("prod-compute", "alb_dns_name")).toBe(ref(stack("prod-compute"), "aws_lb", "load-balancer/alb", "dns_name"));
     expect(output("prod-dns", "route53_zone_name_servers")).toBe(ref(dns, "aws_route53_zone", "zone", "name_servers"));
-    expect(output("prod-dns", "acm_certificate_arn")).toBe(ref(dns, "aws_acm_certificate_validation", "certificate/validation-wait", "certificate_arn"));
+    expect(output("prod-dns", "acm_certificate_arn")).toBe(ref(dns, "aws_acm_certificate", "certificate", "arn"));
+    const certificate = stack("prod-certificate");
+    expect(output("prod-certificate", "acm_certificate_arn")).toBe(ref(certificate, "aws_acm_certificate_validation", "certificate/validation-wait", "certificate_arn"));
     expect(output("prod-dns", "acm_certificate_status")).toBe(ref(dns, "aws_acm_certificate", "certificate", "status"));
     expect(output("prod-database", "db_endpoint")).toBe(ref(stack("prod-database"), "aws_rds_cluster", "aurora/cluster", "endpoint"));
   });

@@ -1,5 +1,4 @@
 import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
-import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Validator, isKnown } from "@platform/core";
 import { Fn, TerraformIterator, Token } from "cdktf";
@@ -33,27 +32,25 @@ export interface CertificateProps {
    * @default "RSA_2048"
    */
   readonly keyAlgorithm?: CertificateKeyAlgorithm;
-  /**
-   * How long an apply waits for ACM to issue the certificate. On the very first deploy
-   * validation succeeds only once the registrar delegates the domain to the zone's name
-   * servers, so enter them at the registrar while this apply waits.
-   * @default 75 (the provider's default)
-   */
-  readonly validationTimeoutMinutes?: number;
 }
 
 /**
- * A public ACM certificate validated through DNS records in a Route53 zone, and the
- * validation wait. `certificateArn` comes from the validation resource, so anything that
- * uses it (the ALB's HTTPS listener) is only created once the certificate is issued.
+ * A public ACM certificate and its DNS validation records in a Route53 zone. It does NOT wait
+ * for issuance: on a first deploy ACM can issue only after the registrar delegates the domain
+ * to the zone's name servers, and those are printed only when the apply that creates the zone
+ * ends. The wait is a {@link CertificateValidation}, in a later stack (`<env>-certificate`).
  */
 export class Certificate extends Construct {
   readonly certificate: AcmCertificate;
   /** One CNAME per distinct validation domain, `for_each` keyed by that domain. */
   readonly validationRecords: Route53Record;
-  readonly validation: AcmCertificateValidation;
-  /** ARN of the issued certificate (from the validation resource). */
-  readonly certificateArn: string;
+  /**
+   * ARN of the REQUESTED certificate, possibly not issued yet. Listeners take the ARN of a
+   * {@link CertificateValidation} instead, so they are created only once it is issued.
+   */
+  readonly requestedCertificateArn: string;
+  /** FQDNs of the validation records, for the validation wait. */
+  readonly validationRecordFqdns: string[];
   /** `PENDING_VALIDATION` on the apply that creates it, `ISSUED` on every later refresh. */
   readonly certificateStatus: string;
   /** Primary name followed by the alternative names, as given. */
@@ -100,13 +97,8 @@ export class Certificate extends Construct {
       allowOverwrite: true,
     });
 
-    this.validation = new AcmCertificateValidation(this, "validation-wait", {
-      certificateArn: this.certificate.arn,
-      validationRecordFqdns: Token.asList(TerraformIterator.fromResources(this.validationRecords).pluckProperty("fqdn")),
-      timeouts: { create: `${props.validationTimeoutMinutes ?? 75}m` },
-    });
-
-    this.certificateArn = this.validation.certificateArn;
+    this.requestedCertificateArn = this.certificate.arn;
+    this.validationRecordFqdns = Token.asList(TerraformIterator.fromResources(this.validationRecords).pluckProperty("fqdn"));
     this.certificateStatus = this.certificate.status;
   }
 }
@@ -148,13 +140,6 @@ function validate(path: string, props: CertificateProps, domainName: string, alt
     "subjectAlternativeNames",
     alternativeNames,
     `gives ${names.length} names; ACM allows ${ACM_DEFAULT_NAMES_PER_CERTIFICATE} per certificate unless the quota is raised. Split the names across certificates or use a wildcard.`,
-  );
-  const timeout = props.validationTimeoutMinutes ?? 75;
-  v.check(
-    Number.isInteger(timeout) && timeout >= 5 && timeout <= 24 * 60,
-    "validationTimeoutMinutes",
-    timeout,
-    "must be a whole number of minutes between 5 and 1440.",
   );
   v.throwIfAny();
 }

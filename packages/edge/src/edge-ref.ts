@@ -2,9 +2,9 @@ import type { Certificate } from "./certificate";
 import type { PublicZone } from "./public-zone";
 
 /**
- * What the DNS stack hands to later stacks: compute takes `certificateArn` for the HTTPS
- * listener, the edge stack takes the zone for alias records. Every field is also worth an
- * output for people (`name servers`, `certificate status`).
+ * What the DNS stack hands to later stacks: the certificate stack waits on
+ * `requestedCertificateArn`, the edge stack takes the zone for alias records. Every field is
+ * also worth an output for people (`name servers`, `certificate status`).
  */
 export interface EdgeRef {
   readonly zoneId: string;
@@ -12,8 +12,8 @@ export interface EdgeRef {
   readonly zoneName: string;
   /** Name servers to enter at the registrar. */
   readonly nameServers: string[];
-  /** ARN of the validated certificate. */
-  readonly certificateArn: string;
+  /** ARN of the requested certificate, issued only once DNS validation has completed. */
+  readonly requestedCertificateArn: string;
   /** ACM status, `ISSUED` once validation has completed. */
   readonly certificateStatus: string;
 }
@@ -24,7 +24,7 @@ export function edgeRefOf(zone: PublicZone, certificate: Certificate): EdgeRef {
     zoneId: zone.zoneId,
     zoneName: zone.zoneName,
     nameServers: zone.nameServers,
-    certificateArn: certificate.certificateArn,
+    requestedCertificateArn: certificate.requestedCertificateArn,
     certificateStatus: certificate.certificateStatus,
   };
 }

@@ -1,7 +1,7 @@
 import { TerraformOutput } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { onlyResource, synth, testStack } from "@platform/core/testing";
-import { Certificate, PublicZone } from "../src/index";
+import { Certificate, CertificateValidation, PublicZone } from "../src/index";
 
 const zoneRef = { zoneId: "Z0123456789ABCDEFGHIJ", zoneName: "example.com" };
 
@@ -9,12 +9,11 @@ describe("Certificate for the apex and its wildcard", () => {
   const stack = testStack("dns");
   const zone = new PublicZone(stack, "zone", { domainName: "example.com" });
   const certificate = new Certificate(stack, "certificate", { zone });
-  new TerraformOutput(stack, "arn", { value: certificate.certificateArn });
+  new TerraformOutput(stack, "arn", { value: certificate.requestedCertificateArn });
   new TerraformOutput(stack, "status", { value: certificate.certificateStatus });
   const json = synth(stack);
   const cert = onlyResource(json, "aws_acm_certificate");
   const record = onlyResource(json, "aws_route53_record");
-  const validation = onlyResource(json, "aws_acm_certificate_validation");
   const certAddress = `aws_acm_certificate.${Object.keys(json.resource!.aws_acm_certificate!)[0]}`;
   const recordAddress = `aws_route53_record.${Object.keys(json.resource!.aws_route53_record!)[0]}`;
 
@@ -46,12 +45,22 @@ describe("Certificate for the apex and its wildcard", () => {
     });
   });
 
-  it("waits for validation on the records' FQDNs and hands out the validated ARN", () => {
+  it("does not wait for issuance (a first deploy would stall before printing the name servers)", () => {
+    expect(json.resource!.aws_acm_certificate_validation).toBeUndefined();
+    expect(json.output!.arn!.value).toBe(`\${${certAddress}.arn}`);
+    expect(json.output!.status!.value).toBe(`\${${certAddress}.status}`);
+  });
+
+  it("hands the validation records' FQDNs to a validation wait", () => {
+    const wait = new CertificateValidation(stack, "wait", {
+      certificateArn: certificate.requestedCertificateArn,
+      validationRecordFqdns: certificate.validationRecordFqdns,
+    });
+    const validation = onlyResource(synth(stack), "aws_acm_certificate_validation");
     expect(validation.certificate_arn).toBe(`\${${certAddress}.arn}`);
     expect(validation.validation_record_fqdns).toBe(`\${[ for key, val in ${recordAddress}: val.fqdn]}`);
     expect(validation.timeouts).toEqual({ create: "75m" });
-    expect(json.output!.arn!.value).toMatch(/^\$\{aws_acm_certificate_validation\.[^.]+\.certificate_arn\}$/);
-    expect(json.output!.status!.value).toBe(`\${${certAddress}.status}`);
+    expect(wait.certificateArn).toMatch(/^\$\{TfToken/);
   });
 });
 
@@ -62,8 +71,8 @@ describe("Certificate with several validation domains", () => {
     domainName: "app.example.com",
     subjectAlternativeNames: ["*.app.example.com", "api.example.com", "*.example.com"],
     keyAlgorithm: "EC_prime256v1",
-    validationTimeoutMinutes: 30,
   });
+  new CertificateValidation(stack, "wait", { certificateArn: "arn:aws:acm:ap-northeast-1:123456789012:certificate/x", timeoutMinutes: 30 });
   const json = synth(stack);
 
   it("makes one record per distinct validation domain", () => {
@@ -111,6 +120,8 @@ describe("Certificate validation", () => {
   });
 
   it("fails when the validation timeout is out of range", () => {
-    expect(make({ validationTimeoutMinutes: 2 })).toThrow(/validationTimeoutMinutes: 2 must be a whole number of minutes between 5 and 1440/);
+    expect(() => new CertificateValidation(testStack("bad"), "wait", { certificateArn: "x", timeoutMinutes: 2 })).toThrow(
+      /wait\.timeoutMinutes: 2 must be a whole number of minutes between 5 and 1440/,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { ConfigError, defineEnvironment, type ConfigIssue, type Environment } from "@platform/core";
 import type { Construct } from "constructs";
 import { BastionStack } from "./bastion-stack";
+import { CertificateStack } from "./certificate-stack";
 import { environmentPlanIssues } from "./config/validate";
 import { ComputeStack } from "./compute-stack";
 import { DatabaseStack } from "./database-stack";
@@ -20,6 +21,7 @@ export interface EnvironmentStacks {
   readonly registry: RegistryStack;
   readonly storage: StorageStack;
   readonly dns?: DnsStack;
+  readonly certificate?: CertificateStack;
   readonly security: SecurityStack;
   readonly database: DatabaseStack;
   readonly compute: ComputeStack;
@@ -52,6 +54,8 @@ export function buildEnvironment(scope: Construct, plan: EnvironmentPlan): Envir
   const dns = plan.edge ? layers.build(() => new DnsStack(scope, environment, plan.edge!)) : undefined;
   layers.throwIfAny();
 
+  // Its own wave: the zone's apply has ended (name servers printed) before anything waits on DNS.
+  const certificate = dns ? layers.build(() => new CertificateStack(scope, environment, { dns: dns.ref })) : undefined;
   const security = layers.build(
     () =>
       new SecurityStack(scope, environment, plan.security, {
@@ -78,7 +82,7 @@ export function buildEnvironment(scope: Construct, plan: EnvironmentPlan): Envir
           databaseUrlParameterName: database.ref.databaseUrlParameterName,
           secretsKmsKeyArn: security.secretsKeyRef.keyArn,
           databaseInstance: database.instance,
-          certificateArn: dns?.ref.certificateArn,
+          certificateArn: certificate?.ref.certificateArn,
           albAccessLogs: storage!.ref.albLogs,
         },
         plan.scheduler,
@@ -128,6 +132,7 @@ export function buildEnvironment(scope: Construct, plan: EnvironmentPlan): Envir
     registry: registry!,
     storage: storage!,
     dns,
+    certificate,
     security,
     database,
     compute,

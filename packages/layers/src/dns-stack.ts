@@ -5,9 +5,9 @@ import type { Construct } from "constructs";
 import type { EdgePlan } from "./plan";
 
 /**
- * `<env>-dns`: the public zone and the DNS-validated apex + wildcard certificate. It comes
- * before compute (whose HTTPS listener needs the certificate); alias records and WAF come
- * after it, in the edge stack.
+ * `<env>-dns`: the public zone, the apex + wildcard certificate request and its validation
+ * records. Nothing here waits for DNS: the apply ends, and prints the name servers to enter at
+ * the registrar, before `<env>-certificate` waits for issuance.
  */
 export class DnsStack extends EnvironmentStack {
   readonly zone: PublicZone;
@@ -25,7 +25,10 @@ export class DnsStack extends EnvironmentStack {
       value: this.zone.nameServers,
       description: "Enter these at the domain registrar",
     });
-    new TerraformOutput(this, "acm_certificate_arn", { value: this.certificate.certificateArn, description: "Apex + wildcard certificate" });
+    new TerraformOutput(this, "acm_certificate_arn", {
+      value: this.certificate.requestedCertificateArn,
+      description: "Apex + wildcard certificate (requested; <env>-certificate waits until it is issued)",
+    });
     new TerraformOutput(this, "acm_certificate_status", {
       value: this.certificate.certificateStatus,
       description: "ISSUED once DNS validation has completed",

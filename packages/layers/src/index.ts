@@ -1,5 +1,6 @@
 export * from "./bastion-stack";
 export * from "./build-environment";
+export * from "./certificate-stack";
 export * from "./compute-stack";
 export * from "./database-stack";
 export * from "./dns-stack";
