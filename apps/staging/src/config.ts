@@ -91,6 +91,8 @@ export const staging: EnvironmentPlan = {
     // The database stops with the services (seed 001's dev auto-stop): nothing uses it while they are
     // stopped. `pnpm cost`: db.t4g.micro 730 h → 282.75 h, $18.25 → $7.07 a month; storage still bills.
     stopDatabase: true,
+    // Nobody works on Japanese public holidays (substitute holidays included): start stays off, stop still runs.
+    skipStartOnJapanesePublicHolidays: true,
   },
 };
 

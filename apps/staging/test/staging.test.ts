@@ -461,6 +461,10 @@ describe("staging", () => {
       }
     });
 
+    it("does not start on Japanese public holidays (the function reads the calendar it bundles)", () => {
+      expect((fn.environment as { variables: Record<string, string> }).variables.SKIP_START_ON_HOLIDAYS).toBe("JP");
+    });
+
     it("starts at 9:00 and stops at 22:00 JST on weekdays", () => {
       const schedules: Record<string, Attrs> = Object.fromEntries(
         (listResources(compute, "aws_scheduler_schedule") as Attrs[]).map((s) => [JSON.parse(s.target.input).action as string, s]),

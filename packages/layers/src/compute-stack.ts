@@ -165,7 +165,12 @@ export class ComputeStack extends EnvironmentStack {
           scheduler.stopDatabase && deps.databaseInstance
             ? { instanceIdentifier: deps.databaseInstance.identifier, instanceArn: deps.databaseInstance.arn }
             : undefined,
-        schedule: { start: scheduler.start, stop: scheduler.stop, timeZone: scheduler.timeZone },
+        schedule: {
+          start: scheduler.start,
+          stop: scheduler.stop,
+          timeZone: scheduler.timeZone,
+          skipStartOnJapanesePublicHolidays: scheduler.skipStartOnJapanesePublicHolidays,
+        },
         logRetentionDays: plan.logRetentionDays,
         accountId: environment.accountId,
       });

@@ -3,6 +3,7 @@ import type { FlowLogsOptions, InterfaceEndpointService, NatMode } from "@platfo
 import type { AutoScalingProps, TargetHealthCheckProps } from "@platform/compute";
 import type { ImageTagMutability } from "@platform/registry";
 import type { AssetLifecycle } from "@platform/storage";
+import type { ServiceSchedulerSchedule } from "@platform/scheduler";
 
 /** Network choices of one environment. */
 export interface NetworkPlan {
@@ -209,6 +210,8 @@ export interface SchedulerPlan {
   readonly timeZone?: string;
   /** Also stop and start the RDS instance. Refused with Aurora (use `minAcu: 0` to let it pause). @default false */
   readonly stopDatabase?: boolean;
+  /** See {@link ServiceSchedulerSchedule.skipStartOnJapanesePublicHolidays}. @default false */
+  readonly skipStartOnJapanesePublicHolidays?: ServiceSchedulerSchedule["skipStartOnJapanesePublicHolidays"];
 }
 
 /** Public DNS, certificate and web application firewall. */

@@ -16,7 +16,15 @@ import {
   StartDBInstanceCommand,
   StopDBInstanceCommand,
 } from "@aws-sdk/client-rds";
-import { TARGETS_ENV_VAR, parseTargets, type SchedulerTargets, type ServiceTarget } from "./targets";
+import { holidayOn, parseHolidayCalendar } from "./holidays";
+import {
+  SKIP_START_ON_HOLIDAYS_ENV_VAR,
+  TARGETS_ENV_VAR,
+  parseTargets,
+  type HolidayCalendar,
+  type SchedulerTargets,
+  type ServiceTarget,
+} from "./targets";
 import { awsStep, consoleLogger, errorInfo, namedError, type JsonLogger, type LogRecord } from "@platform/core/handler-kit";
 
 export type ScheduleAction = "stop" | "start";
@@ -48,6 +56,8 @@ export interface TargetResult {
 export interface ScheduleSummary {
   readonly action: ScheduleAction;
   readonly results: readonly TargetResult[];
+  /** Why nothing was done, e.g. `start` on a public holiday. */
+  readonly skipped?: string;
 }
 
 /** Thrown for an event that is not `{"action":"stop"}` or `{"action":"start"}`. */
@@ -292,6 +302,10 @@ export interface HandlerDeps {
   readonly targets?: () => SchedulerTargets;
   /** @default console.info / console.error with one object, so JSON logs nest it under `message` */
   readonly logger?: SchedulerLogger;
+  /** @default read from the SKIP_START_ON_HOLIDAYS environment variable */
+  readonly skipStartOnHolidays?: () => HolidayCalendar | undefined;
+  /** @default the current time */
+  readonly now?: () => Date;
 }
 
 /** Builds a Lambda handler; the default export uses real clients and the environment. */
@@ -306,6 +320,14 @@ export function createHandler(deps: HandlerDeps = {}): (event: unknown) => Promi
     } catch (e) {
       logger.error({ event: "schedule.rejected", error: errorInfo(e) });
       throw e;
+    }
+    // `stop` always runs: a service started by hand on a holiday still stops in the evening.
+    const calendar = deps.skipStartOnHolidays ? deps.skipStartOnHolidays() : parseHolidayCalendar(process.env[SKIP_START_ON_HOLIDAYS_ENV_VAR]);
+    const holiday = action === "start" && calendar ? holidayOn(calendar, (deps.now ?? (() => new Date()))()) : undefined;
+    if (holiday) {
+      const skipped = `public holiday ${holiday}`;
+      logger.info({ event: "schedule.skipped", action, reason: skipped });
+      return { action, results: [], skipped };
     }
     targets ??= deps.targets ? deps.targets() : parseTargets(process.env[TARGETS_ENV_VAR]);
     clients ??= deps.clients

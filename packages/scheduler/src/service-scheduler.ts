@@ -23,7 +23,7 @@ import {
 } from "@platform/core";
 import { Construct } from "constructs";
 import { CRON_FORMAT, cronProblem, isKnownTimeZone } from "./schedule-expression";
-import { TARGETS_ENV_VAR, type SchedulerTargets, type ServiceTarget } from "./targets";
+import { SKIP_START_ON_HOLIDAYS_ENV_VAR, TARGETS_ENV_VAR, type SchedulerTargets, type ServiceTarget } from "./targets";
 
 /** The handler module esbuild bundles into the function. */
 export const SCHEDULER_HANDLER_ENTRY = fileURLToPath(new URL("./handler.ts", import.meta.url));
@@ -94,6 +94,12 @@ export interface ServiceSchedulerSchedule {
    * @default true
    */
   readonly enabled?: boolean;
+  /**
+   * On a Japanese public holiday (the date in Asia/Tokyo, substitute holidays included)
+   * `start` does nothing; `stop` still runs. The calendar is bundled into the function.
+   * @default false (start on every scheduled day)
+   */
+  readonly skipStartOnJapanesePublicHolidays?: boolean;
 }
 
 export interface ServiceSchedulerProps {
@@ -230,7 +236,10 @@ export class ServiceScheduler extends Construct {
       description: `Stops and starts ${what} on a schedule`.slice(0, 256),
       statements,
       logRetentionDays,
-      environment: { [TARGETS_ENV_VAR]: targetsJson },
+      environment: {
+        [TARGETS_ENV_VAR]: targetsJson,
+        ...(props.schedule.skipStartOnJapanesePublicHolidays ? { [SKIP_START_ON_HOLIDAYS_ENV_VAR]: "JP" } : {}),
+      },
       timeoutSeconds: 120,
       accountId: props.accountId,
     });

@@ -7,6 +7,15 @@
 /** Environment variable holding the JSON of {@link SchedulerTargets}. */
 export const TARGETS_ENV_VAR = "SCHEDULER_TARGETS";
 
+/**
+ * Environment variable naming the holiday calendar on whose days `start` does nothing
+ * (`JP`: Japanese public holidays, read in Asia/Tokyo); unset, `start` runs every scheduled day.
+ */
+export const SKIP_START_ON_HOLIDAYS_ENV_VAR = "SKIP_START_ON_HOLIDAYS";
+
+/** Holiday calendars the handler knows. */
+export type HolidayCalendar = "JP";
+
 export interface AutoScalingTarget {
   /** `service/<cluster>/<service>`, the Application Auto Scaling resource id. */
   readonly resourceId: string;

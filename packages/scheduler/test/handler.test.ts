@@ -22,6 +22,7 @@ import {
   type LogRecord,
   type SchedulerClients,
 } from "../src/handler";
+import { parseHolidayCalendar } from "../src/holidays";
 import { TARGETS_ENV_VAR, parseTargets, type SchedulerTargets } from "../src/targets";
 
 const ecsMock = mockClient(ECSClient);
@@ -401,5 +402,54 @@ describe("handler configuration", () => {
     expect(() => parseTargets('{"services":{"web":{"cluster":"c","desiredCount":-1}}}')).toThrow(
       /services\.web\.service must be a non-empty string; services\.web\.desiredCount must be a whole number >= 0/,
     );
+  });
+});
+
+describe("Japanese public holidays", () => {
+  // 2026-11-03 文化の日 (Tue); 2026-05-06 振替休日 (Wed, for Constitution Day on Sunday);
+  // 2026-09-22 国民の休日 (Tue, between 敬老の日 and 秋分の日); 2027-01-11 成人の日 (Mon).
+  const at = (tokyo: string) => new Date(`${tokyo}T09:00:00+09:00`);
+  const run = (action: "start" | "stop", when: Date, skip = true) =>
+    createHandler({ clients, targets: () => TARGETS, logger, now: () => when, skipStartOnHolidays: () => (skip ? "JP" : undefined) })({ action });
+
+  it.each(["2026-11-03", "2026-05-06", "2026-09-22", "2027-01-11", "2027-03-22"])("does not start on %s", async (day) => {
+    world = stopped();
+    const summary = await run("start", at(day));
+    expect(summary.results).toEqual([]);
+    expect(summary.skipped).toMatch(new RegExp(`^public holiday ${day} `));
+    expect(world.calls).toEqual([]);
+    expect(world.desired["acme-staging-web"]).toBe(0);
+    expect(logs.map((l) => l.record.event)).toEqual(["schedule.skipped"]);
+  });
+
+  it.each(["2026-11-04", "2026-12-01", "2027-01-12"])("starts on the working day %s", async (day) => {
+    world = stopped();
+    const summary = await run("start", at(day));
+    expect(summary.skipped).toBeUndefined();
+    expect(world.desired["acme-staging-web"]).toBe(2);
+  });
+
+  it("still stops on a holiday: a service started by hand stops in the evening", async () => {
+    world = running();
+    const summary = await run("stop", new Date("2026-11-03T22:00:00+09:00"));
+    expect(summary.skipped).toBeUndefined();
+    expect(world.desired["acme-staging-web"]).toBe(0);
+  });
+
+  it("reads the date in Asia/Tokyo, not in the function's UTC: 2026-11-02 23:30 UTC is the holiday", async () => {
+    world = stopped();
+    expect((await run("start", new Date("2026-11-02T23:30:00Z"))).skipped).toContain("文化の日");
+    expect((await run("start", new Date("2026-11-03T15:30:00Z"))).skipped).toBeUndefined();
+  });
+
+  it("starts on holidays when the calendar is off", async () => {
+    world = stopped();
+    expect((await run("start", at("2026-11-03"), false)).skipped).toBeUndefined();
+    expect(world.desired["acme-staging-web"]).toBe(2);
+  });
+
+  it("refuses an unknown calendar setting", () => {
+    expect(() => parseHolidayCalendar("US")).toThrow(/SKIP_START_ON_HOLIDAYS is "US": expected "JP" or unset/);
+    expect(parseHolidayCalendar(undefined)).toBeUndefined();
   });
 });

@@ -18,6 +18,7 @@ import { Token } from "cdktf";
 import { describe, expect, it } from "vitest";
 import {
   SCHEDULER_HANDLER_ENTRY,
+  SKIP_START_ON_HOLIDAYS_ENV_VAR,
   ServiceScheduler,
   TARGETS_ENV_VAR,
   cronProblem,
@@ -458,5 +459,22 @@ describe("ServiceScheduler validation", () => {
       "test-bad/scheduler.schedule.stop",
       "test-bad/scheduler.schedule.timeZone",
     ]);
+  });
+});
+
+describe("ServiceScheduler on Japanese public holidays", () => {
+  const variables = (skip?: boolean) => {
+    const stack = testStack("holidays");
+    const props = stagingProps();
+    new ServiceScheduler(stack, "scheduler", { ...props, schedule: { ...props.schedule, skipStartOnJapanesePublicHolidays: skip } });
+    return (onlyResource(synth(stack), "aws_lambda_function").environment as { variables: Record<string, string> }).variables;
+  };
+
+  it("tells the function to skip start on Japanese public holidays when asked", () => {
+    expect(variables(true)[SKIP_START_ON_HOLIDAYS_ENV_VAR]).toBe("JP");
+  });
+
+  it("starts on every scheduled day by default", () => {
+    expect(variables()).not.toHaveProperty(SKIP_START_ON_HOLIDAYS_ENV_VAR);
   });
 });

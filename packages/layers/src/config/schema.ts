@@ -160,6 +160,7 @@ const scheduler = strict({
   stop: text,
   timeZone: text.optional(),
   stopDatabase: z.boolean().optional(),
+  skipStartOnJapanesePublicHolidays: z.boolean().optional(),
 });
 
 const edge = strict({
