@@ -57,4 +57,21 @@ describe("documentation links", () => {
     });
     expect(missing).toEqual([]);
   });
+
+  it("shows in every package README the usage that typechecks (packages/<pkg>/test/readme-usage.ts, after its marker)", () => {
+    const drift: string[] = [];
+    for (const pkg of readdirSync("packages")) {
+      const usage = join("packages", pkg, "test", "readme-usage.ts");
+      if (!existsSync(usage)) continue;
+      const source = readFileSync(usage, "utf8");
+      const body = source.slice(source.indexOf("// README usage")).split("\n").slice(1).join("\n").trim();
+      const shown = /```ts\n([\s\S]*?)```/.exec(readFileSync(join("packages", pkg, "README.md"), "utf8"))?.[1] ?? "";
+      if (!shown.includes(body)) drift.push(`packages/${pkg}/README.md does not show the usage in ${usage}`);
+    }
+    expect(drift).toEqual([]);
+  });
+
+  it("gives every package a README", () => {
+    expect(readdirSync("packages").filter((p) => !existsSync(join("packages", p, "README.md")))).toEqual([]);
+  });
 });
