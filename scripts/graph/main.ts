@@ -7,19 +7,22 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { buildAll } from "../../apps/main";
 import { graphSection, readStackGraph, replaceGraphSection } from "./graph";
+import { replaceResourceMapSection, resourceMap, resourceMapSection } from "./resource-map";
 import { synthAllToTemp } from "../shared/synth-all";
 
 const { values } = parseArgs({ options: { check: { type: "boolean", default: false } } });
 const section = graphSection(readStackGraph(synthAllToTemp()));
+const table = resourceMapSection(await resourceMap(buildAll, ["staging", "prod"]));
 const readme = readFileSync("README.md", "utf8");
-const updated = replaceGraphSection(readme, section);
+const updated = replaceResourceMapSection(replaceGraphSection(readme, section), table);
 if (values.check) {
   if (updated !== readme) {
-    console.error("README.md stack graph is stale: run `pnpm graph`");
+    console.error("README.md stack graph or resource map is stale: run `pnpm graph`");
     process.exit(1);
   }
-  console.log("README.md stack graph is current");
+  console.log("README.md stack graph and resource map are current");
 } else {
   writeFileSync("README.md", updated);
   console.log(section);
