@@ -1,4 +1,4 @@
-import type { EnvironmentPlan, ServicePlan } from "@platform/layers";
+import type { EnvironmentLayersConfig, ServiceConfig } from "@platform/layers";
 import type { Waiver } from "@platform/policy";
 import { account } from "../../bootstrap/src/config";
 
@@ -19,7 +19,7 @@ const smallService = {
   capacityProviderStrategy: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }],
 } as const;
 
-const web: ServicePlan = {
+const web: ServiceConfig = {
   ...smallService,
   port: 3000, // Next.js
   imageTag: "v1.0.1",
@@ -27,7 +27,7 @@ const web: ServicePlan = {
   healthCheck: { ...tolerantHealthCheck, path: "/health" },
 };
 
-const api: ServicePlan = {
+const api: ServiceConfig = {
   ...smallService,
   port: 3000, // NestJS
   imageTag: "v1.0.1",
@@ -39,7 +39,7 @@ const api: ServicePlan = {
  * Staging (seed 002): cost first. Every relaxation of the secure defaults is written here,
  * where a reviewer sees it.
  */
-export const staging: EnvironmentPlan = {
+export const staging: EnvironmentLayersConfig = {
   environment: { ...account, name: "staging" },
   network: {
     vpcCidr: "10.0.0.0/16",

@@ -5,7 +5,7 @@ import type { ImageTagMutability } from "@platform/registry";
 import type { AssetLifecycle } from "@platform/storage";
 
 /** Network choices of one environment. */
-export interface NetworkPlan {
+export interface NetworkConfig {
   /** VPC block inside the RFC 1918 ranges, /16 to /28, e.g. `10.0.0.0/16`; environments' blocks must not overlap. */
   readonly vpcCidr: string;
   /** How many AZs of the region to span (from the region's AZ table, in order), at least 2: ALB and RDS need 2. */
@@ -30,7 +30,7 @@ export interface NetworkPlan {
 }
 
 /** Container image repositories. */
-export interface RegistryPlan {
+export interface RegistryConfig {
   /** One repository per name, e.g. `["web", "api"]`; repositories are `<project>-<env>-<name>`. */
   readonly repositories: readonly string[];
   /** Images kept per repository (older ones expire). */
@@ -47,7 +47,7 @@ export interface RegistryPlan {
 }
 
 /** Who may reach the load balancer. */
-export interface SecurityPlan {
+export interface SecurityConfig {
   /**
    * - `"allowlist-variable"`: CIDRs from the sensitive Terraform variable `alb_allowed_cidrs`, set in a
    *   git-ignored `*.auto.tfvars` file next to the stack (office and home IPs never enter git);
@@ -60,7 +60,7 @@ export interface SecurityPlan {
 }
 
 /** Buckets. */
-export interface StoragePlan {
+export interface StorageConfig {
   /** Keep previous versions of overwritten and deleted assets. */
   readonly versioned: boolean;
   /** Transitions and expirations of assets. */
@@ -80,7 +80,7 @@ export interface StoragePlan {
 }
 
 /** Settings both database kinds share. */
-interface DatabaseCommonPlan {
+interface DatabaseCommonConfig {
   /** PostgreSQL version, major (`"17"`) or major.minor (`"17.6"`). */
   readonly engineVersion: string;
   /**
@@ -103,7 +103,7 @@ interface DatabaseCommonPlan {
 }
 
 /** A single RDS PostgreSQL instance (staging: cheap, stoppable). */
-export interface RdsPostgresPlan extends DatabaseCommonPlan {
+export interface RdsPostgresConfig extends DatabaseCommonConfig {
   readonly kind: "rds-postgres";
   /** e.g. `db.t4g.micro`. */
   readonly instanceClass: string;
@@ -115,7 +115,7 @@ export interface RdsPostgresPlan extends DatabaseCommonPlan {
 }
 
 /** Aurora PostgreSQL Serverless v2 (prod): a writer and optionally a reader in the second AZ. */
-export interface AuroraServerlessPlan extends DatabaseCommonPlan {
+export interface AuroraServerlessConfig extends DatabaseCommonConfig {
   readonly kind: "aurora-serverless-v2";
   /** Capacity range of every instance, ACU (0.5 steps, 0-256). */
   readonly minAcu: number;
@@ -129,10 +129,10 @@ export interface AuroraServerlessPlan extends DatabaseCommonPlan {
   readonly instanceIdentifiers?: { readonly writer?: string; readonly reader?: string };
 }
 
-export type DatabasePlan = RdsPostgresPlan | AuroraServerlessPlan;
+export type DatabaseConfig = RdsPostgresConfig | AuroraServerlessConfig;
 
 /** One web-facing service (a container behind the ALB). */
-export interface ServicePlan {
+export interface ServiceConfig {
   /** Task CPU units (256 = 0.25 vCPU). */
   readonly cpu: number;
   /** Task memory; must be a size Fargate offers for `cpu`. */
@@ -182,7 +182,7 @@ export interface ServicePlan {
 }
 
 /** The ECS cluster, the ALB and the services. */
-export interface ComputePlan {
+export interface ComputeConfig {
   /** CloudWatch Container Insights (per-task metrics; billed per metric). */
   readonly containerInsights: boolean;
   /**
@@ -196,11 +196,11 @@ export interface ComputePlan {
   readonly logRetentionDays: number;
   readonly albDeletionProtection: boolean;
   /** Services keyed by name; each needs a registry repository of the same name. */
-  readonly services: Readonly<Record<string, ServicePlan>>;
+  readonly services: Readonly<Record<string, ServiceConfig>>;
 }
 
 /** Weekday start/stop of every service (seed 002). */
-export interface SchedulerPlan {
+export interface SchedulerConfig {
   /** EventBridge Scheduler cron for start, e.g. `cron(0 9 ? * MON-FRI *)`. */
   readonly start: string;
   /** Cron for stop, e.g. `cron(0 22 ? * MON-FRI *)`. */
@@ -212,7 +212,7 @@ export interface SchedulerPlan {
 }
 
 /** Public DNS, certificate and web application firewall. */
-export interface EdgePlan {
+export interface EdgeConfig {
   /** Apex domain with a Route 53 public zone, e.g. `example.com`. */
   readonly domain: string;
   /** Requests per IP per 5 minutes above which WAF blocks. */
@@ -222,7 +222,7 @@ export interface EdgePlan {
 }
 
 /** Alarms (to e-mail through an encrypted SNS topic) and a dashboard. */
-export interface MonitoringPlan {
+export interface MonitoringConfig {
   /** Addresses that get every alarm; each must confirm AWS's subscription e-mail. */
   readonly alarmEmails: readonly string[];
   /** @default true */
@@ -232,7 +232,7 @@ export interface MonitoringPlan {
 }
 
 /** An SSM-only bastion for DB tunnels. */
-export interface BastionPlan {
+export interface BastionConfig {
   /** @default "t3.nano" */
   readonly instanceType?: string;
 }
@@ -241,20 +241,20 @@ export interface BastionPlan {
  * Every choice of one environment. Apps hold exactly one of these; `buildEnvironment`
  * turns it into `<env>-<layer>` stacks joined by typed cross-stack references.
  */
-export interface EnvironmentPlan {
+export interface EnvironmentLayersConfig {
   readonly environment: EnvironmentConfig;
-  readonly network: NetworkPlan;
-  readonly registry: RegistryPlan;
-  readonly security: SecurityPlan;
-  readonly storage: StoragePlan;
-  readonly database: DatabasePlan;
-  readonly compute: ComputePlan;
+  readonly network: NetworkConfig;
+  readonly registry: RegistryConfig;
+  readonly security: SecurityConfig;
+  readonly storage: StorageConfig;
+  readonly database: DatabaseConfig;
+  readonly compute: ComputeConfig;
   /** @default services run around the clock */
-  readonly scheduler?: SchedulerPlan;
+  readonly scheduler?: SchedulerConfig;
   /** @default no domain: HTTP on the ALB's DNS name */
-  readonly edge?: EdgePlan;
+  readonly edge?: EdgeConfig;
   /** @default no alarms */
-  readonly monitoring?: MonitoringPlan;
+  readonly monitoring?: MonitoringConfig;
   /** @default no bastion (tunnel through an ECS task with ECS Exec) */
-  readonly bastion?: BastionPlan;
+  readonly bastion?: BastionConfig;
 }
