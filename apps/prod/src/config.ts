@@ -7,6 +7,10 @@ const scaledService = {
   cpu: 1024,
   memoryMiB: 2048,
   healthCheckGraceSeconds: 120,
+  // Relaxed (the default is read-only): the web (Next.js) and api (NestJS) images write caches and
+  // temp files under their root filesystem. Waived as PLAT-ECS-002 until the images mount a scratch
+  // volume for them; then drop this line.
+  readonlyRootFilesystem: false,
   autoScaling: {
     minCapacity: 1,
     maxCapacity: 10,

@@ -17,6 +17,9 @@ const smallService = {
   desiredCount: 1,
   healthCheckGraceSeconds: 120,
   capacityProviderStrategy: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }],
+  // Relaxed (the default is read-only): ECS Exec, the DB tunnel path (compute.ecsExec), needs a
+  // writable root filesystem for its agent, and the Next.js / NestJS images write caches there.
+  readonlyRootFilesystem: false,
 } as const;
 
 const web: ServiceConfig = {

@@ -89,8 +89,7 @@ export class ComputeStack extends EnvironmentStack {
                 ]),
               ),
             },
-            // ECS Exec's agent needs a writable root filesystem.
-            readonlyRootFilesystem: config.ecsExec ? false : (service.readonlyRootFilesystem ?? false),
+            readonlyRootFilesystem: service.readonlyRootFilesystem,
           },
         },
         logRetentionDays: config.logRetentionDays,

@@ -1,44 +1,47 @@
+import type { BastionProps } from "@platform/bastion";
+import type { ContainerProps, FargateServiceProps, ServiceLoadBalancingProps } from "@platform/compute";
 import type { EnvironmentConfig } from "@platform/core";
-import type { FlowLogsOptions, InterfaceEndpointService, NatMode } from "@platform/network";
-import type { AutoScalingProps, TargetHealthCheckProps } from "@platform/compute";
-import type { ImageTagMutability } from "@platform/registry";
-import type { AssetLifecycle } from "@platform/storage";
+import type { AuroraServerlessScaling, PostgresCommonProps, PostgresInstanceProps } from "@platform/database";
+import type { MonitoringProps } from "@platform/monitoring";
+import type { NetworkProps } from "@platform/network";
+import type { ContainerRepositoriesProps } from "@platform/registry";
+import type { ServiceSchedulerSchedule } from "@platform/scheduler";
+import type { AssetBucketProps } from "@platform/storage";
 
-/** Network choices of one environment. */
-export interface NetworkConfig {
-  /** VPC block inside the RFC 1918 ranges, /16 to /28, e.g. `10.0.0.0/16`; environments' blocks must not overlap. */
-  readonly vpcCidr: string;
+/*
+ * The config of an environment is derived from the props of the constructs it feeds: a field
+ * that passes straight to a construct is picked from its props, so its documentation and its
+ * `@default` live once, on the construct. Fields here are only those the layers translate
+ * (names, keys, choices between constructs). `config/schema.ts` validates the same shape;
+ * test/config-types.test.ts fails the type check when the two drift apart.
+ */
+
+/**
+ * Props an environment must decide (a cost or safety choice the config does not default): picked
+ * from `T` and required, with `T`'s documentation.
+ */
+type Decide<T, K extends keyof T> = { readonly [P in K]-?: Exclude<T[P], undefined> };
+
+/**
+ * Network choices of one environment: the `Network` construct's props (their docs and defaults are
+ * the construct's), less what the environment fixes (name prefix, region, AZ names). The config
+ * validator adds: `vpcCidr` inside the RFC 1918 ranges and not overlapping another environment's.
+ */
+export interface NetworkConfig
+  extends Pick<
+    NetworkProps,
+    "vpcCidr" | "natMode" | "publicSubnetCidrs" | "privateSubnetCidrs" | "interfaceEndpoints" | "interfaceEndpointAzCount" | "flowLogs" | "ipv6"
+  > {
   /** How many AZs of the region to span (from the region's AZ table, in order), at least 2: ALB and RDS need 2. */
   readonly availabilityZoneCount: number;
-  readonly natMode: NatMode;
-  /** Explicit public subnet CIDRs, one per AZ. @default derived from `vpcCidr` */
-  readonly publicSubnetCidrs?: readonly string[];
-  /** Explicit private subnet CIDRs, one per AZ. @default derived from `vpcCidr` */
-  readonly privateSubnetCidrs?: readonly string[];
-  /** Interface endpoints (each bills per AZ-hour). @default none */
-  readonly interfaceEndpoints?: readonly InterfaceEndpointService[];
-  /** Place interface endpoints in the first N AZs only. @default every AZ */
-  readonly interfaceEndpointAzCount?: number;
-  /** VPC flow logs. @default off */
-  readonly flowLogs?: FlowLogsOptions;
-  /**
-   * Dual-stack public subnets, a dual-stack ALB, `::/0` listener rules for a public ALB and
-   * AAAA alias records in the edge layer. Private subnets and tasks stay IPv4-only.
-   * @default false (IPv4 only: no AAAA records, no `::/0` rules)
-   */
-  readonly ipv6?: boolean;
 }
 
-/** Container image repositories. */
-export interface RegistryConfig {
+/** Container image repositories: the `ContainerRepositories` construct's settings, one repository per name. */
+export interface RegistryConfig
+  extends Decide<ContainerRepositoriesProps, "keepLastImages">,
+    Pick<ContainerRepositoriesProps, "imageTagMutability" | "forceDelete"> {
   /** One repository per name, e.g. `["web", "api"]`; repositories are `<project>-<env>-<name>`. */
   readonly repositories: readonly string[];
-  /** Images kept per repository (older ones expire). */
-  readonly keepLastImages: number;
-  /** @default "IMMUTABLE": a pushed tag can never point at other code */
-  readonly imageTagMutability?: ImageTagMutability;
-  /** Delete a repository even when it still holds images. @default false */
-  readonly forceDelete?: boolean;
   /**
    * Live repository names to keep, by repository (`{ web: "legacy-web" }`), when adopting
    * repositories another tool created (`pnpm adopt` names them). @default `<project>-<env>-<name>`
@@ -59,12 +62,8 @@ export interface SecurityConfig {
   readonly albIngress: "allowlist-variable" | "public" | { readonly allowedCidrs: readonly string[] };
 }
 
-/** Buckets. */
-export interface StorageConfig {
-  /** Keep previous versions of overwritten and deleted assets. */
-  readonly versioned: boolean;
-  /** Transitions and expirations of assets. */
-  readonly lifecycle?: AssetLifecycle;
+/** Buckets: the asset bucket's settings (`AssetBucket` props), CORS and ALB access logs. */
+export interface StorageConfig extends Decide<AssetBucketProps, "versioned">, Pick<AssetBucketProps, "lifecycle"> {
   /** Origins allowed to call the bucket from browsers, e.g. `["https://example.com"]`. @default no CORS */
   readonly corsOrigins?: readonly string[];
   /**
@@ -79,47 +78,29 @@ export interface StorageConfig {
   readonly assetsBucketName?: string;
 }
 
-/** Settings both database kinds share. */
-interface DatabaseCommonConfig {
-  /** PostgreSQL version, major (`"17"`) or major.minor (`"17.6"`). */
-  readonly engineVersion: string;
-  /**
-   * The instance or cluster identifier, to keep a live database's when adopting one (`pnpm adopt`
-   * names it). @default `<project>-<env>-db` (RDS) or `<project>-<env>-aurora` (Aurora)
-   */
-  readonly identifier?: string;
-  /** Database created at launch, e.g. `bookmarkdb`. */
-  readonly databaseName: string;
-  /** @default "dbadmin" */
-  readonly masterUsername?: string;
-  /** Days of automated backups (point-in-time recovery), 1-35. */
-  readonly backupRetentionDays: number;
-  /** Refuse deletion through the API. @default true */
-  readonly deletionProtection?: boolean;
-  /** Performance Insights retention (7 is free). @default off */
-  readonly performanceInsightsRetentionDays?: number;
-  /** Retention of the PostgreSQL log group. @default 30 */
-  readonly logRetentionDays?: number;
-}
+/** Settings both database kinds share: the database constructs' common props. */
+type DatabaseCommonConfig = Pick<
+  PostgresCommonProps,
+  | "engineVersion"
+  | "identifier"
+  | "databaseName"
+  | "masterUsername"
+  | "backupRetentionDays"
+  | "deletionProtection"
+  | "performanceInsightsRetentionDays"
+  | "logRetentionDays"
+>;
 
-/** A single RDS PostgreSQL instance (staging: cheap, stoppable). */
-export interface RdsPostgresConfig extends DatabaseCommonConfig {
+/** A single RDS PostgreSQL instance (staging: cheap, stoppable): `PostgresInstance` props. */
+export interface RdsPostgresConfig
+  extends DatabaseCommonConfig,
+    Pick<PostgresInstanceProps, "instanceClass" | "allocatedStorageGiB" | "maxAllocatedStorageGiB" | "multiAz"> {
   readonly kind: "rds-postgres";
-  /** e.g. `db.t4g.micro`. */
-  readonly instanceClass: string;
-  readonly allocatedStorageGiB: number;
-  /** Storage autoscaling ceiling. @default twice allocatedStorageGiB */
-  readonly maxAllocatedStorageGiB?: number;
-  /** @default false */
-  readonly multiAz?: boolean;
 }
 
 /** Aurora PostgreSQL Serverless v2 (prod): a writer and optionally a reader in the second AZ. */
-export interface AuroraServerlessConfig extends DatabaseCommonConfig {
+export interface AuroraServerlessConfig extends DatabaseCommonConfig, Pick<AuroraServerlessScaling, "minAcu" | "maxAcu"> {
   readonly kind: "aurora-serverless-v2";
-  /** Capacity range of every instance, ACU (0.5 steps, 0-256). */
-  readonly minAcu: number;
-  readonly maxAcu: number;
   /** A reader instance in the network's second AZ (failover target, read endpoint). */
   readonly reader: boolean;
   /**
@@ -131,34 +112,28 @@ export interface AuroraServerlessConfig extends DatabaseCommonConfig {
 
 export type DatabaseConfig = RdsPostgresConfig | AuroraServerlessConfig;
 
-/** One web-facing service (a container behind the ALB). */
-export interface ServiceConfig {
-  /** Task CPU units (256 = 0.25 vCPU). */
-  readonly cpu: number;
-  /** Task memory; must be a size Fargate offers for `cpu`. */
-  readonly memoryMiB: number;
-  /** @default "X86_64" */
-  readonly cpuArchitecture?: "X86_64" | "ARM64";
-  /** Port the container listens on. */
+/**
+ * One web-facing service: a `FargateService` with one container (`app`) behind the ALB. The
+ * sizing, scaling and placement fields are the construct's props; `environment` and
+ * `readonlyRootFilesystem` are the container's. The config validator adds: `desiredCount` and the
+ * scaling maximum at most the ECS quota (5000); plain `environment` refuses names that announce a
+ * credential (`*_TOKEN`, `*_KEY`, `*_DSN`, `*_PASSWORD`, `*_SECRET`, …) and values that look like one
+ * (known key prefixes such as `sk_live_`, `AKIA`, `ghp_`, `xox…`, URLs with a password, long random
+ * strings); `readonlyRootFilesystem: false` is required with ECS Exec.
+ */
+export interface ServiceConfig
+  extends Pick<
+      FargateServiceProps,
+      "cpu" | "memoryMiB" | "cpuArchitecture" | "healthCheckGraceSeconds" | "desiredCount" | "autoScaling" | "capacityProviderStrategy"
+    >,
+    Pick<ContainerProps, "environment" | "readonlyRootFilesystem">,
+    Decide<ServiceLoadBalancingProps, "healthCheck"> {
+  /** Port the container listens on (the ALB's target port). */
   readonly port: number;
   /** Image tag to run (a version or git SHA). Moving tags (`latest`, `main`, `stable`, `dev`, … in any case) are refused. */
   readonly imageTag: string;
   /** `"default"` for the service answering every unmatched path, else path patterns with a rule priority. */
   readonly route: "default" | { readonly priority: number; readonly pathPatterns: readonly string[] };
-  /** Target group health check. */
-  readonly healthCheck: TargetHealthCheckProps;
-  /** Seconds after start during which failed health checks are ignored. @default 60 */
-  readonly healthCheckGraceSeconds?: number;
-  /** Tasks to run (the initial count when auto scaled), at most 5000 (ECS quota). @default 1 or the scaling minimum */
-  readonly desiredCount?: number;
-  /** Target tracking on CPU and memory; `false` turns it off and Terraform owns desired_count again. @default off */
-  readonly autoScaling?: AutoScalingProps | false;
-  /**
-   * Plain, non-secret environment variables. Refused at synth: names that announce a credential
-   * (`*_TOKEN`, `*_KEY`, `*_DSN`, `*_PASSWORD`, `*_SECRET`, …) and values that look like one (known
-   * key prefixes such as `sk_live_`, `AKIA`, `ghp_`, `xox…`, URLs with a password, long random strings).
-   */
-  readonly environment?: Readonly<Record<string, string>>;
   /**
    * Secrets from SSM Parameter Store: env var name → parameter name (e.g. `/myapp/prod/JWT_SECRET`).
    * Names must lie under `/<project>/<env>/`: an environment never reads another's secrets.
@@ -166,23 +141,10 @@ export interface ServiceConfig {
   readonly parameters?: Readonly<Record<string, string>>;
   /** Inject DATABASE_URL from the database layer. @default true */
   readonly databaseUrl?: boolean;
-  /**
-   * Mount the image read-only. Safer, but Next.js and NestJS write to their working directories
-   * (`.next/cache`, uploads) at runtime, so turn it on only for images built for it.
-   * Ignored (writable) when ECS Exec is on: its agent needs to write.
-   * @default false
-   */
-  readonly readonlyRootFilesystem?: boolean;
-  /**
-   * Where tasks are placed, e.g. `[{ capacityProvider: "FARGATE_SPOT", weight: 1 }]` for an
-   * interruptible service (~70 % cheaper; a task may be stopped with two minutes' notice).
-   * @default all tasks on FARGATE
-   */
-  readonly capacityProviderStrategy?: readonly { readonly capacityProvider: "FARGATE" | "FARGATE_SPOT"; readonly weight: number; readonly base?: number }[];
 }
 
 /** The ECS cluster, the ALB and the services. */
-export interface ComputeConfig {
+export interface ComputeConfig extends Pick<FargateServiceProps, "logRetentionDays"> {
   /** CloudWatch Container Insights (per-task metrics; billed per metric). */
   readonly containerInsights: boolean;
   /**
@@ -190,23 +152,15 @@ export interface ComputeConfig {
    * NAT-less staging choice (its security group still admits only the ALB).
    */
   readonly taskSubnets: "public" | "private";
-  /** ECS Exec (shell and DB tunnel through tasks). */
+  /** ECS Exec (shell and DB tunnel through tasks); every service then needs `readonlyRootFilesystem: false`. */
   readonly ecsExec: boolean;
-  /** Retention of every service log group (a CloudWatch value: 1, 3, 5, 7, 14, 30, …). */
-  readonly logRetentionDays: number;
   readonly albDeletionProtection: boolean;
   /** Services keyed by name; each needs a registry repository of the same name. */
   readonly services: Readonly<Record<string, ServiceConfig>>;
 }
 
-/** Weekday start/stop of every service (seed 002). */
-export interface SchedulerConfig {
-  /** EventBridge Scheduler cron for start, e.g. `cron(0 9 ? * MON-FRI *)`. */
-  readonly start: string;
-  /** Cron for stop, e.g. `cron(0 22 ? * MON-FRI *)`. */
-  readonly stop: string;
-  /** @default "Asia/Tokyo" */
-  readonly timeZone?: string;
+/** Weekday start/stop of every service (seed 002): the `ServiceScheduler` schedule. */
+export interface SchedulerConfig extends Pick<ServiceSchedulerSchedule, "start" | "stop" | "timeZone"> {
   /** Also stop and start the RDS instance. Refused with Aurora (use `minAcu: 0` to let it pause). @default false */
   readonly stopDatabase?: boolean;
 }
@@ -221,21 +175,14 @@ export interface EdgeConfig {
   readonly wafLogRetentionDays: number;
 }
 
-/** Alarms (to e-mail through an encrypted SNS topic) and a dashboard. */
-export interface MonitoringConfig {
-  /** Addresses that get every alarm; each must confirm AWS's subscription e-mail. */
-  readonly alarmEmails: readonly string[];
-  /** @default true */
-  readonly dashboard?: boolean;
+/** Alarms (to e-mail through an encrypted SNS topic) and a dashboard: `Monitoring` props. */
+export interface MonitoringConfig extends Decide<MonitoringProps, "alarmEmails">, Pick<MonitoringProps, "dashboard"> {
   /** Database `max_connections`, for the connections alarm. @default no connections alarm */
   readonly databaseMaxConnections?: number;
 }
 
-/** An SSM-only bastion for DB tunnels. */
-export interface BastionConfig {
-  /** @default "t3.nano" */
-  readonly instanceType?: string;
-}
+/** An SSM-only bastion for DB tunnels: `Bastion` props. */
+export type BastionConfig = Pick<BastionProps, "instanceType">;
 
 /**
  * Every choice of one environment. Apps hold exactly one of these; `buildEnvironment`

@@ -57,6 +57,13 @@ export function checkCompute(v: Validator, compute: Raw, registry: Raw, env: Raw
     checkRoute(v, f, name, s.route, priorities, patterns);
     if (isObject(s.healthCheck)) validateTargetHealthCheck(v, `${f}.healthCheck`, s.healthCheck);
     checkCapacity(v, f, s);
+    // The construct refuses this too, on its construct path; the config user sees the config path.
+    v.check(
+      compute.ecsExec !== true || s.readonlyRootFilesystem === false,
+      `${f}.readonlyRootFilesystem`,
+      s.readonlyRootFilesystem ?? true,
+      `is read-only${s.readonlyRootFilesystem === undefined ? " (the default)" : ""}, but compute.ecsExec is on and ECS Exec's agent writes to the root filesystem; set readonlyRootFilesystem: false on this service (say why in config.ts) or turn ecsExec off.`,
+    );
     checkVariables(v, f, s, parameterScope);
   }
 }
