@@ -1,4 +1,4 @@
-import { EnvironmentStack, NAME_LIMITS, Validator, arn, awsContext, type Environment } from "@platform/core";
+import { EnvironmentStack, arn, awsContext, type Environment } from "@platform/core";
 import {
   EcsCluster,
   FargateService,
@@ -48,7 +48,6 @@ export class ComputeStack extends EnvironmentStack {
     super(scope, { environment, layer: "compute" });
     const namePrefix = `${environment.project}-${environment.name}`;
     const aws = awsContext(this);
-    validateComputeConfig(`${environment.name}.compute`, config, deps.registry, namePrefix);
 
     this.cluster = new EcsCluster(this, "cluster", {
       namePrefix,
@@ -187,37 +186,4 @@ export class ComputeStack extends EnvironmentStack {
       description: "aws logs tail <group> --follow",
     });
   }
-}
-
-function validateComputeConfig(prefix: string, config: ComputeConfig, registry: RegistryRef, namePrefix: string): void {
-  const v = new Validator(prefix);
-  const names = Object.keys(config.services);
-  v.check(names.length > 0, "services", config.services, "is empty; configure at least one service.");
-  for (const name of names) {
-    v.check(
-      registry.repositoryUrls[name] !== undefined,
-      `services.${name}`,
-      name,
-      `has no image repository; add "${name}" to registry.repositories.`,
-    );
-  }
-  // The secrets key (security stack) lets roles named <prefix>-*-execution decrypt; a name past
-  // IAM's 64 characters would be shortened with a hash and lose that suffix.
-  for (const name of names) {
-    const roleName = `${namePrefix}-${name}-execution`;
-    v.check(
-      roleName.length <= NAME_LIMITS.iamRoleName,
-      `services.${name}`,
-      name,
-      `makes the execution role name "${roleName}" longer than 64 characters; use a service key of at most ${NAME_LIMITS.iamRoleName - namePrefix.length - 11} characters.`,
-    );
-  }
-  const defaults = names.filter((n) => config.services[n]!.route === "default");
-  v.check(
-    defaults.length === 1,
-    "services.*.route",
-    defaults,
-    'must be "default" for exactly one service (the one that answers every path no other route matches).',
-  );
-  v.throwIfAny();
 }

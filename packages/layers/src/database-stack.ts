@@ -1,4 +1,4 @@
-import { arn, awsContext, EnvironmentStack, Validator, type Environment } from "@platform/core";
+import { arn, awsContext, EnvironmentStack, type Environment } from "@platform/core";
 import { AuroraPostgresServerless, PostgresInstance, type DatabaseRef } from "@platform/database";
 import type { NetworkRef } from "@platform/network";
 import type { SecurityGroupsRef } from "@platform/security";
@@ -52,14 +52,6 @@ export class DatabaseStack extends EnvironmentStack {
       this.instance = { identifier: instance.identifier, arn: arn(awsContext(this), { service: "rds", resource: `db:${instance.identifier}` }) };
     } else {
       const zones = deps.network.availabilityZones;
-      const v = new Validator(`${environment.name}.database`);
-      v.check(
-        !config.reader || zones.length >= 2,
-        "reader",
-        config.reader,
-        `needs a second availability zone, but the network spans only ${zones.join(", ")}; set network.availabilityZoneCount to 2 or turn the reader off.`,
-      );
-      v.throwIfAny();
       this.database = new AuroraPostgresServerless(this, "aurora", {
         ...common,
         scaling: { minAcu: config.minAcu, maxAcu: config.maxAcu },

@@ -1,4 +1,4 @@
-import { EnvironmentStack, Validator, availabilityZones, type Environment } from "@platform/core";
+import { EnvironmentStack, type Environment } from "@platform/core";
 import { Network, type NetworkRef } from "@platform/network";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
@@ -11,15 +11,6 @@ export class NetworkStack extends EnvironmentStack {
 
   constructor(scope: Construct, environment: Environment, config: NetworkConfig) {
     super(scope, { environment, layer: "network" });
-    const usable = availabilityZones(environment.region);
-    const v = new Validator(`${environment.name}.network`);
-    v.check(
-      Number.isInteger(config.availabilityZoneCount) && config.availabilityZoneCount >= 1 && config.availabilityZoneCount <= usable.length,
-      "availabilityZoneCount",
-      config.availabilityZoneCount,
-      `must be between 1 and ${usable.length}: ${environment.region} offers ${usable.join(", ")}.`,
-    );
-    v.throwIfAny();
     this.network = new Network(this, "network", {
       namePrefix: `${environment.project}-${environment.name}`,
       region: environment.region,
