@@ -2,7 +2,7 @@ import { EnvironmentStack, type Environment } from "@platform/core";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 // The compute package keeps its seed examples next to its sources, outside its public exports.
-import { buildTwoBackendsExample, type TwoBackendsExample } from "@platform/compute/examples";
+import { buildTwoBackendsExample, type TwoBackendsExample } from "./two-backends";
 import type { TwoBackendsConfig } from "./config";
 import { buildFoundation, imageOf, type Foundation } from "./foundation";
 
