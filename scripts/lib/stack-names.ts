@@ -11,11 +11,6 @@ export function environmentOf(stack: string): string {
   return i > 0 ? stack.slice(0, i) : ACCOUNT_ENVIRONMENT;
 }
 
-export function layerOf(stack: string): string {
-  const i = stack.lastIndexOf("-");
-  return i > 0 ? stack.slice(i + 1) : stack;
-}
-
 /** Account-wide first, then from the least to the most critical environment, then by name. */
 const ENVIRONMENT_RANK: Readonly<Record<string, number>> = {
   [ACCOUNT_ENVIRONMENT]: 0,
