@@ -1,6 +1,6 @@
 /**
- * Stacks are named `<env>-<layer>` (`staging-network`, `prod-compute`); layer names have no
- * hyphen, environment names may. A name without a hyphen (`bootstrap`) is account-wide.
+ * Stacks are named `<env>-<layer>` (`staging-network`, `prod-compute`); neither part has a
+ * hyphen (EnvironmentStack enforces it). A name without a hyphen (`bootstrap`) is account-wide.
  */
 export const ACCOUNT_ENVIRONMENT = "account";
 

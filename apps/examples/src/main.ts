@@ -10,7 +10,7 @@ export interface ExampleStacks {
 }
 
 /**
- * Adds the seed examples' stacks (`example-single-container`, `example-two-backends`) to the app.
+ * Adds the seed examples' stacks (`example-singlecontainer`, `example-twobackends`) to the app.
  * They are not part of `apps/main.ts`: `cdktf synth` stays the real environments only, and the
  * terraform tier synthesizes these on their own.
  */

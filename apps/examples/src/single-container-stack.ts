@@ -16,7 +16,7 @@ export class SingleContainerExampleStack extends EnvironmentStack {
   readonly example: SingleContainerExample;
 
   constructor(scope: Construct, environment: Environment, config: SingleContainerConfig) {
-    super(scope, { environment, layer: "single-container" });
+    super(scope, { environment, layer: "singlecontainer" });
     const namePrefix = `${environment.project}-single-container`;
     // Only the UI port faces the load balancer: FastAPI on 8000 is called by Streamlit inside
     // the task over localhost (the seed also opened 8000 to the ALB, which nothing used).

@@ -19,7 +19,7 @@ export class TwoBackendsExampleStack extends EnvironmentStack {
   readonly example: TwoBackendsExample;
 
   constructor(scope: Construct, environment: Environment, config: TwoBackendsConfig) {
-    super(scope, { environment, layer: "two-backends" });
+    super(scope, { environment, layer: "twobackends" });
     const namePrefix = `${environment.project}-two-backends`;
     this.foundation = buildFoundation(this, {
       namePrefix,

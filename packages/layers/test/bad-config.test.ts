@@ -71,6 +71,7 @@ const rows: Row[] = [
   at("a project that makes bucket names start with sthree-", "environment.project", "sthree", /S3 reserves the prefix "sthree-"/),
   at("a project that makes bucket names start with amzn-s3-demo-", "environment.project", "amzn-s3-demo", /S3 reserves the prefix "amzn-s3-demo-"/),
   ["an upper-case environment name", set("environment.name", "Staging"), "Staging.environment.name", "Staging", /lower-case letters/],
+  ["an environment name with a hyphen (stack names <env>-<layer> split on the last hyphen)", set("environment.name", "staging-eu"), "staging-eu.environment.name", "staging-eu", /lower-case letters and digits.*split the name on its last hyphen/],
   at("a region that is a city", "environment.region", "tokyo", /is not an AWS region; use one like "ap-northeast-1"/),
   at("a region that does not exist (silent at synth)", "environment.region", "ap-northeast-4", /did you mean "ap-northeast-1" or "ap-northeast-2" or "ap-northeast-3"/),
   at("a misspelt region (silent at synth)", "environment.region", "ap-northest-1", /did you mean "ap-northeast-1"/),

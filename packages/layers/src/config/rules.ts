@@ -39,6 +39,8 @@ import { type Raw, arrayOf, entriesOf, isNumber, isObject, isString } from "./ra
  */
 
 const NAME_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
+/** An environment name is a stack-name part (`STACK_NAME_PART` of the stack factory), at most 20 characters. */
+const ENV_NAME_PATTERN = /^[a-z][a-z0-9]{0,19}$/;
 const EMAIL = /^[^@\s]+@([a-z0-9-]+\.)+[a-z]{2,}$/i;
 
 
@@ -80,7 +82,7 @@ function checkEnvironment(v: Validator, env: Raw): void {
     const reserved = RESERVED_BUCKET_PREFIXES.find((p) => `${project}-`.startsWith(p));
     v.check(reserved === undefined, "environment.project", project, `starts every bucket name, and S3 reserves the prefix "${reserved}"; choose another project name.`);
   }
-  v.check(isString(env.name) && NAME_PATTERN.test(env.name), "environment.name", env.name, 'must be 1-20 lower-case letters, digits and hyphens, starting with a letter (e.g. "staging").');
+  v.check(isString(env.name) && ENV_NAME_PATTERN.test(env.name), "environment.name", env.name, 'must be 1-20 lower-case letters and digits, starting with a letter (e.g. "staging"): stacks are named <env>-<layer> and tools split the name on its last hyphen.');
   v.check(isRegionName(env.region), "environment.region", env.region, regionFix(env.region));
   v.check(isString(env.accountId) && /^\d{12}$/.test(env.accountId), "environment.accountId", env.accountId, "must be the 12-digit ID of the AWS account (`aws sts get-caller-identity --query Account`).");
   const bucket = env.state?.bucket;
