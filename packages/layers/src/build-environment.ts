@@ -1,6 +1,7 @@
 import { ConfigError, defineEnvironment, type ConfigIssue, type Environment } from "@platform/core";
 import type { Construct } from "constructs";
 import { BastionStack } from "./bastion-stack";
+import { onConfigPath } from "./config/construct-paths";
 import { environmentConfigIssues } from "./config/validate";
 import { ComputeStack } from "./compute-stack";
 import { DatabaseStack } from "./database-stack";
@@ -43,7 +44,7 @@ export function buildEnvironment(scope: Construct, config: EnvironmentLayersConf
   if (configIssues.length > 0) throw new ConfigError(configIssues);
 
   const environment = defineEnvironment(config.environment);
-  const layers = new LayerErrors();
+  const layers = new LayerErrors((issue) => onConfigPath(issue, name, Object.keys(config.compute.services)));
 
   // Stacks of one tier do not depend on each other: build them all and report every failure together.
   const network = layers.build(() => new NetworkStack(scope, environment, config.network));
@@ -141,12 +142,15 @@ export function buildEnvironment(scope: Construct, config: EnvironmentLayersConf
 class LayerErrors {
   private readonly issues: ConfigIssue[] = [];
 
+  /** @param onConfigPath moves a construct's issue to the config path the value came from. */
+  constructor(private readonly onConfigPath: (issue: ConfigIssue) => ConfigIssue) {}
+
   build<T>(make: () => T): T | undefined {
     try {
       return make();
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      this.issues.push(...error.issues);
+      this.issues.push(...error.issues.map(this.onConfigPath));
       return undefined;
     }
   }
