@@ -54,6 +54,8 @@ export const staging: EnvironmentLayersConfig = {
     // in one AZ). They bought nothing here: the tasks have public IPs and reach ECR and CloudWatch Logs
     // through the internet gateway, where same-region ECR pulls and log delivery carry no transfer
     // charge and no NAT bills per GB. The S3 gateway endpoint (free) stays.
+    // No flowLogs (off by default; about $10/month of ingestion): staging holds no customer data
+    // (waived as PLAT-NET-002 below).
   },
   registry: { repositories: ["web", "api"], keepLastImages: 10 },
   // Office and home IPs come from a git-ignored tfvars file (alb_allowed_cidrs), never from git.
@@ -86,6 +88,9 @@ export const staging: EnvironmentLayersConfig = {
     albDeletionProtection: false,
     services: { web, api },
   },
+  // No edge (no domain): the ALB serves HTTP on its own DNS name, without WAF; only the
+  // allowlist above reaches it (PLAT-EDGE-002, PLAT-EDGE-004). No storage.albAccessLogs
+  // (PLAT-EDGE-006), no monitoring (no alarms) and no bastion (the tunnel goes through a task).
   // Seed 002: run Monday-Friday 9:00-22:00 JST only (~65 % fewer task hours).
   scheduler: {
     start: "cron(0 9 ? * MON-FRI *)",

@@ -36,7 +36,7 @@ export class MonitoringStack extends EnvironmentStack {
         ),
       },
       database: { database: deps.database, maxConnections: config.databaseMaxConnections },
-      dashboard: config.dashboard ?? true,
+      dashboard: config.dashboard,
     });
     new TerraformOutput(this, "alarm_topic_arn", { value: this.monitoring.ref.topicArn, description: "SNS topic of every alarm" });
   }

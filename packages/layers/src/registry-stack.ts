@@ -16,7 +16,7 @@ export class RegistryStack extends EnvironmentStack {
       repositories: Object.fromEntries(config.repositories.map((name) => [name, config.repositoryNames?.[name] ? { name: config.repositoryNames[name] } : {}])),
       keepLastImages: config.keepLastImages,
       imageTagMutability: config.imageTagMutability,
-      forceDelete: config.forceDelete ?? false,
+      forceDelete: config.forceDelete,
     });
     this.ref = this.repositories.ref;
     new TerraformOutput(this, "repository_urls", {
