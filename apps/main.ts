@@ -5,7 +5,7 @@
 import { pathToFileURL } from "node:url";
 import { synthesizeApp, type SynthesizeOptions } from "@platform/core";
 import type { App } from "cdktf";
-import { assertValidEnvironments, type EnvironmentPlan } from "@platform/layers";
+import { assertValidEnvironments, type EnvironmentLayersConfig } from "@platform/layers";
 import { account, github } from "./bootstrap/src/config";
 import { bootstrapConfigIssues } from "./bootstrap/src/config-schema";
 import { buildBootstrap } from "./bootstrap/src/main";
@@ -23,7 +23,7 @@ import { withImports } from "./adopt-imports";
  * platform environment). Throws one ConfigError listing every problem.
  */
 export function assertValidApp(
-  environments: readonly EnvironmentPlan[] = [staging, prod],
+  environments: readonly EnvironmentLayersConfig[] = [staging, prod],
   bootstrap: { readonly account: unknown; readonly github: unknown } = { account, github },
 ): void {
   const names = environments.map((e) => e.environment.name);

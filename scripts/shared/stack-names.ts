@@ -1,6 +1,6 @@
 /**
- * Stacks are named `<env>-<layer>` (`staging-network`, `prod-compute`); layer names have no
- * hyphen, environment names may. A name without a hyphen (`bootstrap`) is account-wide.
+ * Stacks are named `<env>-<layer>` (`staging-network`, `prod-compute`); neither part has a
+ * hyphen (EnvironmentStack enforces it). A name without a hyphen (`bootstrap`) is account-wide.
  */
 export const ACCOUNT_ENVIRONMENT = "account";
 
@@ -9,11 +9,6 @@ export function environmentOf(stack: string): string {
   if (stack.startsWith("bootstrap-")) return ACCOUNT_ENVIRONMENT;
   const i = stack.lastIndexOf("-");
   return i > 0 ? stack.slice(0, i) : ACCOUNT_ENVIRONMENT;
-}
-
-export function layerOf(stack: string): string {
-  const i = stack.lastIndexOf("-");
-  return i > 0 ? stack.slice(i + 1) : stack;
 }
 
 /** Account-wide first, then from the least to the most critical environment, then by name. */

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
@@ -119,15 +119,6 @@ export function runTerraform(
     child.on("error", reject);
     child.on("close", (code) => resolvePromise({ code: code ?? 1, stdout, stderr }));
   });
-}
-
-export function terraformVersion(binary: string): string {
-  const out = spawnSync(binary, ["version", "-json"], { encoding: "utf8" });
-  try {
-    return (JSON.parse(out.stdout) as { terraform_version: string }).terraform_version;
-  } catch {
-    return "unknown";
-  }
 }
 
 /**

@@ -10,7 +10,7 @@ import { rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prod } from "../../apps/prod/src/config";
-import type { EnvironmentPlan } from "@platform/layers";
+import type { EnvironmentLayersConfig } from "@platform/layers";
 import { refusals } from "../../scripts/adopt/guard";
 import type { Adoption } from "../../scripts/adopt/match";
 import { adoptionCounts } from "../../scripts/adopt/report";
@@ -27,7 +27,7 @@ const WORK_ROOT = resolve(".tf-test-adopt-prod");
 const PLANNED = ["prod-database", "prod-dns", "prod-registry", "prod-storage"];
 
 /** Prod as it adopts the fixture: the live cluster and instance identifiers kept. */
-function keepLiveCluster(p: EnvironmentPlan): EnvironmentPlan {
+function keepLiveCluster(p: EnvironmentLayersConfig): EnvironmentLayersConfig {
   if (p.database.kind !== "aurora-serverless-v2") throw new Error("prod runs Aurora");
   return {
     ...p,

@@ -39,10 +39,10 @@ describe.skipIf(!terraform && !inCi)("terraform validate and offline plan of the
   beforeAll(async () => {
     if (!terraform) throw new Error("CI=true but terraform is not on the PATH: the terraform tier cannot be skipped in CI");
     const rollbackPlan = { ...examples, twoBackends: { ...examples.twoBackends, autoScaling: false } };
-    // Separate work roots: both variants have a stack named example-two-backends.
+    // Separate work roots: both variants have a stack named example-twobackends.
     [results, rollback] = await Promise.all([
       checkStacks({ outdir: synthToTemp(), workRoot: WORK_ROOT, plan: true, concurrency: 2 }),
-      checkStacks({ outdir: synthToTemp(rollbackPlan), workRoot: join(WORK_ROOT, "rollback"), stacks: ["example-two-backends"], plan: true, concurrency: 2 }),
+      checkStacks({ outdir: synthToTemp(rollbackPlan), workRoot: join(WORK_ROOT, "rollback"), stacks: ["example-twobackends"], plan: true, concurrency: 2 }),
     ]);
   });
 
@@ -51,8 +51,8 @@ describe.skipIf(!terraform && !inCi)("terraform validate and offline plan of the
   const stack = (name: string) => results.find((r) => r.stack === name);
 
   it("checks both example stacks and the rollback variant", () => {
-    expect(results.map((r) => r.stack)).toEqual(["example-single-container", "example-two-backends"]);
-    expect(rollback.map((r) => r.stack)).toEqual(["example-two-backends"]);
+    expect(results.map((r) => r.stack)).toEqual(["example-singlecontainer", "example-twobackends"]);
+    expect(rollback.map((r) => r.stack)).toEqual(["example-twobackends"]);
   });
 
   it("passes validate and plan for every stack", () => {
@@ -72,17 +72,17 @@ describe.skipIf(!terraform && !inCi)("terraform validate and offline plan of the
     }
   });
 
-  it("example-single-container plans the 1 vCPU / 2 GB task, the encrypted EFS cache and 1–4 scaling", () => {
-    const single = stack("example-single-container");
+  it("example-singlecontainer plans the 1 vCPU / 2 GB task, the encrypted EFS cache and 1–4 scaling", () => {
+    const single = stack("example-singlecontainer");
     expect(created(single, "aws_ecs_task_definition").map((t) => [t.change.after.cpu, t.change.after.memory])).toEqual([["1024", "2048"]]);
     expect(created(single, "aws_efs_file_system").map((f) => f.change.after.encrypted)).toEqual([true]);
     expect(created(single, "aws_appautoscaling_target").map((t) => [t.change.after.min_capacity, t.change.after.max_capacity])).toEqual([[1, 4]]);
   });
 
-  it("example-two-backends plans scaling 1–5 for both backends; its rollback plans none", () => {
-    const scaled = created(stack("example-two-backends"), "aws_appautoscaling_target");
+  it("example-twobackends plans scaling 1–5 for both backends; its rollback plans none", () => {
+    const scaled = created(stack("example-twobackends"), "aws_appautoscaling_target");
     expect(scaled.map((t) => [t.change.after.min_capacity, t.change.after.max_capacity])).toEqual([[1, 5], [1, 5]]);
-    expect(created(stack("example-two-backends"), "aws_appautoscaling_policy")).toHaveLength(4);
+    expect(created(stack("example-twobackends"), "aws_appautoscaling_policy")).toHaveLength(4);
     expect(created(rollback[0], "aws_appautoscaling_target")).toEqual([]);
     const counts = created(rollback[0], "aws_ecs_service").map((s) => [s.change.after.name, s.change.after.desired_count]);
     expect(counts.sort()).toEqual([

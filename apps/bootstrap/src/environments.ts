@@ -7,13 +7,13 @@ import { sharedAccountOwner } from "./config";
 export const environmentConfigs: readonly EnvironmentConfig[] = [staging.environment, prod.environment];
 
 /**
- * The plan of an environment with the permissions boundary its roles must carry, when it shares
+ * The config of an environment with the permissions boundary its roles must carry, when it shares
  * its account and does not own it (see `sharedAccountOwner`); unchanged otherwise.
  */
 export function withAccountBoundary<T extends { readonly environment: EnvironmentConfig }>(
-  plan: T,
+  config: T,
   environments: readonly EnvironmentConfig[] = environmentConfigs,
 ): T {
-  if (!confinedEnvironments(environments, sharedAccountOwner).includes(plan.environment.name)) return plan;
-  return { ...plan, environment: { ...plan.environment, permissionsBoundaryArn: applyBoundaryArn(plan.environment) } };
+  if (!confinedEnvironments(environments, sharedAccountOwner).includes(config.environment.name)) return config;
+  return { ...config, environment: { ...config.environment, permissionsBoundaryArn: applyBoundaryArn(config.environment) } };
 }

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, synthesizeApp, type ConfigIssue } from "@platform/core";
-import type { EnvironmentPlan } from "@platform/layers";
+import type { EnvironmentLayersConfig } from "@platform/layers";
 import { describe, expect, it } from "vitest";
 import { assertValidApp } from "../../main";
 import { prod } from "../../prod/src/config";
@@ -16,9 +16,9 @@ import { bootstrapConfigIssues } from "../src/config-schema";
  * pass with its config path, value and fix, and nothing is written.
  */
 
-type Row = readonly [what: string, environments: EnvironmentPlan[], bootstrap: { account: unknown; github: unknown }, field: string, value: unknown, fix: RegExp];
+type Row = readonly [what: string, environments: EnvironmentLayersConfig[], bootstrap: { account: unknown; github: unknown }, field: string, value: unknown, fix: RegExp];
 
-const withVpc = (plan: EnvironmentPlan, vpcCidr: string): EnvironmentPlan => ({ ...plan, network: { ...plan.network, vpcCidr } });
+const withVpc = (plan: EnvironmentLayersConfig, vpcCidr: string): EnvironmentLayersConfig => ({ ...plan, network: { ...plan.network, vpcCidr } });
 const apps = [staging, prod];
 const boot = { account, github };
 const withGithub = (overrides: Record<string, unknown>) => ({ account, github: { ...github, ...overrides } });

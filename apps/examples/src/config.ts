@@ -1,7 +1,7 @@
 import type { EnvironmentConfig } from "@platform/core";
 
 /** Seed 004's choices that are not already fixed by `buildSingleContainerExample`. */
-export interface SingleContainerPlan {
+export interface SingleContainerConfig {
   /** IPv4 block of the example's own VPC. */
   readonly vpcCidr: string;
   /** Tag of the app image in the example's ECR repository. */
@@ -16,7 +16,7 @@ export interface SingleContainerPlan {
 }
 
 /** Seed 000's choices that are not already fixed by `buildTwoBackendsExample`. */
-export interface TwoBackendsPlan {
+export interface TwoBackendsConfig {
   /** IPv4 block of the example's own VPC. */
   readonly vpcCidr: string;
   /** Image tags of the two backends in the example's ECR repositories. */
@@ -28,10 +28,10 @@ export interface TwoBackendsPlan {
 }
 
 /** Everything the examples app is built from. */
-export interface ExamplesPlan {
+export interface ExamplesConfig {
   readonly environment: EnvironmentConfig;
-  readonly singleContainer: SingleContainerPlan;
-  readonly twoBackends: TwoBackendsPlan;
+  readonly singleContainer: SingleContainerConfig;
+  readonly twoBackends: TwoBackendsConfig;
 }
 
 const ACCOUNT_ID = "123456789012";
@@ -39,10 +39,10 @@ const REGION = "ap-northeast-1";
 
 /**
  * The example environment. Account, certificate and secret are placeholders of the documentation
- * account: the stacks synthesize, validate and plan offline, but deploying them means replacing
+ * account: the stacks synthesize, validate and config offline, but deploying them means replacing
  * these with a real account's values.
  */
-export const examples: ExamplesPlan = {
+export const examples: ExamplesConfig = {
   environment: {
     project: "example",
     name: "example",

@@ -1,6 +1,6 @@
 import { defineEnvironment } from "@platform/core";
 import type { Construct } from "constructs";
-import { examples, type ExamplesPlan } from "./config";
+import { examples, type ExamplesConfig } from "./config";
 import { SingleContainerExampleStack } from "./single-container-stack";
 import { TwoBackendsExampleStack } from "./two-backends-stack";
 
@@ -10,14 +10,14 @@ export interface ExampleStacks {
 }
 
 /**
- * Adds the seed examples' stacks (`example-single-container`, `example-two-backends`) to the app.
+ * Adds the seed examples' stacks (`example-singlecontainer`, `example-twobackends`) to the app.
  * They are not part of `apps/main.ts`: `cdktf synth` stays the real environments only, and the
  * terraform tier synthesizes these on their own.
  */
-export function buildExamples(scope: Construct, plan: ExamplesPlan = examples): ExampleStacks {
-  const environment = defineEnvironment(plan.environment);
+export function buildExamples(scope: Construct, config: ExamplesConfig = examples): ExampleStacks {
+  const environment = defineEnvironment(config.environment);
   return {
-    singleContainer: new SingleContainerExampleStack(scope, environment, plan.singleContainer),
-    twoBackends: new TwoBackendsExampleStack(scope, environment, plan.twoBackends),
+    singleContainer: new SingleContainerExampleStack(scope, environment, config.singleContainer),
+    twoBackends: new TwoBackendsExampleStack(scope, environment, config.twoBackends),
   };
 }

@@ -2,8 +2,8 @@ import { EnvironmentStack, type Environment } from "@platform/core";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 // The compute package keeps its seed examples next to its sources, outside its public exports.
-import { buildSingleContainerExample, type SingleContainerExample } from "@platform/compute/examples";
-import type { SingleContainerPlan } from "./config";
+import { buildSingleContainerExample, type SingleContainerExample } from "./single-container";
+import type { SingleContainerConfig } from "./config";
 import { buildFoundation, imageOf, type Foundation } from "./foundation";
 
 
@@ -15,22 +15,22 @@ export class SingleContainerExampleStack extends EnvironmentStack {
   readonly foundation: Foundation;
   readonly example: SingleContainerExample;
 
-  constructor(scope: Construct, environment: Environment, plan: SingleContainerPlan) {
-    super(scope, { environment, layer: "single-container" });
+  constructor(scope: Construct, environment: Environment, config: SingleContainerConfig) {
+    super(scope, { environment, layer: "singlecontainer" });
     const namePrefix = `${environment.project}-single-container`;
     // Only the UI port faces the load balancer: FastAPI on 8000 is called by Streamlit inside
     // the task over localhost (the seed also opened 8000 to the ALB, which nothing used).
-    this.foundation = buildFoundation(this, { namePrefix, vpcCidr: plan.vpcCidr, servicePorts: [8501], repositories: ["app"] });
+    this.foundation = buildFoundation(this, { namePrefix, vpcCidr: config.vpcCidr, servicePorts: [8501], repositories: ["app"] });
     const { network, securityGroups, registry } = this.foundation;
-    const image = imageOf(registry.ref, "app", plan.imageTag);
+    const image = imageOf(registry.ref, "app", config.imageTag);
 
     this.example = buildSingleContainerExample(this, {
       namePrefix,
       network: network.ref,
       securityGroups: securityGroups.ref,
       image,
-      certificateArn: plan.certificateArn,
-      apiKeysSecretArn: plan.apiKeysSecretArn,
+      certificateArn: config.certificateArn,
+      apiKeysSecretArn: config.apiKeysSecretArn,
     });
 
     new TerraformOutput(this, "load_balancer_dns_name", {

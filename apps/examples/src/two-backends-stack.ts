@@ -2,8 +2,8 @@ import { EnvironmentStack, type Environment } from "@platform/core";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 // The compute package keeps its seed examples next to its sources, outside its public exports.
-import { buildTwoBackendsExample, type TwoBackendsExample } from "@platform/compute/examples";
-import type { TwoBackendsPlan } from "./config";
+import { buildTwoBackendsExample, type TwoBackendsExample } from "./two-backends";
+import type { TwoBackendsConfig } from "./config";
 import { buildFoundation, imageOf, type Foundation } from "./foundation";
 
 /** Port of the Go API, the only service behind the load balancer. */
@@ -18,12 +18,12 @@ export class TwoBackendsExampleStack extends EnvironmentStack {
   readonly foundation: Foundation;
   readonly example: TwoBackendsExample;
 
-  constructor(scope: Construct, environment: Environment, plan: TwoBackendsPlan) {
-    super(scope, { environment, layer: "two-backends" });
+  constructor(scope: Construct, environment: Environment, config: TwoBackendsConfig) {
+    super(scope, { environment, layer: "twobackends" });
     const namePrefix = `${environment.project}-two-backends`;
     this.foundation = buildFoundation(this, {
       namePrefix,
-      vpcCidr: plan.vpcCidr,
+      vpcCidr: config.vpcCidr,
       servicePorts: [GO_PORT],
       repositories: ["backend-go", "backend-python"],
     });
@@ -36,12 +36,12 @@ export class TwoBackendsExampleStack extends EnvironmentStack {
         network: network.ref,
         securityGroups: securityGroups.ref,
         images: {
-          go: imageOf(registry.ref, "backend-go", plan.imageTags.go),
-          python: imageOf(registry.ref, "backend-python", plan.imageTags.python),
+          go: imageOf(registry.ref, "backend-go", config.imageTags.go),
+          python: imageOf(registry.ref, "backend-python", config.imageTags.python),
         },
-        certificateArn: plan.certificateArn,
+        certificateArn: config.certificateArn,
       },
-      { autoScaling: plan.autoScaling },
+      { autoScaling: config.autoScaling },
     );
 
     new TerraformOutput(this, "load_balancer_dns_name", {

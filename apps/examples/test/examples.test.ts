@@ -16,7 +16,7 @@ import { buildExamples } from "../src/main";
 const stacks = synthAppStacks((app) => buildExamples(app));
 const rolledBack = synthAppStacks((app) =>
   buildExamples(app, { ...examples, twoBackends: { ...examples.twoBackends, autoScaling: false } }),
-)["example-two-backends"]!;
+)["example-twobackends"]!;
 
 /** The Terraform name and attributes of the one resource of `type` that matches. */
 function entryWhere(json: SynthesizedStack, type: string, match: (r: Record<string, unknown>) => boolean): [string, Record<string, unknown>] {
@@ -45,7 +45,7 @@ function serviceNamed(json: SynthesizedStack, name: string): Record<string, unkn
 
 describe("examples app", () => {
   it("has one self-contained stack per example", () => {
-    expect(Object.keys(stacks).sort()).toEqual(["example-single-container", "example-two-backends"]);
+    expect(Object.keys(stacks).sort()).toEqual(["example-singlecontainer", "example-twobackends"]);
     for (const json of Object.values(stacks)) {
       expect(listDataSources(json, "terraform_remote_state")).toEqual([]);
       expect(listResources(json, "aws_vpc")).toHaveLength(1);
@@ -83,8 +83,8 @@ describe("examples app", () => {
   });
 });
 
-describe("example-single-container (seed 004: Streamlit + FastAPI, EFS cache)", () => {
-  const json = stacks["example-single-container"]!;
+describe("example-singlecontainer (seed 004: Streamlit + FastAPI, EFS cache)", () => {
+  const json = stacks["example-singlecontainer"]!;
   const taskDefinition = onlyResource(json, "aws_ecs_task_definition");
   const [container] = containersOf(taskDefinition);
   const secretArn = examples.singleContainer.apiKeysSecretArn;
@@ -168,8 +168,8 @@ describe("example-single-container (seed 004: Streamlit + FastAPI, EFS cache)", 
   });
 });
 
-describe("example-two-backends (seed 000: Go + Python, auto scaling and its rollback)", () => {
-  const json = stacks["example-two-backends"]!;
+describe("example-twobackends (seed 000: Go + Python, auto scaling and its rollback)", () => {
+  const json = stacks["example-twobackends"]!;
   const keys = ["backend-go", "backend-python"] as const;
   const serviceName = (key: string) => `example-two-backends-${key}`;
 

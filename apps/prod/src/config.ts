@@ -1,4 +1,4 @@
-import type { EnvironmentPlan, ServicePlan } from "@platform/layers";
+import type { EnvironmentLayersConfig, ServiceConfig } from "@platform/layers";
 import type { Waiver } from "@platform/policy";
 import { account } from "../../bootstrap/src/config";
 
@@ -7,6 +7,10 @@ const scaledService = {
   cpu: 1024,
   memoryMiB: 2048,
   healthCheckGraceSeconds: 120,
+  // Relaxed (the default is read-only): the web (Next.js) and api (NestJS) images write caches and
+  // temp files under their root filesystem. Waived as PLAT-ECS-002 until the images mount a scratch
+  // volume for them; then drop this line.
+  readonlyRootFilesystem: false,
   autoScaling: {
     minCapacity: 1,
     maxCapacity: 10,
@@ -17,7 +21,7 @@ const scaledService = {
   },
 } as const;
 
-const web: ServicePlan = {
+const web: ServiceConfig = {
   ...scaledService,
   port: 3000, // Next.js
   imageTag: "v1.0.1",
@@ -25,7 +29,7 @@ const web: ServicePlan = {
   healthCheck: { path: "/health" },
 };
 
-const api: ServicePlan = {
+const api: ServiceConfig = {
   ...scaledService,
   port: 3000, // NestJS
   imageTag: "v1.0.1",
@@ -36,7 +40,7 @@ const api: ServicePlan = {
 const domain = "tidilyspace.app";
 
 /** Production (seeds 003, 000, 001): two AZs, secure defaults, monitored. */
-export const prod: EnvironmentPlan = {
+export const prod: EnvironmentLayersConfig = {
   environment: { ...account, name: "prod" },
   network: {
     vpcCidr: "10.1.0.0/16",

@@ -1,4 +1,4 @@
-import type { EnvironmentPlan, ServicePlan } from "@platform/layers";
+import type { EnvironmentLayersConfig, ServiceConfig } from "@platform/layers";
 import type { Waiver } from "@platform/policy";
 import { account } from "../../bootstrap/src/config";
 
@@ -17,9 +17,12 @@ const smallService = {
   desiredCount: 1,
   healthCheckGraceSeconds: 120,
   capacityProviderStrategy: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }],
+  // Relaxed (the default is read-only): ECS Exec, the DB tunnel path (compute.ecsExec), needs a
+  // writable root filesystem for its agent, and the Next.js / NestJS images write caches there.
+  readonlyRootFilesystem: false,
 } as const;
 
-const web: ServicePlan = {
+const web: ServiceConfig = {
   ...smallService,
   port: 3000, // Next.js
   imageTag: "v1.0.1",
@@ -27,7 +30,7 @@ const web: ServicePlan = {
   healthCheck: { ...tolerantHealthCheck, path: "/health" },
 };
 
-const api: ServicePlan = {
+const api: ServiceConfig = {
   ...smallService,
   port: 3000, // NestJS
   imageTag: "v1.0.1",
@@ -39,7 +42,7 @@ const api: ServicePlan = {
  * Staging (seed 002): cost first. Every relaxation of the secure defaults is written here,
  * where a reviewer sees it.
  */
-export const staging: EnvironmentPlan = {
+export const staging: EnvironmentLayersConfig = {
   environment: { ...account, name: "staging" },
   network: {
     vpcCidr: "10.0.0.0/16",
@@ -51,6 +54,8 @@ export const staging: EnvironmentPlan = {
     // in one AZ). They bought nothing here: the tasks have public IPs and reach ECR and CloudWatch Logs
     // through the internet gateway, where same-region ECR pulls and log delivery carry no transfer
     // charge and no NAT bills per GB. The S3 gateway endpoint (free) stays.
+    // No flowLogs (off by default; about $10/month of ingestion): staging holds no customer data
+    // (waived as PLAT-NET-002 below).
   },
   registry: { repositories: ["web", "api"], keepLastImages: 10 },
   // Office and home IPs come from a git-ignored tfvars file (alb_allowed_cidrs), never from git.
@@ -83,6 +88,9 @@ export const staging: EnvironmentPlan = {
     albDeletionProtection: false,
     services: { web, api },
   },
+  // No edge (no domain): the ALB serves HTTP on its own DNS name, without WAF; only the
+  // allowlist above reaches it (PLAT-EDGE-002, PLAT-EDGE-004). No storage.albAccessLogs
+  // (PLAT-EDGE-006), no monitoring (no alarms) and no bastion (the tunnel goes through a task).
   // Seed 002: run Monday-Friday 9:00-22:00 JST only (~65 % fewer task hours).
   scheduler: {
     start: "cron(0 9 ? * MON-FRI *)",

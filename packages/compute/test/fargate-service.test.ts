@@ -1,7 +1,7 @@
 import { listResources, policyStatements, resourceAt, synth, testStack } from "@platform/core/testing";
 import { TerraformOutput, TerraformVariable } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { buildProdLikeExample, buildStagingLikeExample } from "../examples/index";
+import { buildProdLikeFixture, buildStagingLikeFixture } from "./web-and-api-fixture";
 import {
   CERTIFICATE_ARN,
   FargateService,
@@ -16,7 +16,7 @@ import {
 
 describe("FargateService, staging-like (seed 002: no NAT, public IPs, 0.25 vCPU / 512 MB, lenient health checks)", () => {
   const stack = testStack("compute");
-  const { services } = buildStagingLikeExample(stack, { ...WEB_AND_API_REFS, namePrefix: "bookmark-manager-staging" });
+  const { services } = buildStagingLikeFixture(stack, { ...WEB_AND_API_REFS, namePrefix: "bookmark-manager-staging" });
   // Outputs are how another stack (scheduler, monitoring) would consume the ref.
   new TerraformOutput(stack, "web-ref", { value: services.web.ref });
   const json = synth(stack);
@@ -145,7 +145,7 @@ describe("FargateService, staging-like (seed 002: no NAT, public IPs, 0.25 vCPU 
 
 describe("FargateService, prod-like (seed 003: private subnets, 1 vCPU / 2 GB, auto scaling 1–10)", () => {
   const stack = testStack("compute");
-  const { services } = buildProdLikeExample(stack, { ...WEB_AND_API_REFS, namePrefix: "bookmark-manager-prod", certificateArn: CERTIFICATE_ARN });
+  const { services } = buildProdLikeFixture(stack, { ...WEB_AND_API_REFS, namePrefix: "bookmark-manager-prod", certificateArn: CERTIFICATE_ARN });
   new TerraformOutput(stack, "web-scaling", { value: services.web.ref.scaling });
   const json = synth(stack);
 

@@ -3,7 +3,6 @@ import type { SecurityGroupsRef } from "@platform/security";
 import { ConfigError } from "@platform/core";
 import { type SynthesizedStack, resourceAt } from "@platform/core/testing";
 import type { Construct } from "constructs";
-import type { SingleContainerExampleRefs, TwoBackendsExampleRefs } from "../examples/index";
 import { EcsCluster } from "../src/ecs-cluster";
 import { FargateService } from "../src/fargate-service";
 import type { FargateServiceProps } from "../src/fargate-service-props";
@@ -42,7 +41,7 @@ export function secretArn(name: string): string {
   return `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-AbCdEf`;
 }
 
-/** Refs for the staging-like and prod-like examples (seeds 002/003). */
+/** Refs for the two-service fixture (web-and-api-fixture.ts). */
 export const WEB_AND_API_REFS = {
   namePrefix: "bookmark-manager",
   network: NETWORK,
@@ -52,25 +51,6 @@ export const WEB_AND_API_REFS = {
     api: { ...repository("bookmark-manager-api"), tag: "v1.0.1" },
   },
   databaseUrlParameterArn: parameterArn("/bookmark-manager/DATABASE_URL"),
-};
-
-/** Refs for the seed 004 example. */
-export const SINGLE_CONTAINER_REFS: SingleContainerExampleRefs = {
-  namePrefix: "weather-prod",
-  network: NETWORK,
-  securityGroups: SECURITY_GROUPS,
-  image: { ...repository("weather-comment-generator"), tag: "v2.3.0" },
-  certificateArn: CERTIFICATE_ARN,
-  apiKeysSecretArn: secretArn("weather-comment-generator/api-keys"),
-};
-
-/** Refs for the seed 000 example. */
-export const TWO_BACKENDS_REFS: TwoBackendsExampleRefs = {
-  namePrefix: "neuraknot-prod",
-  network: NETWORK,
-  securityGroups: SECURITY_GROUPS,
-  images: { go: { ...repository("neuraknot-backend-go"), tag: "v1.8.0" }, python: { ...repository("neuraknot-backend-python"), tag: "v1.8.0" } },
-  certificateArn: CERTIFICATE_ARN,
 };
 
 /** The parsed `container_definitions` of the task definition under a construct path, e.g. `"web/task-definition"`. */

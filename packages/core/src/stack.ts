@@ -4,6 +4,7 @@ import { Aspects, LocalBackend, TerraformStack } from "cdktf";
 import type { Construct, IConstruct } from "constructs";
 import { LockedS3Backend } from "./backend";
 import type { Environment } from "./environment";
+import { ConfigError, type ConfigIssue } from "./errors";
 
 /** Terraform versions every stack accepts: 1.11 brings S3-native state locking. */
 export const REQUIRED_TERRAFORM_VERSION = ">= 1.11.0, < 2.0.0";
@@ -11,7 +12,7 @@ export const REQUIRED_TERRAFORM_VERSION = ">= 1.11.0, < 2.0.0";
 export interface EnvironmentStackProps {
   /** The environment this stack belongs to. */
   readonly environment: Environment;
-  /** Layer name, e.g. `network`; the stack is named `<env>-<layer>`. */
+  /** Layer name, e.g. `network`: lower-case letters and digits, starting with a letter. The stack is named `<env>-<layer>`. */
   readonly layer: string;
   /**
    * Where the state lives. `local` is only for the bootstrap stack that creates the bucket.
@@ -37,6 +38,7 @@ export class EnvironmentStack extends TerraformStack {
   readonly provider: AwsProvider;
 
   constructor(scope: Construct, props: EnvironmentStackProps) {
+    checkStackNameGrammar(props);
     const stackName = props.stackName ?? `${props.environment.name}-${props.layer}`;
     super(scope, stackName);
     const env = props.environment;
@@ -85,6 +87,25 @@ export class EnvironmentStack extends TerraformStack {
   }
 
   private readonly declared: DeclaredDependency[] = [];
+}
+
+/** One stack-name part: an environment or a layer name. */
+export const STACK_NAME_PART = /^[a-z][a-z0-9]*$/;
+
+/**
+ * Stacks are named `<env>-<layer>`, and the scripts (review, deploy, graph, cost) split a name on
+ * its last hyphen; that split is unambiguous only when neither part holds a hyphen. An
+ * account-wide stack (`stackName` given, e.g. `bootstrap`) still needs a grammatical layer.
+ */
+function checkStackNameGrammar(props: EnvironmentStackProps): void {
+  const issues: ConfigIssue[] = [];
+  const fix = (what: string, example: string) =>
+    `must be lower-case letters and digits, starting with a letter (e.g. "${example}"): stacks are named <env>-<layer> and tools split the name on its last hyphen, so ${what} holds no hyphen.`;
+  if (!STACK_NAME_PART.test(props.layer)) issues.push({ field: "stack.layer", value: props.layer, fix: fix("a layer", "network") });
+  if (props.stackName === undefined && !STACK_NAME_PART.test(props.environment.name)) {
+    issues.push({ field: "stack.environment", value: props.environment.name, fix: fix("an environment name", "staging") });
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
 }
 
 /**

@@ -36,6 +36,24 @@ export function testEnvironment(overrides: Partial<EnvironmentConfig> = {}): Env
   return defineEnvironment({ ...TEST_ENVIRONMENT_CONFIG, ...overrides });
 }
 
+/** Name prefix of the prod-like test environment's resources (`<project>-<env>`). */
+export const PROD_LIKE_NAME_PREFIX = "acme-prod";
+
+/**
+ * A stack of the prod-like test environment (project `acme`, environment `prod`, ap-northeast-1):
+ * the one environment the packages' "prod-like" construct tests share, so their names read like
+ * the seeds' production (`acme-prod-…`).
+ */
+export function prodLikeStack(layer: string, app: App = Testing.app()): EnvironmentStack {
+  return new EnvironmentStack(app, { environment: testEnvironment({ name: "prod", region: "ap-northeast-1" }), layer });
+}
+
+/** IDs of valid format standing in for other stacks' outputs in construct tests (no account behind them). */
+export const TEST_IDS = {
+  subnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
+  securityGroupId: "sg-0123456789abcdef0",
+} as const;
+
 /** A fresh app and an `EnvironmentStack` for construct tests. */
 export function testStack(layer = "unit", app: App = Testing.app()): EnvironmentStack {
   return new EnvironmentStack(app, { environment: testEnvironment(), layer });

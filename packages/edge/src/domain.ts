@@ -29,10 +29,6 @@ export function domainNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-export function isValidDomainName(name: string): boolean {
-  return domainNameProblem(name) === undefined;
-}
-
 /**
  * Why `name` is not valid as a certificate name: a DNS name, optionally with one leading
  * `*.` wildcard label (ACM allows the wildcard only as the leftmost label).

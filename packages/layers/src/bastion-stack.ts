@@ -3,7 +3,7 @@ import { EnvironmentStack, type Environment } from "@platform/core";
 import type { NetworkRef } from "@platform/network";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import type { BastionPlan } from "./plan";
+import type { BastionConfig } from "./environment-config";
 
 /** `<env>-bastion`: an SSM-only instance in a private subnet, for DB tunnels. */
 export class BastionStack extends EnvironmentStack {
@@ -12,7 +12,7 @@ export class BastionStack extends EnvironmentStack {
   constructor(
     scope: Construct,
     environment: Environment,
-    plan: BastionPlan,
+    config: BastionConfig,
     deps: { readonly network: NetworkRef; readonly securityGroupId: string; readonly databaseEndpoint: string },
   ) {
     super(scope, { environment, layer: "bastion" });
@@ -20,7 +20,7 @@ export class BastionStack extends EnvironmentStack {
       namePrefix: `${environment.project}-${environment.name}`,
       subnetId: deps.network.privateSubnetIds[0]!,
       securityGroupIds: [deps.securityGroupId],
-      instanceType: plan.instanceType,
+      instanceType: config.instanceType,
       // DATABASE_URL and every other parameter of the product.
       protectedParameterPaths: [`/${environment.project}/`],
     });

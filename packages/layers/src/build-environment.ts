@@ -2,14 +2,15 @@ import { ConfigError, defineEnvironment, type ConfigIssue, type Environment } fr
 import type { Construct } from "constructs";
 import { BastionStack } from "./bastion-stack";
 import { CertificateStack } from "./certificate-stack";
-import { environmentPlanIssues } from "./config/validate";
+import { onConfigPath } from "./config/construct-paths";
+import { environmentConfigIssues } from "./config/validate";
 import { ComputeStack } from "./compute-stack";
 import { DatabaseStack } from "./database-stack";
 import { DnsStack } from "./dns-stack";
 import { EdgeStack } from "./edge-stack";
 import { MonitoringStack } from "./monitoring-stack";
 import { NetworkStack } from "./network-stack";
-import type { EnvironmentPlan } from "./plan";
+import type { EnvironmentLayersConfig } from "./environment-config";
 import { RegistryStack } from "./registry-stack";
 import { SecurityStack } from "./security-stack";
 import { StorageStack } from "./storage-stack";
@@ -31,41 +32,41 @@ export interface EnvironmentStacks {
 }
 
 /**
- * Builds every stack of one environment from its plan. Producers are built before
+ * Builds every stack of one environment from its config. Producers are built before
  * consumers and hand them typed refs; cdktf turns each ref into an output of the producer
  * and a `terraform_remote_state` lookup in the consumer (Terragrunt's `dependency` blocks).
  */
-export function buildEnvironment(scope: Construct, plan: EnvironmentPlan): EnvironmentStacks {
+export function buildEnvironment(scope: Construct, config: EnvironmentLayersConfig): EnvironmentStacks {
   // The whole config first, in one pass: nothing is built from a config with a mistake.
-  const configIssues = environmentPlanIssues(plan);
-  const name = plan.environment.name;
+  const configIssues = environmentConfigIssues(config);
+  const name = config.environment.name;
   if (configIssues.length === 0 && scope.node.tryFindChild(`${name}-network`) !== undefined) {
     configIssues.push({ field: `${name}.environment.name`, value: name, fix: "is already used by another environment of this app; give every environment its own name." });
   }
   if (configIssues.length > 0) throw new ConfigError(configIssues);
 
-  const environment = defineEnvironment(plan.environment);
-  const layers = new LayerErrors();
+  const environment = defineEnvironment(config.environment);
+  const layers = new LayerErrors((issue) => onConfigPath(issue, name, Object.keys(config.compute.services)));
 
   // Stacks of one tier do not depend on each other: build them all and report every failure together.
-  const network = layers.build(() => new NetworkStack(scope, environment, plan.network));
-  const registry = layers.build(() => new RegistryStack(scope, environment, plan.registry));
-  const storage = layers.build(() => new StorageStack(scope, environment, plan.storage));
-  const dns = plan.edge ? layers.build(() => new DnsStack(scope, environment, plan.edge!)) : undefined;
+  const network = layers.build(() => new NetworkStack(scope, environment, config.network));
+  const registry = layers.build(() => new RegistryStack(scope, environment, config.registry));
+  const storage = layers.build(() => new StorageStack(scope, environment, config.storage));
+  const dns = config.edge ? layers.build(() => new DnsStack(scope, environment, config.edge!)) : undefined;
   layers.throwIfAny();
 
   // Its own wave: the zone's apply has ended (name servers printed) before anything waits on DNS.
   const certificate = dns ? layers.build(() => new CertificateStack(scope, environment, { dns: dns.ref })) : undefined;
   const security = layers.build(
     () =>
-      new SecurityStack(scope, environment, plan.security, {
+      new SecurityStack(scope, environment, config.security, {
         network: network!.ref,
-        servicePorts: Object.values(plan.compute.services).map((s) => s.port),
-        bastion: plan.bastion !== undefined,
+        servicePorts: Object.values(config.compute.services).map((s) => s.port),
+        bastion: config.bastion !== undefined,
       }),
   )!;
   layers.throwIfAny();
-  const database = layers.build(() => new DatabaseStack(scope, environment, plan.database, { network: network!.ref, security: security.ref, secretsKmsKeyArn: security.secretsKeyRef.keyArn }))!;
+  const database = layers.build(() => new DatabaseStack(scope, environment, config.database, { network: network!.ref, security: security.ref, secretsKmsKeyArn: security.secretsKeyRef.keyArn }))!;
   layers.throwIfAny();
 
   const compute = layers.build(
@@ -73,7 +74,7 @@ export function buildEnvironment(scope: Construct, plan: EnvironmentPlan): Envir
       new ComputeStack(
         scope,
         environment,
-        plan.compute,
+        config.compute,
         {
           network: network!.ref,
           security: security.ref,
@@ -85,11 +86,11 @@ export function buildEnvironment(scope: Construct, plan: EnvironmentPlan): Envir
           certificateArn: certificate?.ref.certificateArn,
           albAccessLogs: storage!.ref.albLogs,
         },
-        plan.scheduler,
+        config.scheduler,
       ),
   )!;
   layers.throwIfAny();
-  if (Object.values(plan.compute.services).some((s) => s.databaseUrl !== false)) {
+  if (Object.values(config.compute.services).some((s) => s.databaseUrl !== false)) {
     // Nothing the compute stack reads is an output of the database stack (the parameter's name
     // and ARN are known at synth), but tasks read DATABASE_URL when they start, and the
     // database stack's Lambda writes it: deploy the database first.
@@ -97,30 +98,30 @@ export function buildEnvironment(scope: Construct, plan: EnvironmentPlan): Envir
   }
 
   const edge =
-    plan.edge && dns
-      ? layers.build(() => new EdgeStack(scope, environment, plan.edge!, { dns: dns.ref, loadBalancer: compute.ref.loadBalancer }))
+    config.edge && dns
+      ? layers.build(() => new EdgeStack(scope, environment, config.edge!, { dns: dns.ref, loadBalancer: compute.ref.loadBalancer }))
       : undefined;
-  const bastion = plan.bastion
+  const bastion = config.bastion
     ? layers.build(
         () =>
-          new BastionStack(scope, environment, plan.bastion!, {
+          new BastionStack(scope, environment, config.bastion!, {
             network: network!.ref,
             securityGroupId: security.ref.bastionSecurityGroupId!,
             databaseEndpoint: database.ref.endpoint,
           }),
       )
     : undefined;
-  const monitoring = plan.monitoring
+  const monitoring = config.monitoring
     ? layers.build(
         () =>
-          new MonitoringStack(scope, environment, plan.monitoring!, {
-            containerInsights: plan.compute.containerInsights,
+          new MonitoringStack(scope, environment, config.monitoring!, {
+            containerInsights: config.compute.containerInsights,
             loadBalancer: compute.ref.loadBalancer,
             services: compute.ref.services,
             database:
-              plan.database.kind === "rds-postgres"
+              config.database.kind === "rds-postgres"
                 ? { kind: "rds-instance", instanceIdentifier: database.ref.identifier }
-                : { kind: "aurora-cluster", clusterIdentifier: database.ref.identifier, serverlessMaxCapacityAcu: plan.database.maxAcu },
+                : { kind: "aurora-cluster", clusterIdentifier: database.ref.identifier, serverlessMaxCapacityAcu: config.database.maxAcu },
           }),
       )
     : undefined;
@@ -146,12 +147,15 @@ export function buildEnvironment(scope: Construct, plan: EnvironmentPlan): Envir
 class LayerErrors {
   private readonly issues: ConfigIssue[] = [];
 
+  /** @param onConfigPath moves a construct's issue to the config path the value came from. */
+  constructor(private readonly onConfigPath: (issue: ConfigIssue) => ConfigIssue) {}
+
   build<T>(make: () => T): T | undefined {
     try {
       return make();
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      this.issues.push(...error.issues);
+      this.issues.push(...error.issues.map(this.onConfigPath));
       return undefined;
     }
   }

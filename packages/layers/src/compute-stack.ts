@@ -1,4 +1,4 @@
-import { EnvironmentStack, NAME_LIMITS, Validator, arn, awsContext, type Environment } from "@platform/core";
+import { EnvironmentStack, arn, awsContext, type Environment } from "@platform/core";
 import {
   EcsCluster,
   FargateService,
@@ -15,7 +15,7 @@ import type { SecurityGroupsRef } from "@platform/security";
 import type { AccessLogBucketRef } from "@platform/storage";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import type { ComputePlan, SchedulerPlan } from "./plan";
+import type { ComputeConfig, SchedulerConfig } from "./environment-config";
 
 /** What the compute stack reads from the stacks before it. */
 export interface ComputeDeps {
@@ -44,21 +44,20 @@ export class ComputeStack extends EnvironmentStack {
   readonly redeployOnDatabaseUrlChange?: RedeployOnParameterChange;
   readonly ref: { readonly loadBalancer: LoadBalancerRef; readonly services: Readonly<Record<string, FargateServiceRef>> };
 
-  constructor(scope: Construct, environment: Environment, plan: ComputePlan, deps: ComputeDeps, scheduler?: SchedulerPlan) {
+  constructor(scope: Construct, environment: Environment, config: ComputeConfig, deps: ComputeDeps, scheduler?: SchedulerConfig) {
     super(scope, { environment, layer: "compute" });
     const namePrefix = `${environment.project}-${environment.name}`;
     const aws = awsContext(this);
-    validateComputePlan(`${environment.name}.compute`, plan, deps.registry, namePrefix);
 
     this.cluster = new EcsCluster(this, "cluster", {
       namePrefix,
-      containerInsights: plan.containerInsights,
-      execLogging: plan.ecsExec ? { logRetentionDays: plan.logRetentionDays } : undefined,
+      containerInsights: config.containerInsights,
+      execLogging: config.ecsExec ? { logRetentionDays: config.logRetentionDays } : undefined,
     });
 
-    const inPublicSubnets = plan.taskSubnets === "public";
+    const inPublicSubnets = config.taskSubnets === "public";
     const services: Record<string, FargateService> = {};
-    for (const [name, service] of Object.entries(plan.services)) {
+    for (const [name, service] of Object.entries(config.services)) {
       const repositoryUrl = deps.registry.repositoryUrls[name]!;
       const repositoryArn = deps.registry.repositoryArns[name]!;
       services[name] = new FargateService(this, name, {
@@ -89,27 +88,26 @@ export class ComputeStack extends EnvironmentStack {
                 ]),
               ),
             },
-            // ECS Exec's agent needs a writable root filesystem.
-            readonlyRootFilesystem: plan.ecsExec ? false : (service.readonlyRootFilesystem ?? false),
+            readonlyRootFilesystem: service.readonlyRootFilesystem,
           },
         },
-        logRetentionDays: plan.logRetentionDays,
+        logRetentionDays: config.logRetentionDays,
         loadBalancing: { containerPort: service.port, healthCheck: service.healthCheck },
         healthCheckGraceSeconds: service.healthCheckGraceSeconds,
         desiredCount: service.desiredCount,
         // The scheduler stops and starts services; Terraform must not undo that.
         desiredCountManagedExternally: scheduler !== undefined,
         autoScaling: service.autoScaling,
-        enableExecuteCommand: plan.ecsExec,
+        enableExecuteCommand: config.ecsExec,
         secretsKmsKeyArns: deps.secretsKmsKeyArn ? [deps.secretsKmsKeyArn] : undefined,
         accountId: environment.accountId,
       });
     }
     this.services = services;
 
-    const defaultService = Object.keys(plan.services).find((n) => plan.services[n]!.route === "default")!;
+    const defaultService = Object.keys(config.services).find((n) => config.services[n]!.route === "default")!;
     const routes: Record<string, LoadBalancerRoute> = {};
-    for (const [name, service] of Object.entries(plan.services)) {
+    for (const [name, service] of Object.entries(config.services)) {
       if (service.route !== "default") {
         routes[name] = { priority: service.route.priority, pathPatterns: service.route.pathPatterns, target: services[name]!.target };
       }
@@ -122,7 +120,7 @@ export class ComputeStack extends EnvironmentStack {
       certificateArn: deps.certificateArn,
       defaultTarget: services[defaultService]!.target,
       routes,
-      deletionProtection: plan.albDeletionProtection,
+      deletionProtection: config.albDeletionProtection,
       accessLogs: deps.albAccessLogs
         ? { bucketName: deps.albAccessLogs.bucketName, prefix: deps.albAccessLogs.logPrefix || undefined }
         : undefined,
@@ -130,7 +128,7 @@ export class ComputeStack extends EnvironmentStack {
 
     // Tasks read DATABASE_URL only at start; after RDS rotates the password (every 7 days),
     // replace them so new connections use the new one.
-    const databaseClients = Object.entries(services).filter(([name]) => plan.services[name]!.databaseUrl !== false);
+    const databaseClients = Object.entries(services).filter(([name]) => config.services[name]!.databaseUrl !== false);
     if (databaseClients.length > 0) {
       this.redeployOnDatabaseUrlChange = new RedeployOnParameterChange(this, "redeploy-on-database-url-change", {
         namePrefix,
@@ -141,7 +139,7 @@ export class ComputeStack extends EnvironmentStack {
             { clusterName: s.ref.clusterName, serviceName: s.ref.serviceName, serviceArn: s.ref.serviceArn },
           ]),
         ),
-        logRetentionDays: plan.logRetentionDays,
+        logRetentionDays: config.logRetentionDays,
         accountId: environment.accountId,
       });
     }
@@ -171,7 +169,7 @@ export class ComputeStack extends EnvironmentStack {
           timeZone: scheduler.timeZone,
           skipStartOnJapanesePublicHolidays: scheduler.skipStartOnJapanesePublicHolidays,
         },
-        logRetentionDays: plan.logRetentionDays,
+        logRetentionDays: config.logRetentionDays,
         accountId: environment.accountId,
       });
       new TerraformOutput(this, "scheduler_stop_command", { value: this.scheduler.stopCommand, description: "Stop every service now" });
@@ -193,37 +191,4 @@ export class ComputeStack extends EnvironmentStack {
       description: "aws logs tail <group> --follow",
     });
   }
-}
-
-function validateComputePlan(prefix: string, plan: ComputePlan, registry: RegistryRef, namePrefix: string): void {
-  const v = new Validator(prefix);
-  const names = Object.keys(plan.services);
-  v.check(names.length > 0, "services", plan.services, "is empty; configure at least one service.");
-  for (const name of names) {
-    v.check(
-      registry.repositoryUrls[name] !== undefined,
-      `services.${name}`,
-      name,
-      `has no image repository; add "${name}" to registry.repositories.`,
-    );
-  }
-  // The secrets key (security stack) lets roles named <prefix>-*-execution decrypt; a name past
-  // IAM's 64 characters would be shortened with a hash and lose that suffix.
-  for (const name of names) {
-    const roleName = `${namePrefix}-${name}-execution`;
-    v.check(
-      roleName.length <= NAME_LIMITS.iamRoleName,
-      `services.${name}`,
-      name,
-      `makes the execution role name "${roleName}" longer than 64 characters; use a service key of at most ${NAME_LIMITS.iamRoleName - namePrefix.length - 11} characters.`,
-    );
-  }
-  const defaults = names.filter((n) => plan.services[n]!.route === "default");
-  v.check(
-    defaults.length === 1,
-    "services.*.route",
-    defaults,
-    'must be "default" for exactly one service (the one that answers every path no other route matches).',
-  );
-  v.throwIfAny();
 }

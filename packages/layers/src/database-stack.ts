@@ -1,10 +1,10 @@
-import { arn, awsContext, EnvironmentStack, Validator, type Environment } from "@platform/core";
+import { arn, awsContext, EnvironmentStack, type Environment } from "@platform/core";
 import { AuroraPostgresServerless, PostgresInstance, type DatabaseRef } from "@platform/database";
 import type { NetworkRef } from "@platform/network";
 import type { SecurityGroupsRef } from "@platform/security";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import type { DatabasePlan } from "./plan";
+import type { DatabaseConfig } from "./environment-config";
 
 /** `<env>-database`: PostgreSQL (an RDS instance or Aurora Serverless v2) and its DATABASE_URL parameter. */
 export class DatabaseStack extends EnvironmentStack {
@@ -16,7 +16,7 @@ export class DatabaseStack extends EnvironmentStack {
   constructor(
     scope: Construct,
     environment: Environment,
-    plan: DatabasePlan,
+    config: DatabaseConfig,
     deps: { readonly network: NetworkRef; readonly security: SecurityGroupsRef; readonly secretsKmsKeyArn?: string },
   ) {
     super(scope, { environment, layer: "database" });
@@ -24,27 +24,27 @@ export class DatabaseStack extends EnvironmentStack {
       namePrefix: `${environment.project}-${environment.name}`,
       subnetIds: deps.network.privateSubnetIds,
       securityGroupIds: [deps.security.databaseSecurityGroupId],
-      identifier: plan.identifier,
-      engineVersion: plan.engineVersion,
-      databaseName: plan.databaseName,
-      masterUsername: plan.masterUsername,
-      backupRetentionDays: plan.backupRetentionDays,
-      deletionProtection: plan.deletionProtection,
-      performanceInsightsRetentionDays: plan.performanceInsightsRetentionDays,
-      logRetentionDays: plan.logRetentionDays,
+      identifier: config.identifier,
+      engineVersion: config.engineVersion,
+      databaseName: config.databaseName,
+      masterUsername: config.masterUsername,
+      backupRetentionDays: config.backupRetentionDays,
+      deletionProtection: config.deletionProtection,
+      performanceInsightsRetentionDays: config.performanceInsightsRetentionDays,
+      logRetentionDays: config.logRetentionDays,
       // The path the seed's applications read.
       databaseUrlParameterName: `/${environment.project}/${environment.name}/DATABASE_URL`,
       accountId: environment.accountId,
       // The environment's secrets key: the master secret and DATABASE_URL are readable only by the roles its policy names.
       secretsKmsKeyArn: deps.secretsKmsKeyArn,
     };
-    if (plan.kind === "rds-postgres") {
+    if (config.kind === "rds-postgres") {
       const instance = new PostgresInstance(this, "postgres", {
         ...common,
-        instanceClass: plan.instanceClass,
-        allocatedStorageGiB: plan.allocatedStorageGiB,
-        maxAllocatedStorageGiB: plan.maxAllocatedStorageGiB,
-        multiAz: plan.multiAz,
+        instanceClass: config.instanceClass,
+        allocatedStorageGiB: config.allocatedStorageGiB,
+        maxAllocatedStorageGiB: config.maxAllocatedStorageGiB,
+        multiAz: config.multiAz,
       });
       this.database = instance;
       // Known at synth (not the resource's attributes), so the scheduler in the compute stack stops
@@ -52,20 +52,12 @@ export class DatabaseStack extends EnvironmentStack {
       this.instance = { identifier: instance.identifier, arn: arn(awsContext(this), { service: "rds", resource: `db:${instance.identifier}` }) };
     } else {
       const zones = deps.network.availabilityZones;
-      const v = new Validator(`${environment.name}.database`);
-      v.check(
-        !plan.reader || zones.length >= 2,
-        "reader",
-        plan.reader,
-        `needs a second availability zone, but the network spans only ${zones.join(", ")}; set network.availabilityZoneCount to 2 or turn the reader off.`,
-      );
-      v.throwIfAny();
       this.database = new AuroraPostgresServerless(this, "aurora", {
         ...common,
-        scaling: { minAcu: plan.minAcu, maxAcu: plan.maxAcu },
+        scaling: { minAcu: config.minAcu, maxAcu: config.maxAcu },
         instances: {
-          writer: { role: "writer", availabilityZone: zones[0]!, identifier: plan.instanceIdentifiers?.writer },
-          ...(plan.reader ? { reader: { role: "reader" as const, availabilityZone: zones[1]!, identifier: plan.instanceIdentifiers?.reader } } : {}),
+          writer: { role: "writer", availabilityZone: zones[0]!, identifier: config.instanceIdentifiers?.writer },
+          ...(config.reader ? { reader: { role: "reader" as const, availabilityZone: zones[1]!, identifier: config.instanceIdentifiers?.reader } } : {}),
         },
       });
     }

@@ -2,7 +2,7 @@ import { EnvironmentStack, type Environment } from "@platform/core";
 import { Certificate, PublicZone, edgeRefOf, type EdgeRef } from "@platform/edge";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import type { EdgePlan } from "./plan";
+import type { EdgeConfig } from "./environment-config";
 
 /**
  * `<env>-dns`: the public zone, the apex + wildcard certificate request and its validation
@@ -14,13 +14,13 @@ export class DnsStack extends EnvironmentStack {
   readonly certificate: Certificate;
   readonly ref: EdgeRef;
 
-  constructor(scope: Construct, environment: Environment, plan: EdgePlan) {
+  constructor(scope: Construct, environment: Environment, config: EdgeConfig) {
     super(scope, { environment, layer: "dns" });
-    this.zone = new PublicZone(this, "zone", { domainName: plan.domain });
+    this.zone = new PublicZone(this, "zone", { domainName: config.domain });
     this.certificate = new Certificate(this, "certificate", { zone: this.zone });
     this.ref = edgeRefOf(this.zone, this.certificate);
 
-    new TerraformOutput(this, "domain_name", { value: plan.domain, description: "The site's domain" });
+    new TerraformOutput(this, "domain_name", { value: config.domain, description: "The site's domain" });
     new TerraformOutput(this, "route53_zone_name_servers", {
       value: this.zone.nameServers,
       description: "Enter these at the domain registrar",

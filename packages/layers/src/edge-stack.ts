@@ -3,7 +3,7 @@ import { EnvironmentStack, type Environment } from "@platform/core";
 import { AliasRecords, WebAcl, type EdgeRef } from "@platform/edge";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import type { EdgePlan } from "./plan";
+import type { EdgeConfig } from "./environment-config";
 
 /** `<env>-edge`: apex and www alias records to the ALB, and the regional WAF in front of it. */
 export class EdgeStack extends EnvironmentStack {
@@ -13,7 +13,7 @@ export class EdgeStack extends EnvironmentStack {
   constructor(
     scope: Construct,
     environment: Environment,
-    plan: EdgePlan,
+    config: EdgeConfig,
     deps: { readonly dns: EdgeRef; readonly loadBalancer: LoadBalancerRef },
   ) {
     super(scope, { environment, layer: "edge" });
@@ -27,8 +27,8 @@ export class EdgeStack extends EnvironmentStack {
     this.webAcl = new WebAcl(this, "waf", {
       namePrefix: `${environment.project}-${environment.name}`,
       loadBalancerArn: deps.loadBalancer.albArn,
-      rateLimitPerIp: plan.wafRateLimitPer5Minutes,
-      logRetentionDays: plan.wafLogRetentionDays,
+      rateLimitPerIp: config.wafRateLimitPer5Minutes,
+      logRetentionDays: config.wafLogRetentionDays,
     });
     new TerraformOutput(this, "website_url", { value: this.aliases.urls.apex, description: "The site" });
   }

@@ -7,7 +7,7 @@ export * from "./dns-stack";
 export * from "./edge-stack";
 export * from "./monitoring-stack";
 export * from "./network-stack";
-export * from "./plan";
+export * from "./environment-config";
 export * from "./registry-stack";
 export * from "./security-stack";
 export * from "./storage-stack";

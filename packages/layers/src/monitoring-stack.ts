@@ -3,7 +3,7 @@ import { EnvironmentStack, type Environment } from "@platform/core";
 import { Monitoring, type AuroraClusterIdentity, type RdsInstanceIdentity } from "@platform/monitoring";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import type { MonitoringPlan } from "./plan";
+import type { MonitoringConfig } from "./environment-config";
 
 export interface MonitoringDeps {
   readonly containerInsights: boolean;
@@ -16,14 +16,14 @@ export interface MonitoringDeps {
 export class MonitoringStack extends EnvironmentStack {
   readonly monitoring: Monitoring;
 
-  constructor(scope: Construct, environment: Environment, plan: MonitoringPlan, deps: MonitoringDeps) {
+  constructor(scope: Construct, environment: Environment, config: MonitoringConfig, deps: MonitoringDeps) {
     super(scope, { environment, layer: "monitoring" });
     const services = Object.entries(deps.services);
     this.monitoring = new Monitoring(this, "monitoring", {
       namePrefix: `${environment.project}-${environment.name}`,
       accountId: environment.accountId,
       region: environment.region,
-      alarmEmails: plan.alarmEmails,
+      alarmEmails: config.alarmEmails,
       ecs: {
         clusterName: services[0]![1].clusterName,
         containerInsights: deps.containerInsights,
@@ -35,8 +35,8 @@ export class MonitoringStack extends EnvironmentStack {
           services.flatMap(([name, s]) => (s.targetGroupArnSuffix ? [[name, { arnSuffix: s.targetGroupArnSuffix }]] : [])),
         ),
       },
-      database: { database: deps.database, maxConnections: plan.databaseMaxConnections },
-      dashboard: plan.dashboard ?? true,
+      database: { database: deps.database, maxConnections: config.databaseMaxConnections },
+      dashboard: config.dashboard,
     });
     new TerraformOutput(this, "alarm_topic_arn", { value: this.monitoring.ref.topicArn, description: "SNS topic of every alarm" });
   }

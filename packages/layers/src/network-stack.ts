@@ -1,37 +1,28 @@
-import { EnvironmentStack, Validator, availabilityZones, type Environment } from "@platform/core";
+import { EnvironmentStack, type Environment } from "@platform/core";
 import { Network, type NetworkRef } from "@platform/network";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import type { NetworkPlan } from "./plan";
+import type { NetworkConfig } from "./environment-config";
 
 /** `<env>-network`: the VPC, subnets, routing, NAT and endpoints. */
 export class NetworkStack extends EnvironmentStack {
   readonly network: Network;
   readonly ref: NetworkRef;
 
-  constructor(scope: Construct, environment: Environment, plan: NetworkPlan) {
+  constructor(scope: Construct, environment: Environment, config: NetworkConfig) {
     super(scope, { environment, layer: "network" });
-    const usable = availabilityZones(environment.region);
-    const v = new Validator(`${environment.name}.network`);
-    v.check(
-      Number.isInteger(plan.availabilityZoneCount) && plan.availabilityZoneCount >= 1 && plan.availabilityZoneCount <= usable.length,
-      "availabilityZoneCount",
-      plan.availabilityZoneCount,
-      `must be between 1 and ${usable.length}: ${environment.region} offers ${usable.join(", ")}.`,
-    );
-    v.throwIfAny();
     this.network = new Network(this, "network", {
       namePrefix: `${environment.project}-${environment.name}`,
       region: environment.region,
-      availabilityZones: environment.availabilityZones(plan.availabilityZoneCount),
-      vpcCidr: plan.vpcCidr,
-      natMode: plan.natMode,
-      publicSubnetCidrs: plan.publicSubnetCidrs,
-      privateSubnetCidrs: plan.privateSubnetCidrs,
-      interfaceEndpoints: plan.interfaceEndpoints,
-      interfaceEndpointAzCount: plan.interfaceEndpointAzCount,
-      flowLogs: plan.flowLogs,
-      ipv6: plan.ipv6,
+      availabilityZones: environment.availabilityZones(config.availabilityZoneCount),
+      vpcCidr: config.vpcCidr,
+      natMode: config.natMode,
+      publicSubnetCidrs: config.publicSubnetCidrs,
+      privateSubnetCidrs: config.privateSubnetCidrs,
+      interfaceEndpoints: config.interfaceEndpoints,
+      interfaceEndpointAzCount: config.interfaceEndpointAzCount,
+      flowLogs: config.flowLogs,
+      ipv6: config.ipv6,
     });
     this.ref = this.network.ref;
 

@@ -2,21 +2,21 @@ import { EnvironmentStack, type Environment } from "@platform/core";
 import { ContainerRepositories, type RegistryRef } from "@platform/registry";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import type { RegistryPlan } from "./plan";
+import type { RegistryConfig } from "./environment-config";
 
 /** `<env>-registry`: one ECR repository per service. */
 export class RegistryStack extends EnvironmentStack {
   readonly repositories: ContainerRepositories;
   readonly ref: RegistryRef;
 
-  constructor(scope: Construct, environment: Environment, plan: RegistryPlan) {
+  constructor(scope: Construct, environment: Environment, config: RegistryConfig) {
     super(scope, { environment, layer: "registry" });
     this.repositories = new ContainerRepositories(this, "repositories", {
       namePrefix: `${environment.project}-${environment.name}`,
-      repositories: Object.fromEntries(plan.repositories.map((name) => [name, plan.repositoryNames?.[name] ? { name: plan.repositoryNames[name] } : {}])),
-      keepLastImages: plan.keepLastImages,
-      imageTagMutability: plan.imageTagMutability,
-      forceDelete: plan.forceDelete ?? false,
+      repositories: Object.fromEntries(config.repositories.map((name) => [name, config.repositoryNames?.[name] ? { name: config.repositoryNames[name] } : {}])),
+      keepLastImages: config.keepLastImages,
+      imageTagMutability: config.imageTagMutability,
+      forceDelete: config.forceDelete,
     });
     this.ref = this.repositories.ref;
     new TerraformOutput(this, "repository_urls", {

@@ -4,7 +4,7 @@ import { databaseUrlPublisherName } from "@platform/database";
 import { AllowlistVariable, SecretsKey, SecurityGroups, type AlbIngress, type SecurityGroupsRef, type SecretsKeyRef } from "@platform/security";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import type { SecurityPlan } from "./plan";
+import type { SecurityConfig } from "./environment-config";
 
 /** Terraform variable holding the ALB allowlist (fed from a git-ignored tfvars file). */
 export const ALB_ALLOWLIST_VARIABLE = "alb_allowed_cidrs";
@@ -22,7 +22,7 @@ export class SecurityStack extends EnvironmentStack {
   constructor(
     scope: Construct,
     environment: Environment,
-    plan: SecurityPlan,
+    config: SecurityConfig,
     deps: { readonly network: NetworkRef; readonly servicePorts: readonly number[]; readonly bastion: boolean },
   ) {
     super(scope, { environment, layer: "security" });
@@ -30,7 +30,7 @@ export class SecurityStack extends EnvironmentStack {
       namePrefix: `${environment.project}-${environment.name}`,
       vpcId: deps.network.vpcId,
       vpcCidr: deps.network.vpcCidr,
-      albIngress: this.albIngress(plan),
+      albIngress: this.albIngress(config),
       servicePorts: [...new Set(deps.servicePorts)].sort((a, b) => a - b),
       bastion: deps.bastion,
       // The ALB is dual-stack exactly when the network is (ComputeStack); no `::/0` rules otherwise.
@@ -56,15 +56,15 @@ export class SecurityStack extends EnvironmentStack {
     });
   }
 
-  private albIngress(plan: SecurityPlan): AlbIngress {
-    if (plan.albIngress === "public") return { public: true };
-    if (plan.albIngress === "allowlist-variable") {
+  private albIngress(config: SecurityConfig): AlbIngress {
+    if (config.albIngress === "public") return { public: true };
+    if (config.albIngress === "allowlist-variable") {
       const allowlist = new AllowlistVariable(this, "alb-allowlist", {
         name: ALB_ALLOWLIST_VARIABLE,
         description: "CIDRs allowed to reach the load balancer (offices, VPN). Set in a git-ignored *.auto.tfvars file.",
       });
       return { allowedCidrs: allowlist.cidrs };
     }
-    return { allowedCidrs: [...plan.albIngress.allowedCidrs] };
+    return { allowedCidrs: [...config.albIngress.allowedCidrs] };
   }
 }

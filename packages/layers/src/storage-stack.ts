@@ -2,7 +2,7 @@ import { EnvironmentStack, type Environment } from "@platform/core";
 import { AccessLogBucket, AssetBucket, type AccessLogBucketRef, type StorageRef } from "@platform/storage";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import type { StoragePlan } from "./plan";
+import type { StorageConfig } from "./environment-config";
 
 /** `<env>-storage`: the static asset bucket, and the ALB access log bucket when asked. */
 export class StorageStack extends EnvironmentStack {
@@ -10,24 +10,24 @@ export class StorageStack extends EnvironmentStack {
   readonly albLogs?: AccessLogBucket;
   readonly ref: { readonly assets: StorageRef; readonly albLogs?: AccessLogBucketRef };
 
-  constructor(scope: Construct, environment: Environment, plan: StoragePlan) {
+  constructor(scope: Construct, environment: Environment, config: StorageConfig) {
     super(scope, { environment, layer: "storage" });
     const namePrefix = `${environment.project}-${environment.name}`;
     this.assets = new AssetBucket(this, "assets", {
       namePrefix,
       // Bucket names are global; the account ID keeps ours from colliding with anyone's.
-      bucketName: plan.assetsBucketName ?? `${namePrefix}-assets-${environment.accountId}`,
-      versioned: plan.versioned,
-      lifecycle: plan.lifecycle,
-      cors: plan.corsOrigins ? { allowedOrigins: plan.corsOrigins } : undefined,
+      bucketName: config.assetsBucketName ?? `${namePrefix}-assets-${environment.accountId}`,
+      versioned: config.versioned,
+      lifecycle: config.lifecycle,
+      cors: config.corsOrigins ? { allowedOrigins: config.corsOrigins } : undefined,
     });
-    if (plan.albAccessLogs) {
+    if (config.albAccessLogs) {
       this.albLogs = new AccessLogBucket(this, "alb-logs", {
         namePrefix,
-        bucketName: plan.albAccessLogs.bucketName ?? `${namePrefix}-alb-logs-${environment.accountId}`,
+        bucketName: config.albAccessLogs.bucketName ?? `${namePrefix}-alb-logs-${environment.accountId}`,
         region: environment.region,
         accountId: environment.accountId,
-        logRetentionDays: plan.albAccessLogs.retentionDays,
+        logRetentionDays: config.albAccessLogs.retentionDays,
       });
     }
     this.ref = { assets: this.assets.ref, albLogs: this.albLogs?.ref };

@@ -5,8 +5,8 @@ import { ConfigError, synthesizeApp, type ConfigIssue } from "@platform/core";
 import { App } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { RESERVED_SERVICE_KEYS } from "../src/config/compute-rules";
-import { buildEnvironment, type AuroraServerlessPlan, type EnvironmentPlan, type ServicePlan } from "../src/index";
-import { minimalPlan, planWith } from "./fixtures";
+import { buildEnvironment, type AuroraServerlessConfig, type EnvironmentLayersConfig, type ServiceConfig } from "../src/index";
+import { minimalConfig, configWith } from "./fixtures";
 
 /*
  * Every bad input tried against the environment config, as a table: what was wrong, the config
@@ -15,11 +15,11 @@ import { minimalPlan, planWith } from "./fixtures";
  * existed; rows marked (misleading) were reported on a construct path or as a raw error.
  */
 
-const good = minimalPlan;
-const web = minimalPlan.compute.services.web!;
-const api: ServicePlan = { ...web, route: { priority: 10, pathPatterns: ["/api/*"] } };
+const good = minimalConfig;
+const web = minimalConfig.compute.services.web!;
+const api: ServiceConfig = { ...web, route: { priority: 10, pathPatterns: ["/api/*"] } };
 
-const aurora: AuroraServerlessPlan = {
+const aurora: AuroraServerlessConfig = {
   kind: "aurora-serverless-v2",
   engineVersion: "17.7",
   minAcu: 0.5,
@@ -31,32 +31,32 @@ const aurora: AuroraServerlessPlan = {
 const edge = { domain: "example.com", wafRateLimitPer5Minutes: 2000, wafLogRetentionDays: 30 };
 const scheduler = { start: "cron(0 9 ? * MON-FRI *)", stop: "cron(0 22 ? * MON-FRI *)" };
 
-/** A deep copy of `minimalPlan` with the value at a dotted path replaced (`undefined` deletes it). */
-function set(path: string, value: unknown, base: EnvironmentPlan = good): EnvironmentPlan {
-  const plan = structuredClone(base) as unknown as Record<string, unknown>;
+/** A deep copy of `minimalConfig` with the value at a dotted path replaced (`undefined` deletes it). */
+function set(path: string, value: unknown, base: EnvironmentLayersConfig = good): EnvironmentLayersConfig {
+  const config = structuredClone(base) as unknown as Record<string, unknown>;
   const keys = path.split(".");
-  let node = plan;
+  let node = config;
   for (const key of keys.slice(0, -1)) node = node[key] as Record<string, unknown>;
   if (value === undefined) delete node[keys.at(-1)!];
   else node[keys.at(-1)!] = value;
-  return plan as unknown as EnvironmentPlan;
+  return config as unknown as EnvironmentLayersConfig;
 }
 
-/** `minimalPlan` whose only service has some fields replaced. */
-function withService(overrides: Record<string, unknown>): EnvironmentPlan {
+/** `minimalConfig` whose only service has some fields replaced. */
+function withService(overrides: Record<string, unknown>): EnvironmentLayersConfig {
   return set("compute.services.web", { ...web, ...overrides });
 }
 
-/** `minimalPlan` with more services (each gets a repository). */
-function withServices(services: Record<string, unknown>): EnvironmentPlan {
-  return planWith({
+/** `minimalConfig` with more services (each gets a repository). */
+function withServices(services: Record<string, unknown>): EnvironmentLayersConfig {
+  return configWith({
     registry: { ...good.registry, repositories: Object.keys(services) },
-    compute: { ...good.compute, services: services as Record<string, ServicePlan> },
+    compute: { ...good.compute, services: services as Record<string, ServiceConfig> },
   });
 }
 
 const NO_VALUE = Symbol("no value check");
-type Row = readonly [what: string, plan: EnvironmentPlan, field: string, value: unknown, fix: RegExp];
+type Row = readonly [what: string, config: EnvironmentLayersConfig, field: string, value: unknown, fix: RegExp];
 
 /** A row whose reported field is `staging.<path>` and whose reported value is the value set there. */
 function at(what: string, path: string, value: unknown, fix: RegExp): Row {
@@ -70,7 +70,11 @@ const rows: Row[] = [
   at("a project that makes bucket names start with xn--", "environment.project", "xn--acme", /S3 reserves the prefix "xn--"/),
   at("a project that makes bucket names start with sthree-", "environment.project", "sthree", /S3 reserves the prefix "sthree-"/),
   at("a project that makes bucket names start with amzn-s3-demo-", "environment.project", "amzn-s3-demo", /S3 reserves the prefix "amzn-s3-demo-"/),
+  // checked by the constructs, reported on the config path (misleading before: staging-database/postgres.identifier, staging-storage/assets.bucketName)
+  at("a database identifier RDS refuses", "database.identifier", "Bad_ID", /lower-case letters, digits and single hyphens/),
+  at("an asset bucket name with dots", "storage.assetsBucketName", "bad..name", /dots are refused/),
   ["an upper-case environment name", set("environment.name", "Staging"), "Staging.environment.name", "Staging", /lower-case letters/],
+  ["an environment name with a hyphen (stack names <env>-<layer> split on the last hyphen)", set("environment.name", "staging-eu"), "staging-eu.environment.name", "staging-eu", /lower-case letters and digits.*split the name on its last hyphen/],
   at("a region that is a city", "environment.region", "tokyo", /is not an AWS region; use one like "ap-northeast-1"/),
   at("a region that does not exist (silent at synth)", "environment.region", "ap-northeast-4", /did you mean "ap-northeast-1" or "ap-northeast-2" or "ap-northeast-3"/),
   at("a misspelt region (silent at synth)", "environment.region", "ap-northest-1", /did you mean "ap-northeast-1"/),
@@ -116,7 +120,7 @@ const rows: Row[] = [
   // registry
   ["a repository name in capitals", set("registry.repositories", ["web", "Web"]), "staging.registry.repositories[1]", "Web", /lower-case letters/],
   at("a repository listed twice", "registry.repositories", ["web", "web"], /lists a repository twice/),
-  ["no repositories", planWith({ registry: { ...good.registry, repositories: [] } }), "staging.registry.repositories", [], /at least one repository/],
+  ["no repositories", configWith({ registry: { ...good.registry, repositories: [] } }), "staging.registry.repositories", [], /at least one repository/],
   at("keeping no images", "registry.keepLastImages", 0, /at least 1/),
   at("tag mutability in lower case", "registry.imageTagMutability", "immutable", /"IMMUTABLE", "MUTABLE"/),
   ["an unknown key in registry (silent)", set("registry.forcedelete", true), "staging.registry.forcedelete", true, /did you mean "forceDelete"\?/],
@@ -144,7 +148,7 @@ const rows: Row[] = [
   ["an expiry before the IA transition", set("storage.lifecycle", { transitionToInfrequentAccessDays: 60, expirationDays: 40 }), "staging.storage.lifecycle.expirationDays", 40, /later than transitionToInfrequentAccessDays \(60\)/],
   ["a noncurrent expiry on an unversioned bucket", set("storage.lifecycle", { noncurrentExpirationDays: 30 }), "staging.storage.lifecycle.noncurrentExpirationDays", 30, /versioned buckets only/],
   ["an access-log retention CloudWatch-style value S3 does not need", set("storage.albAccessLogs", { retentionDays: 10 }), "staging.storage.albAccessLogs.retentionDays", 10, /retention/],
-  ["a noncurrent IA transition after the default noncurrent expiry", planWith({ storage: { versioned: true, lifecycle: { noncurrentTransitionToInfrequentAccessDays: 120 } } }), "staging.storage.lifecycle.noncurrentExpirationDays", 90, /later than noncurrentTransitionToInfrequentAccessDays \(120\); the default is 90/],
+  ["a noncurrent IA transition after the default noncurrent expiry", configWith({ storage: { versioned: true, lifecycle: { noncurrentTransitionToInfrequentAccessDays: 120 } } }), "staging.storage.lifecycle.noncurrentExpirationDays", 90, /later than noncurrentTransitionToInfrequentAccessDays \(120\); the default is 90/],
   at("versioning as a string", "storage.versioned", "yes", /must be a boolean, not string/),
 
   // database (RDS)
@@ -166,18 +170,18 @@ const rows: Row[] = [
   at("no backups", "database.backupRetentionDays", 0, /at least 1/),
   at("36 days of backups", "database.backupRetentionDays", 36, /at most 35/),
   at("10 GiB of storage", "database.allocatedStorageGiB", 10, /at least 20/),
-  ["a storage ceiling below the allocation", planWith({ database: { ...good.database, allocatedStorageGiB: 30, maxAllocatedStorageGiB: 20 } as EnvironmentPlan["database"] }), "staging.database.maxAllocatedStorageGiB", 20, /at least allocatedStorageGiB \(30\)/],
+  ["a storage ceiling below the allocation", configWith({ database: { ...good.database, allocatedStorageGiB: 30, maxAllocatedStorageGiB: 20 } as EnvironmentLayersConfig["database"] }), "staging.database.maxAllocatedStorageGiB", 20, /at least allocatedStorageGiB \(30\)/],
   at("an unknown database kind", "database.kind", "aurora", /must be one of "rds-postgres", "aurora-serverless-v2"/),
   at("a Performance Insights retention of 30 days", "database.performanceInsightsRetentionDays", 30, /7 \(free tier\), a multiple of 31/),
   at("a database log retention of 10 days", "database.logRetentionDays", 10, /CloudWatch Logs retention/),
   ["a misspelt deletionProtection (silent)", set("database.deletionprotection", true), "staging.database.deletionprotection", true, /did you mean "deletionProtection"\?/],
 
   // database (Aurora)
-  ["Aurora ACU not a multiple of 0.5", planWith({ database: { ...aurora, minAcu: 0.75 } }), "staging.database.minAcu", 0.75, /multiple of 0\.5/],
-  ["Aurora ACU above 256", planWith({ database: { ...aurora, maxAcu: 300 } }), "staging.database.maxAcu", 300, /at most 256/],
-  ["Aurora minimum above maximum", planWith({ database: { ...aurora, minAcu: 4, maxAcu: 2 } }), "staging.database.minAcu", 4, /greater than maxAcu \(2\)/],
-  ["an instance class on Aurora Serverless (silent)", planWith({ database: { ...aurora, instanceClass: "db.r6g.large" } as never }), "staging.database.instanceClass", "db.r6g.large", /is not a setting here/],
-  ["Aurora's reader misspelt (silent)", planWith({ database: { ...aurora, readers: true } as never }), "staging.database.readers", true, /did you mean "reader"\?/],
+  ["Aurora ACU not a multiple of 0.5", configWith({ database: { ...aurora, minAcu: 0.75 } }), "staging.database.minAcu", 0.75, /multiple of 0\.5/],
+  ["Aurora ACU above 256", configWith({ database: { ...aurora, maxAcu: 300 } }), "staging.database.maxAcu", 300, /at most 256/],
+  ["Aurora minimum above maximum", configWith({ database: { ...aurora, minAcu: 4, maxAcu: 2 } }), "staging.database.minAcu", 4, /greater than maxAcu \(2\)/],
+  ["an instance class on Aurora Serverless (silent)", configWith({ database: { ...aurora, instanceClass: "db.r6g.large" } as never }), "staging.database.instanceClass", "db.r6g.large", /is not a setting here/],
+  ["Aurora's reader misspelt (silent)", configWith({ database: { ...aurora, readers: true } as never }), "staging.database.readers", true, /did you mean "reader"\?/],
 
   // compute
   ["a CPU size Fargate does not have", withService({ cpu: 300 }), "staging.compute.services.web.cpu", 300, /not a Fargate CPU size/],
@@ -209,13 +213,15 @@ const rows: Row[] = [
     /a name the compute stack uses itself/,
   ]),
   ["a service key in capitals", withServices({ web, Api: api }), "staging.compute.services.Api", "Api", /service keys become resource names/],
-  ["a service without a repository", planWith({ compute: { ...good.compute, services: { web, api } } }), "staging.compute.services.api", "api", /add "api" to registry\.repositories/],
-  ["no services", planWith({ compute: { ...good.compute, services: {} } }), "staging.compute.services", {}, /configure at least one service/],
+  ["a service without a repository", configWith({ compute: { ...good.compute, services: { web, api } } }), "staging.compute.services.api", "api", /add "api" to registry\.repositories/],
+  ["no services", configWith({ compute: { ...good.compute, services: {} } }), "staging.compute.services", {}, /configure at least one service/],
   ["a health check every 400 s", withService({ healthCheck: { path: "/", intervalSeconds: 400 } }), "staging.compute.services.web.healthCheck.intervalSeconds", 400, /between 5 and 300/],
   ["a health check timeout not below its interval", withService({ healthCheck: { path: "/", intervalSeconds: 10, timeoutSeconds: 10 } }), "staging.compute.services.web.healthCheck.timeoutSeconds", 10, /interval/],
   ["a desired count over the ECS quota (fails only at apply)", withService({ desiredCount: 100000 }), "staging.compute.services.web.desiredCount", 100000, /ECS quota of 5000 tasks per service/],
   ["maxCapacity 100000 (silent)", withService({ autoScaling: { minCapacity: 1, maxCapacity: 100000 } }), "staging.compute.services.web.autoScaling.maxCapacity", 100000, /ECS quota of 5000 tasks per service/],
   ["scaling minimum above maximum", withService({ autoScaling: { minCapacity: 5, maxCapacity: 2 } }), "staging.compute.services.web.autoScaling.minCapacity", 5, /greater than maxCapacity \(2\)/],
+  ["ECS Exec on a service left read-only (the secure default, which ECS Exec's agent cannot use)", set("compute.ecsExec", true), "staging.compute.services.web.readonlyRootFilesystem", true, /ECS Exec's agent writes to the root filesystem; set readonlyRootFilesystem: false/],
+  ["ECS Exec on a service set read-only", set("compute.ecsExec", true, withService({ readonlyRootFilesystem: true })), "staging.compute.services.web.readonlyRootFilesystem", true, /^is read-only, but compute.ecsExec is on/],
   ["a desired count outside the scaling range", withService({ desiredCount: 9, autoScaling: { minCapacity: 1, maxCapacity: 4 } }), "staging.compute.services.web.desiredCount", 9, /within autoScaling's 1-4/],
   ["a Stripe key in STRIPE_TOKEN (silent)", withService({ environment: { STRIPE_TOKEN: "sk_live_51HxAbCdEfGhIjKlMn" } }), "staging.compute.services.web.environment.STRIPE_TOKEN", "sk_live_…(26 characters)", /holds a Stripe secret or restricted key.*\/acme\/staging\/STRIPE_TOKEN/],
   ["a Stripe key under an innocent name (silent)", withService({ environment: { PAYMENTS: "rk_test_51HxAbCdEfGhIjKlMn" } }), "staging.compute.services.web.environment.PAYMENTS", "rk_test_…(26 characters)", /Stripe secret or restricted key/],
@@ -241,32 +247,32 @@ const rows: Row[] = [
   at("an unknown task subnet kind", "compute.taskSubnets", "isolated", /"public", "private"/),
 
   // scheduler
-  ["stopDatabase on Aurora (silently ignored)", planWith({ database: aurora, scheduler: { ...scheduler, stopDatabase: true } }), "staging.scheduler.stopDatabase", true, /Aurora Serverless v2 is not stopped on a schedule.*minAcu: 0/],
-  ["a start time without cron()", planWith({ scheduler: { ...scheduler, start: "0 9 * * MON-FRI" } }), "staging.scheduler.start", "0 9 * * MON-FRI", /must be written cron/],
-  ["a time zone that is a city", planWith({ scheduler: { ...scheduler, timeZone: "Tokyo" } }), "staging.scheduler.timeZone", "Tokyo", /IANA time zone/],
-  ["stop at the start time", planWith({ scheduler: { ...scheduler, stop: scheduler.start } }), "staging.scheduler.stop", scheduler.start, /same time as start/],
-  ["a misspelt stopDatabase (silent)", planWith({ scheduler: { ...scheduler, stopDB: true } as never }), "staging.scheduler.stopDB", true, /did you mean "stopDatabase"\?/],
+  ["stopDatabase on Aurora (silently ignored)", configWith({ database: aurora, scheduler: { ...scheduler, stopDatabase: true } }), "staging.scheduler.stopDatabase", true, /Aurora Serverless v2 is not stopped on a schedule.*minAcu: 0/],
+  ["a start time without cron()", configWith({ scheduler: { ...scheduler, start: "0 9 * * MON-FRI" } }), "staging.scheduler.start", "0 9 * * MON-FRI", /must be written cron/],
+  ["a time zone that is a city", configWith({ scheduler: { ...scheduler, timeZone: "Tokyo" } }), "staging.scheduler.timeZone", "Tokyo", /IANA time zone/],
+  ["stop at the start time", configWith({ scheduler: { ...scheduler, stop: scheduler.start } }), "staging.scheduler.stop", scheduler.start, /same time as start/],
+  ["a misspelt stopDatabase (silent)", configWith({ scheduler: { ...scheduler, stopDB: true } as never }), "staging.scheduler.stopDB", true, /did you mean "stopDatabase"\?/],
 
   // edge
-  ["a domain written as a URL (misleading: reported on CORS origins)", planWith({ edge: { ...edge, domain: "https://Example.com/" } }), "staging.edge.domain", "https://Example.com/", /URL scheme/],
-  ["a domain in capitals that CORS origins are derived from (misleading)", planWith({ edge: { ...edge, domain: "Example.com" }, storage: { versioned: false, corsOrigins: ["https://Example.com"] } }), "staging.edge.domain", "Example.com", /upper-case letters/],
-  ["a single-label domain", planWith({ edge: { ...edge, domain: "example" } }), "staging.edge.domain", "example", /single label/],
-  ["a WAF rate limit of 5", planWith({ edge: { ...edge, wafRateLimitPer5Minutes: 5 } }), "staging.edge.wafRateLimitPer5Minutes", 5, /at least 10/],
-  ["a WAF log retention of 10 days", planWith({ edge: { ...edge, wafLogRetentionDays: 10 } }), "staging.edge.wafLogRetentionDays", 10, /CloudWatch Logs retention/],
+  ["a domain written as a URL (misleading: reported on CORS origins)", configWith({ edge: { ...edge, domain: "https://Example.com/" } }), "staging.edge.domain", "https://Example.com/", /URL scheme/],
+  ["a domain in capitals that CORS origins are derived from (misleading)", configWith({ edge: { ...edge, domain: "Example.com" }, storage: { versioned: false, corsOrigins: ["https://Example.com"] } }), "staging.edge.domain", "Example.com", /upper-case letters/],
+  ["a single-label domain", configWith({ edge: { ...edge, domain: "example" } }), "staging.edge.domain", "example", /single label/],
+  ["a WAF rate limit of 5", configWith({ edge: { ...edge, wafRateLimitPer5Minutes: 5 } }), "staging.edge.wafRateLimitPer5Minutes", 5, /at least 10/],
+  ["a WAF log retention of 10 days", configWith({ edge: { ...edge, wafLogRetentionDays: 10 } }), "staging.edge.wafLogRetentionDays", 10, /CloudWatch Logs retention/],
 
   // monitoring
-  ["an alarm address without @", planWith({ monitoring: { alarmEmails: ["ops-at-example.com"] } }), "staging.monitoring.alarmEmails[0]", "ops-at-example.com", /e-mail address/],
-  ["an alarm address listed twice", planWith({ monitoring: { alarmEmails: ["ops@example.com", "ops@example.com"] } }), "staging.monitoring.alarmEmails", ["ops@example.com", "ops@example.com"], /lists an address twice/],
-  ["zero max connections", planWith({ monitoring: { alarmEmails: ["ops@example.com"], databaseMaxConnections: 0 } }), "staging.monitoring.databaseMaxConnections", 0, /at least 1/],
+  ["an alarm address without @", configWith({ monitoring: { alarmEmails: ["ops-at-example.com"] } }), "staging.monitoring.alarmEmails[0]", "ops-at-example.com", /e-mail address/],
+  ["an alarm address listed twice", configWith({ monitoring: { alarmEmails: ["ops@example.com", "ops@example.com"] } }), "staging.monitoring.alarmEmails", ["ops@example.com", "ops@example.com"], /lists an address twice/],
+  ["zero max connections", configWith({ monitoring: { alarmEmails: ["ops@example.com"], databaseMaxConnections: 0 } }), "staging.monitoring.databaseMaxConnections", 0, /at least 1/],
 
   // bastion
-  ["a misspelt bastion instance type (fails only at apply)", planWith({ bastion: { instanceType: "t3.nanoo" } }), "staging.bastion.instanceType", "t3.nanoo", /not an EC2 instance type/],
-  ["a bastion instance family that does not exist", planWith({ bastion: { instanceType: "t5.nano" } }), "staging.bastion.instanceType", "t5.nano", /not an EC2 instance type/],
-  ["a bastion instance type without a dot", planWith({ bastion: { instanceType: "t3nano" } }), "staging.bastion.instanceType", "t3nano", /not an EC2 instance type/],
-  ["a nano size of a family that has none", planWith({ bastion: { instanceType: "m7g.nano" } }), "staging.bastion.instanceType", "m7g.nano", /not an EC2 instance type/],
+  ["a misspelt bastion instance type (fails only at apply)", configWith({ bastion: { instanceType: "t3.nanoo" } }), "staging.bastion.instanceType", "t3.nanoo", /not an EC2 instance type/],
+  ["a bastion instance family that does not exist", configWith({ bastion: { instanceType: "t5.nano" } }), "staging.bastion.instanceType", "t5.nano", /not an EC2 instance type/],
+  ["a bastion instance type without a dot", configWith({ bastion: { instanceType: "t3nano" } }), "staging.bastion.instanceType", "t3nano", /not an EC2 instance type/],
+  ["a nano size of a family that has none", configWith({ bastion: { instanceType: "m7g.nano" } }), "staging.bastion.instanceType", "m7g.nano", /not an EC2 instance type/],
 
-  // the whole plan
-  ["a misspelt layer (silent)", { ...good, monitor: { alarmEmails: [] } } as EnvironmentPlan, "staging.monitor", { alarmEmails: [] }, /did you mean "monitoring"\?/],
+  // the whole config
+  ["a misspelt layer (silent)", { ...good, monitor: { alarmEmails: [] } } as EnvironmentLayersConfig, "staging.monitor", { alarmEmails: [] }, /did you mean "monitoring"\?/],
   ["a missing layer", set("compute", undefined), "staging.compute", undefined, /is required \(object\)/],
 ];
 
@@ -291,8 +297,8 @@ describe("bad configuration: every row fails synth with its config path, value a
     expect(rows.length).toBeGreaterThanOrEqual(100);
   });
 
-  it.each(rows.map((row) => [row[0], row] as const))("%s", (_what, [, plan, field, value, fix]) => {
-    const { error, written } = synthesizeInto((app) => buildEnvironment(app, plan));
+  it.each(rows.map((row) => [row[0], row] as const))("%s", (_what, [, config, field, value, fix]) => {
+    const { error, written } = synthesizeInto((app) => buildEnvironment(app, config));
     const issues = issuesOf(error);
     const issue = issues.find((i) => i.field === field && fix.test(i.fix));
     expect(issue, `no issue at ${field} matching ${fix}; got:\n${(error as Error).message}`).toBeDefined();
@@ -304,14 +310,14 @@ describe("bad configuration: every row fails synth with its config path, value a
 
 describe("one synth reports everything", () => {
   it("reports three mistakes in three layers together, and writes not even the valid environment", () => {
-    const plan = planWith({
+    const config = configWith({
       network: { ...good.network, vpcCidr: "169.254.0.0/16" },
       database: { ...good.database, masterUsername: "user" },
       compute: { ...good.compute, services: { web: { ...web, imageTag: "LATEST" } } },
     });
     const { error, written } = synthesizeInto((app) => {
       buildEnvironment(app, { ...good, environment: { ...good.environment, name: "other" }, network: { ...good.network, vpcCidr: "10.9.0.0/16" } });
-      buildEnvironment(app, plan);
+      buildEnvironment(app, config);
     });
     expect(issuesOf(error).map((i) => i.field)).toEqual([
       "staging.network.vpcCidr",
@@ -332,7 +338,7 @@ describe("one synth reports everything", () => {
   });
 
   it("lists every construct ID the compute stack uses next to services as reserved", () => {
-    const stacks = buildEnvironment(new App({ outdir: mkdtempSync(join(tmpdir(), "ids-")) }), planWith({ scheduler }));
+    const stacks = buildEnvironment(new App({ outdir: mkdtempSync(join(tmpdir(), "ids-")) }), configWith({ scheduler }));
     const ids = stacks.compute.node.children.map((c) => c.node.id).filter((id) => !id.includes("_") && id !== "web");
     expect([...RESERVED_SERVICE_KEYS].sort()).toEqual(ids.sort());
   });
@@ -349,12 +355,12 @@ describe("one synth reports everything", () => {
 
 describe("issue order", () => {
   it("lists shape and rule issues together, layer by layer", () => {
-    const plan = {
-      ...planWith({ database: { ...good.database, engineVersion: "17.x" } }),
+    const config = {
+      ...configWith({ database: { ...good.database, engineVersion: "17.x" } }),
       monitoring: { alarmEmail: "ops@example.com" },
       network: { ...good.network, vpcCidr: "8.8.0.0/16" },
-    } as unknown as EnvironmentPlan;
-    const { error } = synthesizeInto((app) => buildEnvironment(app, plan));
+    } as unknown as EnvironmentLayersConfig;
+    const { error } = synthesizeInto((app) => buildEnvironment(app, config));
     expect(issuesOf(error).map((i) => i.field)).toEqual([
       "staging.network.vpcCidr",
       "staging.database.engineVersion",
@@ -367,13 +373,13 @@ describe("issue order", () => {
 describe("names the secrets key policy depends on", () => {
   it("refuses a service key whose execution role name would lose the -execution suffix the key policy matches", () => {
     const longKey = "a-very-long-service-key-for-iam"; // 31 characters
-    const plan: EnvironmentPlan = {
+    const config: EnvironmentLayersConfig = {
       ...good,
       environment: { ...good.environment, project: "abcdefghijklmnopqrst" },
       registry: { ...good.registry, repositories: [longKey] },
       compute: { ...good.compute, services: { [longKey]: web } },
     };
-    const { error, written } = synthesizeInto((app) => buildEnvironment(app, plan));
+    const { error, written } = synthesizeInto((app) => buildEnvironment(app, config));
     expect(issuesOf(error).length).toBeGreaterThan(0);
     expect((error as Error).message).toMatch(/services\.a-very-long-service-key-for-iam: "a-very-long-service-key-for-iam" makes the execution role name .* longer than 64 characters/);
     expect(written).toEqual([]);

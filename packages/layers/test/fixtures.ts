@@ -1,7 +1,7 @@
-import type { EnvironmentPlan } from "../src/index";
+import type { EnvironmentLayersConfig } from "../src/index";
 
-/** The smallest complete plan: one service, an RDS instance, no domain. */
-export const minimalPlan: EnvironmentPlan = {
+/** The smallest complete config: one service, an RDS instance, no domain. */
+export const minimalConfig: EnvironmentLayersConfig = {
   environment: {
     project: "acme",
     name: "staging",
@@ -33,7 +33,7 @@ export const minimalPlan: EnvironmentPlan = {
   },
 };
 
-/** `minimalPlan` with some fields replaced. */
-export function planWith(overrides: Partial<EnvironmentPlan>): EnvironmentPlan {
-  return { ...minimalPlan, ...overrides };
+/** `minimalConfig` with some fields replaced. */
+export function configWith(overrides: Partial<EnvironmentLayersConfig>): EnvironmentLayersConfig {
+  return { ...minimalConfig, ...overrides };
 }

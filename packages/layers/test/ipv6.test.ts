@@ -1,23 +1,23 @@
 import { listResources, onlyResource, synthAppStacks, type SynthesizedStack } from "@platform/core/testing";
 import { describe, expect, it } from "vitest";
-import { buildEnvironment, type EnvironmentPlan } from "../src/index";
-import { minimalPlan, planWith } from "./fixtures";
+import { buildEnvironment, type EnvironmentLayersConfig } from "../src/index";
+import { minimalConfig, configWith } from "./fixtures";
 
 type Attrs = Record<string, any>;
 
 /** A public ALB with a domain: the case where `::/0` rules and AAAA records matter. */
-function publicPlan(name: string, ipv6: boolean | undefined): EnvironmentPlan {
-  return planWith({
-    environment: { ...minimalPlan.environment, name },
-    network: { ...minimalPlan.network, ...(ipv6 === undefined ? {} : { ipv6 }) },
+function publicConfig(name: string, ipv6: boolean | undefined): EnvironmentLayersConfig {
+  return configWith({
+    environment: { ...minimalConfig.environment, name },
+    network: { ...minimalConfig.network, ...(ipv6 === undefined ? {} : { ipv6 }) },
     security: { albIngress: "public" },
     edge: { domain: `${name}.example.com`, wafRateLimitPer5Minutes: 2000, wafLogRetentionDays: 30 },
   });
 }
 
 const stacks = synthAppStacks((app) => {
-  buildEnvironment(app, publicPlan("dual", true));
-  buildEnvironment(app, publicPlan("single", undefined));
+  buildEnvironment(app, publicConfig("dual", true));
+  buildEnvironment(app, publicConfig("single", undefined));
 });
 
 function stack(name: string): SynthesizedStack {

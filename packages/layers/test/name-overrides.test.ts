@@ -1,20 +1,20 @@
 import { listResources, onlyResource, synthAppStacks } from "@platform/core/testing";
 import { describe, expect, it } from "vitest";
-import { buildEnvironment, environmentPlanIssues } from "../src/index";
-import { minimalPlan, planWith } from "./fixtures";
+import { buildEnvironment, environmentConfigIssues } from "../src/index";
+import { minimalConfig, configWith } from "./fixtures";
 
 type Attrs = Record<string, any>;
 
 /** Names kept from a live environment (what `pnpm adopt` asks for when an identifier differs). */
-const adopted = planWith({
-  registry: { ...minimalPlan.registry, repositoryNames: { web: "legacy-web" } },
+const adopted = configWith({
+  registry: { ...minimalConfig.registry, repositoryNames: { web: "legacy-web" } },
   storage: { versioned: false, assetsBucketName: "legacy-assets", albAccessLogs: { retentionDays: 30, bucketName: "legacy-alb-logs" } },
-  database: { ...minimalPlan.database, identifier: "legacy-db" },
+  database: { ...minimalConfig.database, identifier: "legacy-db" },
 });
 
 describe("name overrides for adopted stateful resources", () => {
   const stacks = synthAppStacks((app) => buildEnvironment(app, adopted));
-  const defaults = synthAppStacks((app) => buildEnvironment(app, minimalPlan));
+  const defaults = synthAppStacks((app) => buildEnvironment(app, minimalConfig));
 
   it("keeps the live repository, bucket and database names", () => {
     expect((onlyResource(stacks["staging-registry"]!, "aws_ecr_repository") as Attrs).name).toBe("legacy-web");
@@ -31,7 +31,7 @@ describe("name overrides for adopted stateful resources", () => {
   });
 
   it("keeps live Aurora cluster and instance identifiers", () => {
-    const aurora = planWith({
+    const aurora = configWith({
       database: {
         kind: "aurora-serverless-v2",
         engineVersion: "17",
@@ -44,7 +44,7 @@ describe("name overrides for adopted stateful resources", () => {
         instanceIdentifiers: { writer: "legacy-cluster-instance-1", reader: "legacy-cluster-instance-2" },
       },
     });
-    expect(environmentPlanIssues(aurora)).toEqual([]);
+    expect(environmentConfigIssues(aurora)).toEqual([]);
     const db = synthAppStacks((app) => buildEnvironment(app, aurora))["staging-database"]!;
     expect((onlyResource(db, "aws_rds_cluster") as Attrs).cluster_identifier).toBe("legacy-cluster");
     expect((listResources(db, "aws_rds_cluster_instance") as Attrs[]).map((i) => i.identifier).sort()).toEqual([
@@ -54,13 +54,13 @@ describe("name overrides for adopted stateful resources", () => {
   });
 
   it("passes the config schema", () => {
-    expect(environmentPlanIssues(adopted)).toEqual([]);
+    expect(environmentConfigIssues(adopted)).toEqual([]);
   });
 
   it("fails when a kept name belongs to no repository or is no valid identifier", () => {
-    const badKey = planWith({ registry: { ...minimalPlan.registry, repositoryNames: { api: "legacy-api" } } });
-    expect(environmentPlanIssues(badKey).map((i) => i.field)).toContain("staging.registry.repositoryNames.api");
-    const badId = planWith({ database: { ...minimalPlan.database, identifier: "Legacy_DB" } });
+    const badKey = configWith({ registry: { ...minimalConfig.registry, repositoryNames: { api: "legacy-api" } } });
+    expect(environmentConfigIssues(badKey).map((i) => i.field)).toContain("staging.registry.repositoryNames.api");
+    const badId = configWith({ database: { ...minimalConfig.database, identifier: "Legacy_DB" } });
     expect(() => synthAppStacks((app) => buildEnvironment(app, badId))).toThrow(/identifier.*Legacy_DB/s);
   });
 });

@@ -1,7 +1,7 @@
 import { App } from "cdktf";
 import { buildEnvironment } from "@platform/layers";
-import type { EnvironmentPlan } from "@platform/layers";
-declare const stagingConfig: EnvironmentPlan; // apps/staging/src/config.ts
+import type { EnvironmentLayersConfig } from "@platform/layers";
+declare const stagingConfig: EnvironmentLayersConfig; // apps/staging/src/config.ts
 
 // README usage (the README shows the lines after this marker, imports first; scripts/shared/test/docs-links.test.ts checks)
 const app = new App();

@@ -1,14 +1,14 @@
 import { synthesizeContract } from "@platform/core/testing";
 import { describe, expect, it } from "vitest";
 import { buildEnvironment } from "../src/index";
-import { minimalPlan, planWith } from "./fixtures";
+import { minimalConfig, configWith } from "./fixtures";
 
-const web = minimalPlan.compute.services.web!;
+const web = minimalConfig.compute.services.web!;
 
 /** What cdktf writes for `staging-compute`: the stacks it deploys after, and why where declared. */
 function computeOrder(databaseUrl: boolean | undefined) {
   const result = synthesizeContract((app) => {
-    buildEnvironment(app, planWith({ compute: { ...minimalPlan.compute, services: { web: { ...web, databaseUrl } } } }));
+    buildEnvironment(app, configWith({ compute: { ...minimalConfig.compute, services: { web: { ...web, databaseUrl } } } }));
   });
   return {
     declared: result.contract.dependencies.filter((d) => d.consumer === "staging-compute").map((d) => d.producer),

@@ -3,10 +3,10 @@ import { describe, expect, it } from "vitest";
 import { listResources, onlyResource, resourceAddresses, synth, testStack } from "@platform/core/testing";
 import { Monitoring } from "../src/index";
 import { ACCOUNT_ID } from "./fixtures";
-import { prodLikeStack } from "./prod-like";
+import { prodLikeMonitoringStack } from "./prod-like";
 
 describe("Monitoring for prod", () => {
-  const { stack, monitoring } = prodLikeStack(Testing.app());
+  const { stack, monitoring } = prodLikeMonitoringStack(Testing.app());
   const json = synth(stack);
   const alarms = listResources(json, "aws_cloudwatch_metric_alarm");
 

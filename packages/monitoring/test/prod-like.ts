@@ -1,5 +1,5 @@
 import { App } from "cdktf";
-import { testStack } from "@platform/core/testing";
+import { PROD_LIKE_NAME_PREFIX, prodLikeStack } from "@platform/core/testing";
 import { Monitoring } from "../src/index";
 import { ACCOUNT_ID, LB_SUFFIX, TG_API_SUFFIX, TG_WEB_SUFFIX } from "./fixtures";
 
@@ -8,10 +8,10 @@ import { ACCOUNT_ID, LB_SUFFIX, TG_API_SUFFIX, TG_WEB_SUFFIX } from "./fixtures"
  * Aurora Serverless v2 0.5-2 ACU, Container Insights on) with literal names, as the
  * unit tests and the real-provider check (validate + offline plan) use it.
  */
-export function prodLikeStack(app: App = new App({ skipValidation: false })) {
-  const stack = testStack("monitoring", app);
+export function prodLikeMonitoringStack(app: App = new App({ skipValidation: false })) {
+  const stack = prodLikeStack("monitoring", app);
   const monitoring = new Monitoring(stack, "monitoring", {
-    namePrefix: "acme-prod",
+    namePrefix: PROD_LIKE_NAME_PREFIX,
     accountId: ACCOUNT_ID,
     region: "ap-northeast-1",
     alarmEmails: ["ops@example.com"],

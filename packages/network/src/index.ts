@@ -1,7 +1,7 @@
 export * from "./network";
 export * from "./network-props";
 export * from "./network-ref";
-export * from "./subnet-plan";
+export * from "./subnet-layout";
 export * from "./vpc-endpoints";
 export * from "./vpc-flow-logs";
-export { planNetwork, type NetworkPlan } from "./network-plan";
+export { resolveNetworkLayout, type NetworkLayout } from "./network-layout";

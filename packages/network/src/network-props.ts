@@ -28,7 +28,7 @@ export interface NetworkProps {
   /**
    * Public subnet CIDRs, one per AZ in the order of `availabilityZones`.
    * @default derived from `vpcCidr`: the lower half of the VPC, at the slot of the AZ letter
-   *   (10.0.0.0/16 → 1a 10.0.0.0/24, 1c 10.0.2.0/24); see `subnet-plan.ts`
+   *   (10.0.0.0/16 → 1a 10.0.0.0/24, 1c 10.0.2.0/24); see `subnet-layout.ts`
    */
   readonly publicSubnetCidrs?: readonly string[];
   /**

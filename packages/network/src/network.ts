@@ -12,9 +12,9 @@ import type { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { NetworkRef } from "./network-ref";
-import { planNetwork } from "./network-plan";
+import { resolveNetworkLayout } from "./network-layout";
 import type { NetworkProps } from "./network-props";
-import { IPV6_SUBNET_NEW_BITS, ipv6SubnetIndex } from "./subnet-plan";
+import { IPV6_SUBNET_NEW_BITS, ipv6SubnetIndex } from "./subnet-layout";
 import { VpcEndpoints, type InterfaceEndpointService } from "./vpc-endpoints";
 import { VpcFlowLogs } from "./vpc-flow-logs";
 
@@ -56,12 +56,12 @@ export class Network extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
-    const plan = planNetwork(this.node.path, props);
+    const layout = resolveNetworkLayout(this.node.path, props);
     const { namePrefix, region } = props;
-    const azs = plan.availabilityZones;
+    const azs = layout.availabilityZones;
     this.availabilityZones = azs;
-    this.publicSubnetCidrs = plan.publicSubnetCidrs;
-    this.privateSubnetCidrs = plan.privateSubnetCidrs;
+    this.publicSubnetCidrs = layout.publicSubnetCidrs;
+    this.privateSubnetCidrs = layout.privateSubnetCidrs;
 
     this.vpc = new Vpc(this, "vpc", {
       cidrBlock: props.vpcCidr,
@@ -69,7 +69,7 @@ export class Network extends Construct {
       enableDnsSupport: true,
       enableDnsHostnames: true,
       // An Amazon-provided /56; its address is known only after apply, so subnets derive theirs in Terraform.
-      ...(plan.ipv6 ? { assignGeneratedIpv6CidrBlock: true } : {}),
+      ...(layout.ipv6 ? { assignGeneratedIpv6CidrBlock: true } : {}),
       tags: { Name: `${namePrefix}-vpc` },
     });
 
@@ -82,7 +82,7 @@ export class Network extends Construct {
       tags: { Name: `${namePrefix}-default-do-not-use` },
     });
 
-    if (plan.publicSubnetsEnabled) {
+    if (layout.publicSubnetsEnabled) {
       const igw = new InternetGateway(this, "internet-gateway", {
         vpcId: this.vpc.id,
         tags: { Name: `${namePrefix}-igw` },
@@ -98,7 +98,7 @@ export class Network extends Construct {
         destinationCidrBlock: "0.0.0.0/0",
         gatewayId: igw.id,
       });
-      if (plan.ipv6) {
+      if (layout.ipv6) {
         new Route(this, "public-internet-route-ipv6", {
           routeTableId: table.id,
           destinationIpv6CidrBlock: "::/0",
@@ -111,10 +111,10 @@ export class Network extends Construct {
         const subnet = new Subnet(this, `public-${az}`, {
           vpcId: this.vpc.id,
           availabilityZone: az,
-          cidrBlock: plan.publicSubnetCidrs[i],
+          cidrBlock: layout.publicSubnetCidrs[i],
           mapPublicIpOnLaunch: false,
           // A /64 for the dual-stack ALB; instances still get no IPv6 address unless they ask.
-          ...(plan.ipv6
+          ...(layout.ipv6
             ? {
                 ipv6CidrBlock: Fn.cidrsubnet(this.vpc.ipv6CidrBlock, IPV6_SUBNET_NEW_BITS, ipv6SubnetIndex(az, "public")),
                 assignIpv6AddressOnCreation: false,
@@ -158,7 +158,7 @@ export class Network extends Construct {
       const subnet = new Subnet(this, `private-${az}`, {
         vpcId: this.vpc.id,
         availabilityZone: az,
-        cidrBlock: plan.privateSubnetCidrs[i],
+        cidrBlock: layout.privateSubnetCidrs[i],
         mapPublicIpOnLaunch: false,
         tags: { Name: `${namePrefix}-private-${az}` },
       });
@@ -183,19 +183,19 @@ export class Network extends Construct {
     });
 
     const s3RouteTables =
-      plan.s3GatewayEndpoint === "none"
+      layout.s3GatewayEndpoint === "none"
         ? []
         : [
             ...this.privateRouteTables.map((t) => t.id),
-            ...(plan.s3GatewayEndpoint === "allRouteTables" && this.publicRouteTable ? [this.publicRouteTable.id] : []),
+            ...(layout.s3GatewayEndpoint === "allRouteTables" && this.publicRouteTable ? [this.publicRouteTable.id] : []),
           ];
     const endpoints = new VpcEndpoints(this, "endpoints", {
       namePrefix,
       region,
       vpcId: this.vpc.id,
       vpcCidr: props.vpcCidr,
-      interfaceServices: plan.interfaceEndpoints,
-      interfaceSubnetIds: this.privateSubnets.slice(0, plan.interfaceEndpointAzCount).map((s) => s.id),
+      interfaceServices: layout.interfaceEndpoints,
+      interfaceSubnetIds: this.privateSubnets.slice(0, layout.interfaceEndpointAzCount).map((s) => s.id),
       s3RouteTableIds: s3RouteTables,
     });
     this.endpointSecurityGroup = endpoints.securityGroup;
@@ -217,7 +217,7 @@ export class Network extends Construct {
       publicSubnetIds: this.publicSubnets.map((s) => s.id),
       privateSubnetIds: this.privateSubnets.map((s) => s.id),
       availabilityZones: [...azs],
-      ipv6Enabled: plan.ipv6,
+      ipv6Enabled: layout.ipv6,
     };
   }
 }

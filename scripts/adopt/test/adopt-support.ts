@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { synthesizeApp } from "@platform/core";
-import { buildEnvironment, type EnvironmentPlan } from "@platform/layers";
+import { buildEnvironment, type EnvironmentLayersConfig } from "@platform/layers";
 import { staging } from "../../../apps/staging/src/config";
 
 export const LEGACY_STAGING = fileURLToPath(new URL("../../../test/fixtures/legacy/staging/states", import.meta.url));
@@ -14,14 +14,14 @@ export const LEGACY_PROD = fileURLToPath(new URL("../../../test/fixtures/legacy/
 export const STAGING_PLACE = { name: staging.environment.name, region: staging.environment.region, accountId: staging.environment.accountId };
 
 /** Synthesizes one environment (config changed by `edit`) into a fresh temporary folder. */
-export function synthEnvironment(plan: EnvironmentPlan = staging, edit: (p: EnvironmentPlan) => EnvironmentPlan = (p) => p): string {
+export function synthEnvironment(plan: EnvironmentLayersConfig = staging, edit: (p: EnvironmentLayersConfig) => EnvironmentLayersConfig = (p) => p): string {
   const outdir = mkdtempSync(join(tmpdir(), "adopt-synth-"));
   synthesizeApp((app) => buildEnvironment(app, edit(plan)), { outdir });
   return outdir;
 }
 
 /** Staging as it adopts the fixture: the live database identifier kept (what the report asks for). */
-export const keepLiveDatabase = (p: EnvironmentPlan): EnvironmentPlan => ({
+export const keepLiveDatabase = (p: EnvironmentLayersConfig): EnvironmentLayersConfig => ({
   ...p,
   database: { ...p.database, identifier: "bookmark-manager-staging-postgres" },
 });

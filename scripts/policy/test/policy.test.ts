@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { synthesizeApp } from "@platform/core";
-import { buildEnvironment, type EnvironmentPlan } from "@platform/layers";
+import { buildEnvironment, type EnvironmentLayersConfig } from "@platform/layers";
 import {
   PolicyError,
   checkPolicy,
@@ -23,7 +23,7 @@ import { prod } from "../../../apps/prod/src/config";
 import { staging } from "../../../apps/staging/src/config";
 
 /** Policy results of the real apps, or of the apps with one environment's plan replaced. */
-function results(plans: { staging?: EnvironmentPlan; prod?: EnvironmentPlan } = {}, targets: readonly PolicyTarget[] = policyTargets): PolicyResult[] {
+function results(plans: { staging?: EnvironmentLayersConfig; prod?: EnvironmentLayersConfig } = {}, targets: readonly PolicyTarget[] = policyTargets): PolicyResult[] {
   const app = new App({ outdir: mkdtempSync(join(tmpdir(), "policy-test-")) });
   if (plans.staging || plans.prod) {
     buildBootstrap(app);
@@ -67,7 +67,7 @@ describe("policy pack over the real environments", () => {
 
 describe("settings that are valid AWS but wrong are findings now", () => {
   it("prod: deletionProtection false, forceDelete, MUTABLE tags, a 1-day expiry, public task subnets, no alarm subscribers", () => {
-    const bad: EnvironmentPlan = {
+    const bad: EnvironmentLayersConfig = {
       ...prod,
       database: { ...prod.database, deletionProtection: false },
       registry: { ...prod.registry, forceDelete: true, imageTagMutability: "MUTABLE" },
@@ -145,7 +145,7 @@ describe("waivers", () => {
 describe("synth gate", () => {
   it("an unwaived finding fails the synth, lists every finding, and writes nothing", () => {
     const outdir = join(mkdtempSync(join(tmpdir(), "policy-synth-")), "out");
-    const bad: EnvironmentPlan = { ...prod, database: { ...prod.database, deletionProtection: false }, registry: { ...prod.registry, forceDelete: true } };
+    const bad: EnvironmentLayersConfig = { ...prod, database: { ...prod.database, deletionProtection: false }, registry: { ...prod.registry, forceDelete: true } };
     const build = (app: App) => {
       buildBootstrap(app);
       buildEnvironment(app, staging);

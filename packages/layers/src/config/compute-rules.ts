@@ -1,4 +1,4 @@
-import { CONSTRUCT_KEY_PATTERN, type Validator, checkLogRetention } from "@platform/core";
+import { CONSTRUCT_KEY_PATTERN, NAME_LIMITS, type Validator, checkLogRetention } from "@platform/core";
 import { FARGATE_CPU_VALUES, describeMemoryOptions, isValidFargateSize, validateAutoScaling, validateTargetHealthCheck } from "@platform/compute";
 import { ECS_MAX_TASKS_PER_SERVICE } from "./aws-tables";
 import { type Raw, arrayOf, entriesOf, isNumber, isObject, isString } from "./raw";
@@ -44,11 +44,23 @@ export function checkCompute(v: Validator, compute: Raw, registry: Raw, env: Raw
   const priorities = new Map<number, string>();
   const patterns = new Map<string, string>();
   const parameterScope = isString(env.project) && isString(env.name) ? `/${env.project}/${env.name}/` : undefined;
+  const namePrefix = isString(env.project) && isString(env.name) ? `${env.project}-${env.name}` : undefined;
   for (const [name, s] of services) {
     const f = `compute.services.${name}`;
     if (!v.check(CONSTRUCT_KEY_PATTERN.test(name), f, name, 'service keys become resource names: 1-31 lower-case letters, digits and hyphens, starting with a letter (e.g. "web").')) continue;
     if (!v.check(!(RESERVED_SERVICE_KEYS as readonly string[]).includes(name), f, name, `is a name the compute stack uses itself (${RESERVED_SERVICE_KEYS.join(", ")}); rename the service and its repository (e.g. "${name}-app").`)) continue;
     v.check(repositories.includes(name), f, name, `has no image repository; add "${name}" to registry.repositories.`);
+    if (namePrefix !== undefined) {
+      // The secrets key (security stack) lets roles named <prefix>-*-execution decrypt; a name past
+      // IAM's 64 characters would be shortened with a hash and lose that suffix.
+      const roleName = `${namePrefix}-${name}-execution`;
+      v.check(
+        roleName.length <= NAME_LIMITS.iamRoleName,
+        f,
+        name,
+        `makes the execution role name "${roleName}" longer than 64 characters; use a service key of at most ${NAME_LIMITS.iamRoleName - namePrefix.length - 11} characters.`,
+      );
+    }
     if (!isObject(s)) continue;
     if (isNumber(s.cpu) && v.check(FARGATE_CPU_VALUES.includes(s.cpu), `${f}.cpu`, s.cpu, `is not a Fargate CPU size; use one of ${FARGATE_CPU_VALUES.join(", ")} (1024 = 1 vCPU).`) && isNumber(s.memoryMiB)) {
       v.check(isValidFargateSize(s.cpu, s.memoryMiB), `${f}.memoryMiB`, s.memoryMiB, `Fargate does not offer cpu ${s.cpu} with ${s.memoryMiB} MiB; use memoryMiB ${describeMemoryOptions(s.cpu)}.`);
@@ -57,6 +69,13 @@ export function checkCompute(v: Validator, compute: Raw, registry: Raw, env: Raw
     checkRoute(v, f, name, s.route, priorities, patterns);
     if (isObject(s.healthCheck)) validateTargetHealthCheck(v, `${f}.healthCheck`, s.healthCheck);
     checkCapacity(v, f, s);
+    // The construct refuses this too, on its construct path; the config user sees the config path.
+    v.check(
+      compute.ecsExec !== true || s.readonlyRootFilesystem === false,
+      `${f}.readonlyRootFilesystem`,
+      s.readonlyRootFilesystem ?? true,
+      `is read-only${s.readonlyRootFilesystem === undefined ? " (the default)" : ""}, but compute.ecsExec is on and ECS Exec's agent writes to the root filesystem; set readonlyRootFilesystem: false on this service (say why in config.ts) or turn ecsExec off.`,
+    );
     checkVariables(v, f, s, parameterScope);
   }
 }

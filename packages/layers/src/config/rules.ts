@@ -11,7 +11,7 @@ import {
   type ConfigIssue,
 } from "@platform/core";
 import { domainNameProblem } from "@platform/edge";
-import { planNetwork } from "@platform/network";
+import { resolveNetworkLayout } from "@platform/network";
 import { cronProblem, isKnownTimeZone } from "@platform/scheduler";
 import { ANYWHERE_CIDRS, isValidIpv6Cidr } from "@platform/security";
 import { normalizeOrigin } from "@platform/storage";
@@ -39,27 +39,29 @@ import { type Raw, arrayOf, entriesOf, isNumber, isObject, isString } from "./ra
  */
 
 const NAME_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
+/** An environment name is a stack-name part (`STACK_NAME_PART` of the stack factory), at most 20 characters. */
+const ENV_NAME_PATTERN = /^[a-z][a-z0-9]{0,19}$/;
 const EMAIL = /^[^@\s]+@([a-z0-9-]+\.)+[a-z]{2,}$/i;
 
 
 
 
 /** Every issue of one environment's rules, with fields `<env>.<path>`. */
-export function environmentRuleIssues(plan: Raw): ConfigIssue[] {
-  const envName = isString(plan?.environment?.name) && plan.environment.name ? plan.environment.name : "?";
+export function environmentRuleIssues(config: Raw): ConfigIssue[] {
+  const envName = isString(config?.environment?.name) && config.environment.name ? config.environment.name : "?";
   const v = new Validator(envName);
-  const env = plan?.environment ?? {};
+  const env = config?.environment ?? {};
   checkEnvironment(v, env);
-  const azCount = checkNetwork(v, plan?.network, env.region);
-  checkRegistry(v, plan?.registry);
-  checkSecurity(v, plan?.security);
-  checkStorage(v, plan?.storage);
-  checkDatabase(v, plan?.database, azCount);
-  checkCompute(v, plan?.compute, plan?.registry, env);
-  checkScheduler(v, plan?.scheduler, plan?.database);
-  checkEdge(v, plan?.edge);
-  checkMonitoring(v, plan?.monitoring);
-  checkBastion(v, plan?.bastion);
+  const azCount = checkNetwork(v, config?.network, env.region);
+  checkRegistry(v, config?.registry);
+  checkSecurity(v, config?.security);
+  checkStorage(v, config?.storage);
+  checkDatabase(v, config?.database, azCount);
+  checkCompute(v, config?.compute, config?.registry, env);
+  checkScheduler(v, config?.scheduler, config?.database);
+  checkEdge(v, config?.edge);
+  checkMonitoring(v, config?.monitoring);
+  checkBastion(v, config?.bastion);
   return issuesOf(v);
 }
 
@@ -80,7 +82,7 @@ function checkEnvironment(v: Validator, env: Raw): void {
     const reserved = RESERVED_BUCKET_PREFIXES.find((p) => `${project}-`.startsWith(p));
     v.check(reserved === undefined, "environment.project", project, `starts every bucket name, and S3 reserves the prefix "${reserved}"; choose another project name.`);
   }
-  v.check(isString(env.name) && NAME_PATTERN.test(env.name), "environment.name", env.name, 'must be 1-20 lower-case letters, digits and hyphens, starting with a letter (e.g. "staging").');
+  v.check(isString(env.name) && ENV_NAME_PATTERN.test(env.name), "environment.name", env.name, 'must be 1-20 lower-case letters and digits, starting with a letter (e.g. "staging"): stacks are named <env>-<layer> and tools split the name on its last hyphen.');
   v.check(isRegionName(env.region), "environment.region", env.region, regionFix(env.region));
   v.check(isString(env.accountId) && /^\d{12}$/.test(env.accountId), "environment.accountId", env.accountId, "must be the 12-digit ID of the AWS account (`aws sts get-caller-identity --query Account`).");
   const bucket = env.state?.bucket;
@@ -123,7 +125,7 @@ function checkNetwork(v: Validator, network: Raw, region: unknown): number | und
   if (cidrOk && countOk && letters) {
     // The network construct's own checks (subnets, endpoints, flow logs), reported under this config path.
     try {
-      planNetwork("network", {
+      resolveNetworkLayout("network", {
         namePrefix: "x",
         region: region as string,
         availabilityZones: letters.slice(0, count).map((l) => `${region as string}${l}`),

@@ -177,8 +177,8 @@ const monitoring = strict({
 
 const bastion = strict({ instanceType: text.optional() });
 
-/** Every setting of one environment (`EnvironmentPlan`). */
-export const environmentPlanSchema = strict({
+/** Every setting of one environment (`EnvironmentLayersConfig`). */
+export const environmentConfigSchema = strict({
   environment,
   network,
   registry,
@@ -192,4 +192,4 @@ export const environmentPlanSchema = strict({
   bastion: bastion.optional(),
 });
 
-export type EnvironmentPlanInput = z.input<typeof environmentPlanSchema>;
+export type EnvironmentConfigInput = z.input<typeof environmentConfigSchema>;

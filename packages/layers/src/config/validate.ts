@@ -1,20 +1,20 @@
 import { ConfigError, cidrsOverlap, editDistance, isValidCidr, type ConfigIssue } from "@platform/core";
 import type { ZodError, ZodIssue, ZodTypeAny } from "zod";
-import type { EnvironmentPlan } from "../plan";
+import type { EnvironmentLayersConfig } from "../environment-config";
 import { environmentRuleIssues } from "./rules";
-import { KNOWN_KEYS_MARK, environmentPlanSchema } from "./schema";
+import { KNOWN_KEYS_MARK, environmentConfigSchema } from "./schema";
 
 /**
  * Validates one environment's whole config in one pass (shape, then rules) and returns every
  * issue, each with a config path `<env>.<path>`.
  */
-export function environmentPlanIssues(plan: EnvironmentPlan): ConfigIssue[] {
-  const envName = typeof plan?.environment?.name === "string" && plan.environment.name ? plan.environment.name : "?";
-  const shape = schemaIssues(environmentPlanSchema, plan, envName);
-  return inLayerOrder(mergeIssues(shape, environmentRuleIssues(plan)), envName);
+export function environmentConfigIssues(config: EnvironmentLayersConfig): ConfigIssue[] {
+  const envName = typeof config?.environment?.name === "string" && config.environment.name ? config.environment.name : "?";
+  const shape = schemaIssues(environmentConfigSchema, config, envName);
+  return inLayerOrder(mergeIssues(shape, environmentRuleIssues(config)), envName);
 }
 
-const LAYER_ORDER = Object.keys(environmentPlanSchema.shape);
+const LAYER_ORDER = Object.keys(environmentConfigSchema.shape);
 
 /** Issues sorted by layer, in the order config.ts lists them (stable within a layer). */
 function inLayerOrder(issues: ConfigIssue[], envName: string): ConfigIssue[] {
@@ -31,18 +31,18 @@ function inLayerOrder(issues: ConfigIssue[], envName: string): ConfigIssue[] {
  * overlap (peering, VPN or a shared transit gateway would otherwise be impossible, and a copy-paste
  * of staging's block into prod goes unnoticed).
  */
-export function crossEnvironmentIssues(plans: readonly EnvironmentPlan[]): ConfigIssue[] {
+export function crossEnvironmentIssues(configs: readonly EnvironmentLayersConfig[]): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  const seen = new Map<string, EnvironmentPlan>();
-  for (const plan of plans) {
-    const name = plan.environment?.name;
+  const seen = new Map<string, EnvironmentLayersConfig>();
+  for (const config of configs) {
+    const name = config.environment?.name;
     const other = seen.get(name);
     if (other) {
       issues.push({ field: `${name}.environment.name`, value: name, fix: "is used by two environments; every environment needs its own name (stacks are named <env>-<layer>)." });
       continue;
     }
     for (const [otherName, earlier] of seen) {
-      const a = plan.network?.vpcCidr;
+      const a = config.network?.vpcCidr;
       const b = earlier.network?.vpcCidr;
       if (typeof a === "string" && typeof b === "string" && isValidCidr(a) && isValidCidr(b) && cidrsOverlap(a, b)) {
         issues.push({
@@ -52,14 +52,14 @@ export function crossEnvironmentIssues(plans: readonly EnvironmentPlan[]): Confi
         });
       }
     }
-    seen.set(name, plan);
+    seen.set(name, config);
   }
   return issues;
 }
 
 /** Throws one ConfigError listing every problem of every environment given, and of them together. */
-export function assertValidEnvironments(plans: readonly EnvironmentPlan[], extra: readonly ConfigIssue[] = []): void {
-  const issues = [...plans.flatMap(environmentPlanIssues), ...crossEnvironmentIssues(plans), ...extra];
+export function assertValidEnvironments(configs: readonly EnvironmentLayersConfig[], extra: readonly ConfigIssue[] = []): void {
+  const issues = [...configs.flatMap(environmentConfigIssues), ...crossEnvironmentIssues(configs), ...extra];
   if (issues.length > 0) throw new ConfigError(issues);
 }
 

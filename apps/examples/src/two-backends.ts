@@ -2,11 +2,7 @@ import type { NetworkRef } from "@platform/network";
 import type { SecurityGroupsRef } from "@platform/security";
 import { mapRecord } from "@platform/core";
 import { Construct } from "constructs";
-import type { ContainerImage } from "../src/container";
-import { EcsCluster } from "../src/ecs-cluster";
-import { FargateService } from "../src/fargate-service";
-import { LoadBalancer } from "../src/load-balancer";
-import type { AutoScalingProps } from "../src/service-auto-scaling";
+import { type AutoScalingProps, type ContainerImage, EcsCluster, FargateService, LoadBalancer } from "@platform/compute";
 
 export interface TwoBackendsExampleRefs {
   /** e.g. `neuraknot-prod`. */

@@ -11,7 +11,7 @@ import {
   type Cidr,
 } from "@platform/core";
 import { NAT_MODES, type NetworkProps } from "./network-props";
-import { MAX_PREFIX, MIN_PREFIX, azSlot, defaultSubnetPrefixLength, derivedSubnetCidr, slotsPerHalf } from "./subnet-plan";
+import { MAX_PREFIX, MIN_PREFIX, azSlot, defaultSubnetPrefixLength, derivedSubnetCidr, slotsPerHalf } from "./subnet-layout";
 import { INTERFACE_ENDPOINT_SERVICES, type InterfaceEndpointService, type S3GatewayEndpointMode } from "./vpc-endpoints";
 import { FLOW_LOG_TRAFFIC_TYPES } from "./vpc-flow-logs";
 
@@ -21,7 +21,7 @@ const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 type Tier = "public" | "private";
 
 /** Props resolved to literal values, after validation. */
-export interface NetworkPlan {
+export interface NetworkLayout {
   readonly availabilityZones: string[];
   readonly publicSubnetsEnabled: boolean;
   /** Public subnets are dual-stack. */
@@ -38,7 +38,7 @@ export interface NetworkPlan {
  * Validates every prop of a Network, throwing one ConfigError that lists all problems
  * (prefixed with the construct path), and resolves defaults.
  */
-export function planNetwork(path: string, props: NetworkProps): NetworkPlan {
+export function resolveNetworkLayout(path: string, props: NetworkProps): NetworkLayout {
   const v = new Validator(path);
   const publicSubnetsEnabled = props.publicSubnetsEnabled ?? true;
 

@@ -1,3 +1,9 @@
+/*
+ * A construct-test fixture: FargateService, EcsCluster and LoadBalancer in the two shapes the
+ * environments use (staging-like and prod-like web + api), so these tests exercise the constructs
+ * the way the compute stack combines them. It is not an example and not the environments'
+ * composition: that is ComputeStack in @platform/layers, tested on the real stacks in apps/<env>/test.
+ */
 import type { NetworkRef } from "@platform/network";
 import type { SecurityGroupsRef } from "@platform/security";
 import { Construct } from "constructs";
@@ -6,7 +12,7 @@ import { EcsCluster } from "../src/ecs-cluster";
 import { FargateService } from "../src/fargate-service";
 import { LoadBalancer } from "../src/load-balancer";
 
-export interface WebAndApiExampleRefs {
+export interface WebAndApiFixtureRefs {
   /** e.g. `bookmark-manager-staging`. */
   readonly namePrefix: string;
   readonly network: NetworkRef;
@@ -16,20 +22,20 @@ export interface WebAndApiExampleRefs {
   readonly databaseUrlParameterArn: string;
 }
 
-export interface ProdWebAndApiExampleRefs extends WebAndApiExampleRefs {
+export interface ProdWebAndApiFixtureRefs extends WebAndApiFixtureRefs {
   /** ACM certificate (wildcard) of the site. */
   readonly certificateArn: string;
   /** Bucket for ALB access logs; its policy must allow ELB log delivery. */
   readonly accessLogsBucketName?: string;
 }
 
-export interface WebAndApiExample {
+export interface WebAndApiFixture {
   readonly cluster: EcsCluster;
   readonly loadBalancer: LoadBalancer;
   readonly services: Readonly<Record<"web" | "api", FargateService>>;
 }
 
-const PORTS = { web: 3000, api: 8080 } as const;
+const PORTS = { web: 3000, api: 3000 } as const;
 const HEALTH_PATHS = { web: "/health", api: "/api/health" } as const;
 
 /**
@@ -40,7 +46,7 @@ const HEALTH_PATHS = { web: "/health", api: "/api/health" } as const;
  * port-forward, which needs a writable root filesystem. Deletion protection is off because
  * staging is torn down and rebuilt.
  */
-export function buildStagingLikeExample(scope: Construct, refs: WebAndApiExampleRefs): WebAndApiExample {
+export function buildStagingLikeFixture(scope: Construct, refs: WebAndApiFixtureRefs): WebAndApiFixture {
   const root = new Construct(scope, "staging-like");
   const { namePrefix, network, securityGroups } = refs;
   const cluster = new EcsCluster(root, "cluster", { namePrefix, containerInsights: false });
@@ -92,7 +98,7 @@ export function buildStagingLikeExample(scope: Construct, refs: WebAndApiExample
  * HTTP→HTTPS redirect, `/api/*` → API and everything else → web, 30-day logs, Container Insights
  * on, ALB deletion protection on.
  */
-export function buildProdLikeExample(scope: Construct, refs: ProdWebAndApiExampleRefs): WebAndApiExample {
+export function buildProdLikeFixture(scope: Construct, refs: ProdWebAndApiFixtureRefs): WebAndApiFixture {
   const root = new Construct(scope, "prod-like");
   const { namePrefix, network, securityGroups } = refs;
   const cluster = new EcsCluster(root, "cluster", { namePrefix, containerInsights: true });

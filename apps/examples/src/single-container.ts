@@ -1,11 +1,7 @@
 import type { NetworkRef } from "@platform/network";
 import type { SecurityGroupsRef } from "@platform/security";
 import { Construct } from "constructs";
-import type { ContainerImage } from "../src/container";
-import { EcsCluster } from "../src/ecs-cluster";
-import { EfsVolume } from "../src/efs-volume";
-import { FargateService } from "../src/fargate-service";
-import { LoadBalancer } from "../src/load-balancer";
+import { type ContainerImage, EcsCluster, EfsVolume, FargateService, LoadBalancer } from "@platform/compute";
 
 export interface SingleContainerExampleRefs {
   /** e.g. `weather-prod`. */
