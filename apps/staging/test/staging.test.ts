@@ -51,6 +51,7 @@ describe("staging", () => {
     expect(Object.keys(stacks).sort()).toEqual([
       "staging-compute",
       "staging-database",
+      "staging-monitoring",
       "staging-network",
       "staging-registry",
       "staging-security",

@@ -1,4 +1,5 @@
 import { ConfigError, defineEnvironment, type ConfigIssue, type Environment } from "@platform/core";
+import { databaseUrlPublisherName } from "@platform/database";
 import type { Construct } from "constructs";
 import { BastionStack } from "./bastion-stack";
 import { environmentPlanIssues } from "./config/validate";
@@ -113,6 +114,10 @@ export function buildEnvironment(scope: Construct, plan: EnvironmentPlan): Envir
             containerInsights: plan.compute.containerInsights,
             loadBalancer: compute.ref.loadBalancer,
             services: compute.ref.services,
+            autoScaling: Object.fromEntries(Object.entries(plan.compute.services).map(([n, s]) => [n, s.autoScaling])),
+            functions: platformFunctions(environment, compute),
+            // An output of the network stack: NAT gateway IDs are known only after it applied.
+            natGatewayIds: network!.network.natGateways.map((nat) => nat.id),
             database:
               plan.database.kind === "rds-postgres"
                 ? { kind: "rds-instance", instanceIdentifier: database.ref.identifier }
@@ -135,6 +140,23 @@ export function buildEnvironment(scope: Construct, plan: EnvironmentPlan): Envir
     bastion,
     monitoring,
   };
+}
+
+/**
+ * The Lambda functions this environment deploys, by the names the stacks already use (plain
+ * strings known at synth: the monitoring stack reads no output of the compute or database stack).
+ */
+function platformFunctions(environment: Environment, compute: ComputeStack): Record<string, { functionName: string; purpose: string }> {
+  const functions: Record<string, { functionName: string; purpose: string }> = {
+    "database-url": { functionName: databaseUrlPublisherName(`${environment.project}-${environment.name}`), purpose: "writes DATABASE_URL" },
+  };
+  if (compute.redeployOnDatabaseUrlChange) {
+    functions.redeploy = { functionName: compute.redeployOnDatabaseUrlChange.functionName, purpose: "redeploys services after DATABASE_URL changes" };
+  }
+  if (compute.scheduler) {
+    functions.scheduler = { functionName: compute.scheduler.functionName, purpose: "starts and stops the services" };
+  }
+  return functions;
 }
 
 /** Collects the ConfigErrors of stacks built side by side, so one synth reports them all. */
