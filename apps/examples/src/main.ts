@@ -3,10 +3,13 @@ import type { Construct } from "constructs";
 import { examples, type ExamplesPlan } from "./config";
 import { SingleContainerExampleStack } from "./single-container-stack";
 import { TwoBackendsExampleStack } from "./two-backends-stack";
+import { AirflowExampleStack } from "./airflow-stack";
 
 export interface ExampleStacks {
   readonly singleContainer: SingleContainerExampleStack;
   readonly twoBackends: TwoBackendsExampleStack;
+  /** Only when `plan.airflow` is set. */
+  readonly airflow?: AirflowExampleStack;
 }
 
 /**
@@ -19,5 +22,6 @@ export function buildExamples(scope: Construct, plan: ExamplesPlan = examples): 
   return {
     singleContainer: new SingleContainerExampleStack(scope, environment, plan.singleContainer),
     twoBackends: new TwoBackendsExampleStack(scope, environment, plan.twoBackends),
+    airflow: plan.airflow ? new AirflowExampleStack(scope, environment, plan.airflow) : undefined,
   };
 }
