@@ -113,7 +113,7 @@ describe.skipIf(!terraform && !inCi)("terraform validate and offline plan of the
     const created = (type: string) => plan.resource_changes.filter((r) => r.type === type && r.change.actions.includes("create"));
     const [environment] = created("aws_mwaa_environment");
     expect(environment!.change.after).toMatchObject({ environment_class: "mw1.micro", webserver_access_mode: "PRIVATE_ONLY", max_workers: 1 });
-    expect(created("aws_s3_bucket_versioning").map((v) => v.change.after.versioning_configuration)).toEqual([[{ mfa_delete: null, status: "Enabled" }]]);
+    expect(created("aws_s3_bucket_versioning").map((v) => v.change.after.versioning_configuration)).toEqual([[{ status: "Enabled" }]]);
     expect(created("aws_cloudwatch_log_group").map((g) => g.change.after.name).filter((n) => String(n).startsWith("airflow-"))).toHaveLength(5);
   });
 });

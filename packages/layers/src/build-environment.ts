@@ -121,7 +121,12 @@ export function buildEnvironment(scope: Construct, plan: EnvironmentPlan): Envir
             database:
               plan.database.kind === "rds-postgres"
                 ? { kind: "rds-instance", instanceIdentifier: database.ref.identifier }
-                : { kind: "aurora-cluster", clusterIdentifier: database.ref.identifier, serverlessMaxCapacityAcu: plan.database.maxAcu },
+                : {
+                    kind: "aurora-cluster",
+                    clusterIdentifier: database.ref.identifier,
+                    serverlessMaxCapacityAcu: plan.database.maxAcu,
+                    instanceIdentifiers: auroraInstanceIdentifiers(database),
+                  },
           }),
       )
     : undefined;
@@ -157,6 +162,16 @@ function platformFunctions(environment: Environment, compute: ComputeStack): Rec
     functions.scheduler = { functionName: compute.scheduler.functionName, purpose: "starts and stops the services" };
   }
   return functions;
+}
+
+/**
+ * The Aurora instances' identifiers as configured (literals known at synth, so the monitoring
+ * stack reads no output for them); empty for an RDS instance.
+ */
+function auroraInstanceIdentifiers(database: DatabaseStack): string[] {
+  const db = database.database;
+  if (!("instances" in db)) return [];
+  return Object.values(db.instances).flatMap((instance) => (instance.identifierInput ? [instance.identifierInput] : []));
 }
 
 /** Collects the ConfigErrors of stacks built side by side, so one synth reports them all. */

@@ -12,7 +12,7 @@ import {
   enabled,
   resolveWindow,
 } from "./alarm-options";
-import { type MetricAlarmSpec, describeWindow, metricAlarm } from "./metric-alarm";
+import { type MetricAlarmSpec, describeWindow, mathAlarm, metricAlarm } from "./metric-alarm";
 import { RUNBOOK_ANCHORS, runbookLink } from "./runbook";
 
 /** An alarm on the average I/O latency of the database's storage. */
@@ -35,6 +35,13 @@ export interface AuroraClusterIdentity {
    * @default not Serverless v2: no capacity alarm
    */
   readonly serverlessMaxCapacityAcu?: number;
+  /**
+   * The cluster's instance identifiers: the capacity alarm then takes the highest
+   * `ACUUtilization` of them (the cluster-level metric averages instances, so a writer at its
+   * ceiling next to an idle reader would stay hidden).
+   * @default the cluster-level metric
+   */
+  readonly instanceIdentifiers?: readonly string[];
 }
 
 /** A single RDS DB instance (`DBInstanceIdentifier`). */
@@ -283,23 +290,38 @@ export class DatabaseAlarms extends Construct {
         window: memoryWindow,
       });
     }
-    if (capacity) {
+    if (capacity && db.kind === "aurora-cluster") {
       const percent = capacity.options.thresholdPercent ?? CAPACITY_DEFAULTS.thresholdPercent;
       const acu = Math.round(capacity.maxAcu * percent) / 100;
-      this.capacity = alarm("capacity", {
+      const instances = db.instanceIdentifiers ?? [];
+      const spec = {
         alarmName: name("acu-near-max"),
         description:
-          `${label} Serverless v2 capacity at or above ${percent} % of its max ${capacity.maxAcu} ACU (${acu} ACU) on its busiest instance for ${describeWindow(capacity.window)}: ` +
+          `${label} Serverless v2 capacity at or above ${percent} % of its max ${capacity.maxAcu} ACU (${acu} ACU)${instances.length > 0 ? " on its busiest instance" : ""} for ${describeWindow(capacity.window)}: ` +
           "check CPU and connections for the cause first, then raise the max capacity.",
-        // ACUUtilization is already relative to the max, so a changed ceiling needs no new threshold.
-        metricName: "ACUUtilization",
         runbook: runbookLink(props.runbookUrl, RUNBOOK_ANCHORS.dbCapacity),
-        // The writer at its ceiling matters even when an idle reader pulls the average down.
-        statistic: "Maximum",
         comparison: "GreaterThanOrEqualToThreshold",
+        // ACUUtilization is already relative to the max, so a changed ceiling needs no new threshold.
         threshold: percent,
         window: capacity.window,
-      });
+        treatMissingData: "missing",
+        sink: props.sink,
+      } as const;
+      this.capacity =
+        instances.length > 0
+          ? mathAlarm(this, "capacity", {
+              ...spec,
+              expression: `MAX([${instances.map((_, i) => `i${i}`).join(", ")}])`,
+              label: "Highest ACUUtilization of the instances",
+              metrics: instances.map((instance, i) => ({
+                id: `i${i}`,
+                namespace: "AWS/RDS",
+                metricName: "ACUUtilization",
+                dimensions: { DBInstanceIdentifier: instance },
+                statistic: "Maximum",
+              })),
+            })
+          : alarm("capacity", { ...spec, metricName: "ACUUtilization", statistic: "Maximum" });
     }
     for (const { key, options, window } of latencies) {
       const ms = options.thresholdMilliseconds ?? LATENCY_DEFAULTS.thresholdMilliseconds;

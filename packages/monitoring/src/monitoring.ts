@@ -159,6 +159,6 @@ export class Monitoring extends Construct {
 
 function identityOf(db: DatabaseAlarmsProps["database"]): DatabaseIdentity {
   return db.kind === "aurora-cluster"
-    ? { kind: db.kind, clusterIdentifier: db.clusterIdentifier, serverlessMaxCapacityAcu: db.serverlessMaxCapacityAcu }
+    ? { kind: db.kind, clusterIdentifier: db.clusterIdentifier, serverlessMaxCapacityAcu: db.serverlessMaxCapacityAcu, instanceIdentifiers: db.instanceIdentifiers }
     : { kind: db.kind, instanceIdentifier: db.instanceIdentifier };
 }
