@@ -248,6 +248,8 @@ export const ADOPT_RULES: Readonly<Record<string, AdoptRule>> = {
   aws_sns_topic: { identity: [name], importId: arn },
   aws_sns_topic_policy: { identity: [["arn"]], importId: arn },
   aws_sns_topic_subscription: { identity: [["topic_arn", "protocol", "endpoint"]], importId: arn },
+  // Budgets are account-wide: imported as `<account id>:<budget name>`.
+  aws_budgets_budget: { identity: [name], importId: (a) => `${s(a.account_id)}:${s(a.name)}` },
 };
 
 /** The value at a dotted attribute path (`tags.Name`), undefined when absent or empty. */

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { synthesizeApp } from "@platform/core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { examples } from "../../apps/examples/src/config";
+import { airflowExample, examples } from "../../apps/examples/src/config";
 import { buildExamples } from "../../apps/examples/src/main";
 import { checkStacks, type StackCheck } from "../../scripts/tf-check/offline-check";
 import { findTerraform } from "../../scripts/shared/terraform";
@@ -89,5 +89,31 @@ describe.skipIf(!terraform && !inCi)("terraform validate and offline plan of the
       ["example-two-backends-backend-go", 2],
       ["example-two-backends-backend-python", 1],
     ]);
+  });
+});
+
+describe.skipIf(!terraform && !inCi)("terraform validate and offline plan of the examples app with MWAA on (seed 001)", () => {
+  let result: StackCheck | undefined;
+
+  beforeAll(async () => {
+    if (!terraform) throw new Error("CI=true but terraform is not on the PATH: the terraform tier cannot be skipped in CI");
+    const outdir = synthToTemp({ ...examples, airflow: airflowExample });
+    [result] = await checkStacks({ outdir, workRoot: join(WORK_ROOT, "airflow"), stacks: ["example-airflow"], plan: true, concurrency: 1 });
+  });
+
+  it("validates and plans the MWAA stack without warnings (the provider accepts mw1.micro)", () => {
+    expect(result?.stack).toBe("example-airflow");
+    expect(result?.ok, result?.error).toBe(true);
+    expect(result!.diagnostics.filter((d) => d.severity === "warning").map((d) => d.summary)).toEqual([]);
+    expect([result!.changes?.update, result!.changes?.delete]).toEqual([0, 0]);
+  });
+
+  it("plans a private mw1.micro environment with its versioned DAG bucket and five log groups", () => {
+    const plan = readPlan(result);
+    const created = (type: string) => plan.resource_changes.filter((r) => r.type === type && r.change.actions.includes("create"));
+    const [environment] = created("aws_mwaa_environment");
+    expect(environment!.change.after).toMatchObject({ environment_class: "mw1.micro", webserver_access_mode: "PRIVATE_ONLY", max_workers: 1 });
+    expect(created("aws_s3_bucket_versioning").map((v) => v.change.after.versioning_configuration)).toEqual([[{ status: "Enabled" }]]);
+    expect(created("aws_cloudwatch_log_group").map((g) => g.change.after.name).filter((n) => String(n).startsWith("airflow-"))).toHaveLength(5);
   });
 });

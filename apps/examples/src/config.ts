@@ -27,11 +27,25 @@ export interface TwoBackendsConfig {
   readonly autoScaling: boolean;
 }
 
+/** Seed 001's optional Airflow environment (MWAA) in its own private VPC. */
+export interface AirflowConfig {
+  /** IPv4 block of the example's own VPC. */
+  readonly vpcCidr: string;
+  /** @default "mw1.micro" */
+  readonly environmentClass?: "mw1.micro" | "mw1.small";
+}
+
 /** Everything the examples app is built from. */
 export interface ExamplesConfig {
   readonly environment: EnvironmentConfig;
   readonly singleContainer: SingleContainerConfig;
   readonly twoBackends: TwoBackendsConfig;
+  /**
+   * Seed 001's MWAA environment (`example-airflow`). Off by default, as it is everywhere: about
+   * $200 a month while it exists. The terraform tier plans it with {@link airflowExample}.
+   * @default no Airflow stack
+   */
+  readonly airflow?: AirflowConfig;
 }
 
 const ACCOUNT_ID = "123456789012";
@@ -64,3 +78,6 @@ export const examples: ExamplesConfig = {
     autoScaling: true,
   },
 };
+
+/** The Airflow example the terraform tier turns on (`{ ...examples, airflow: airflowExample }`). */
+export const airflowExample: AirflowConfig = { vpcCidr: "10.40.0.0/16" };

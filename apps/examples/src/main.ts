@@ -3,10 +3,13 @@ import type { Construct } from "constructs";
 import { examples, type ExamplesConfig } from "./config";
 import { SingleContainerExampleStack } from "./single-container-stack";
 import { TwoBackendsExampleStack } from "./two-backends-stack";
+import { AirflowExampleStack } from "./airflow-stack";
 
 export interface ExampleStacks {
   readonly singleContainer: SingleContainerExampleStack;
   readonly twoBackends: TwoBackendsExampleStack;
+  /** Only when `config.airflow` is set. */
+  readonly airflow?: AirflowExampleStack;
 }
 
 /**
@@ -19,5 +22,6 @@ export function buildExamples(scope: Construct, config: ExamplesConfig = example
   return {
     singleContainer: new SingleContainerExampleStack(scope, environment, config.singleContainer),
     twoBackends: new TwoBackendsExampleStack(scope, environment, config.twoBackends),
+    airflow: config.airflow ? new AirflowExampleStack(scope, environment, config.airflow) : undefined,
   };
 }

@@ -1,6 +1,6 @@
 import type { EnvironmentLayersConfig, ServiceConfig } from "@platform/layers";
 import type { Waiver } from "@platform/policy";
-import { account } from "../../bootstrap/src/config";
+import { account, github } from "../../bootstrap/src/config";
 
 /** Seeds 003 and 000: 1 vCPU / 2 GiB, 1-10 tasks on CPU 70 % and memory 80 %. */
 const scaledService = {
@@ -38,6 +38,15 @@ const api: ServiceConfig = {
 };
 
 const domain = "tidilyspace.app";
+
+/** The alarm runbook on the default branch: every alarm's description links to its section. */
+const alarmRunbookUrl = `https://github.com/${github.owner}/${github.repository}/blob/main/docs/runbooks/alarms.md`;
+
+/**
+ * `pnpm cost` (2026-11-30): prod's base month is $389 (1 task each, 0.5 ACU), its peak $1,627 (10 tasks,
+ * 2 ACU all month). 80 % of $600 ($480) is a month running a quarter above base: worth a look, not routine.
+ */
+const PROD_MONTHLY_BUDGET_USD = 600;
 
 /** Production (seeds 003, 000, 001): two AZs, secure defaults, monitored. */
 export const prod: EnvironmentLayersConfig = {
@@ -101,6 +110,9 @@ export const prod: EnvironmentLayersConfig = {
     alarmEmails: [`alerts@${domain}`],
     // Aurora PostgreSQL: LEAST(DBInstanceClassMemory / 9531392, 5000) at the 2 ACU (4 GiB) ceiling.
     databaseMaxConnections: 450,
+    // Every threshold keeps its default (ALARM_THRESHOLD_DEFAULTS): memory alarms at 85 %, above the 80 % scaling target.
+    monthlyBudgetUsd: PROD_MONTHLY_BUDGET_USD,
+    runbookUrl: alarmRunbookUrl,
   },
   // Seed 003's t3.nano as its Graviton twin: same 2 vCPU / 0.5 GiB for SSM sessions and the DB tunnel,
   // the arm64 Amazon Linux 2023 image is chosen from the type. `pnpm cost`: $4.96 → $3.94 a month.

@@ -563,18 +563,56 @@ describe("prod", () => {
       for (const a of unhealthy) expect(a.dimensions.LoadBalancer).toBe(lb);
     });
 
-    it("alarms on Aurora CPU, connections, freeable memory and Serverless capacity", () => {
+    it("alarms on Aurora CPU, connections, freeable memory, Serverless capacity and read/write latency", () => {
       const clusterId = remote("prod-database", "aws_rds_cluster", "aurora/cluster", "cluster_identifier");
-      for (const metric of ["CPUUtilization", "DatabaseConnections", "FreeableMemory", "ServerlessDatabaseCapacity"]) {
+      for (const metric of ["CPUUtilization", "DatabaseConnections", "FreeableMemory", "ReadLatency", "WriteLatency"]) {
         const list = alarm("AWS/RDS", metric);
         expect(list, metric).toHaveLength(1);
         expect(list[0]!.dimensions).toEqual({ DBClusterIdentifier: clusterId });
       }
       expect(alarm("AWS/RDS", "FreeableMemory")[0]!.comparison_operator).toMatch(/^LessThan/);
-      // Near the 2 ACU ceiling, not above it (it can never exceed its maximum).
-      const capacity = alarm("AWS/RDS", "ServerlessDatabaseCapacity")[0]!;
-      expect(capacity.threshold).toBeGreaterThan(0.5);
-      expect(capacity.threshold).toBeLessThan(2);
+      expect(alarm("AWS/RDS", "ReadLatency")[0]!.threshold).toBe(0.02);
+      // ACUUtilization is a share of the max ACU; the highest of writer and reader, by their literal identifiers
+      // (the cluster-level metric averages them, hiding a writer at its ceiling next to an idle reader).
+      const capacity = alarms.find((a) => a.alarm_name === "bookmark-manager-prod-db-acu-near-max")!;
+      expect([capacity.threshold, capacity.comparison_operator]).toEqual([90, "GreaterThanOrEqualToThreshold"]);
+      const queries = capacity.metric_query as Attrs[];
+      expect(queries[0]).toMatchObject({ expression: "MAX([i0, i1])", return_data: true });
+      expect(queries.slice(1).map((q) => (q.metric as Attrs).dimensions)).toEqual([
+        { DBInstanceIdentifier: "bookmark-manager-prod-aurora-writer" },
+        { DBInstanceIdentifier: "bookmark-manager-prod-aurora-reader" },
+      ]);
+    });
+
+    it("keeps the memory alarms above the 80 % scaling target (85 %) and CPU above 70 % (80 %)", () => {
+      expect(alarm("AWS/ECS", "MemoryUtilization").map((a) => a.threshold)).toEqual([85, 85]);
+      expect(alarm("AWS/ECS", "CPUUtilization").map((a) => a.threshold)).toEqual([80, 80]);
+    });
+
+    it("alarms on scaling at the maximum of 10 and on running below desired (Container Insights)", () => {
+      const atMax = alarm("ECS/ContainerInsights", "DesiredTaskCount");
+      expect(atMax.map((a) => [a.alarm_name, a.threshold, a.statistic]).sort()).toEqual([
+        ["bookmark-manager-prod-ecs-api-scaling-at-max", 10, "Minimum"],
+        ["bookmark-manager-prod-ecs-web-scaling-at-max", 10, "Minimum"],
+      ]);
+      const below = alarms.filter((a) => String(a.alarm_name).endsWith("tasks-below-desired"));
+      expect(below).toHaveLength(2);
+    });
+
+    it("alarms on errors and throttles of the DATABASE_URL publisher and the redeploy function, and on NAT data", () => {
+      const functions = alarm("AWS/Lambda", "Errors").map((a) => a.dimensions.FunctionName).sort();
+      expect(functions).toEqual(["bookmark-manager-prod-database-url", "bookmark-manager-prod-redeploy-on-parameter-change"]);
+      expect(alarm("AWS/Lambda", "Throttles")).toHaveLength(2);
+      const nat = alarm("AWS/NATGateway", "BytesOutToDestination");
+      expect(nat).toHaveLength(1);
+      expect(nat[0]!.dimensions.NatGatewayId).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-prod-network\./);
+    });
+
+    it("sends ECS deployment failures and rollbacks to the topic and has a $600 monthly budget", () => {
+      const rules = (listResources(monitoring, "aws_cloudwatch_event_rule") as Attrs[]).map((r) => r.name).sort();
+      expect(rules).toEqual(["bookmark-manager-prod-ecs-deployment-failed", "bookmark-manager-prod-ecs-deployment-rollback"]);
+      const budget = onlyResource(monitoring, "aws_budgets_budget") as Attrs;
+      expect([budget.limit_amount, budget.cost_filter]).toEqual(["600.0", [{ name: "TagKeyValue", values: ["user:environment$prod"] }]]);
     });
 
     it("has a dashboard", () => {

@@ -1,6 +1,6 @@
 import type { EnvironmentLayersConfig, ServiceConfig } from "@platform/layers";
 import type { Waiver } from "@platform/policy";
-import { account } from "../../bootstrap/src/config";
+import { account, github } from "../../bootstrap/src/config";
 
 /** Seed 002's health-check tuning: slow starters are not killed in a loop (the NAT-bill incident). */
 const tolerantHealthCheck = { intervalSeconds: 60, unhealthyThreshold: 10 } as const;
@@ -101,6 +101,15 @@ export const staging: EnvironmentLayersConfig = {
     stopDatabase: true,
     // Nobody works on Japanese public holidays (substitute holidays included): start stays off, stop still runs.
     skipStartOnJapanesePublicHolidays: true,
+  },
+  // The essential set only (deployment failures and rollbacks, ALB 5xx, the Lambdas' errors) and a budget:
+  // staging has no Container Insights and no NAT, and its scheduler makes quiet nights normal.
+  monitoring: {
+    alarmEmails: ["alerts@tidilyspace.app"],
+    alarmSet: "essential",
+    // `pnpm cost`: base $46.56, peak $54.72 a month; 80 % of $80 ($64) is already above the peak.
+    monthlyBudgetUsd: 80,
+    runbookUrl: `https://github.com/${github.owner}/${github.repository}/blob/main/docs/runbooks/alarms.md`,
   },
 };
 

@@ -51,6 +51,7 @@ describe("staging", () => {
     expect(Object.keys(stacks).sort()).toEqual([
       "staging-compute",
       "staging-database",
+      "staging-monitoring",
       "staging-network",
       "staging-registry",
       "staging-security",
@@ -77,6 +78,33 @@ describe("staging", () => {
       }
     }
     expect(lookups).toBeGreaterThan(0);
+  });
+
+  describe("monitoring: the essential set (issue 13)", () => {
+    const monitoring = stack("staging-monitoring");
+
+    it("alarms on ALB 5xx and on errors of the three platform Lambdas, scheduler included, and nothing else", () => {
+      const alarms = listResources(monitoring, "aws_cloudwatch_metric_alarm") as Attrs[];
+      expect(alarms.map((a) => a.alarm_name).sort()).toEqual([
+        "bookmark-manager-staging-alb-elb-5xx",
+        "bookmark-manager-staging-alb-target-5xx",
+        "bookmark-manager-staging-lambda-database-url-errors",
+        "bookmark-manager-staging-lambda-redeploy-errors",
+        "bookmark-manager-staging-lambda-scheduler-errors",
+      ]);
+      const scheduler = alarms.find((a) => a.alarm_name === "bookmark-manager-staging-lambda-scheduler-errors")!;
+      expect(scheduler.dimensions).toEqual({ FunctionName: "bookmark-manager-staging-service-scheduler" });
+      for (const a of alarms) expect(a.alarm_description).toMatch(/ Runbook: https:\/\/github\.com\/.+\/docs\/runbooks\/alarms\.md#[a-z0-9-]+$/);
+    });
+
+    it("sends deployment failures and rollbacks to the topic and keeps an $80 budget", () => {
+      expect((listResources(monitoring, "aws_cloudwatch_event_rule") as Attrs[]).map((r) => r.name).sort()).toEqual([
+        "bookmark-manager-staging-ecs-deployment-failed",
+        "bookmark-manager-staging-ecs-deployment-rollback",
+      ]);
+      expect(listResources(monitoring, "aws_budgets_budget")[0]).toMatchObject({ limit_amount: "80.0", notification: [{ threshold: 80 }, { threshold: 100 }] });
+      expect(listResources(monitoring, "aws_cloudwatch_dashboard")).toHaveLength(0);
+    });
   });
 
   describe("network (seed 002)", () => {

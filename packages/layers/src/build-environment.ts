@@ -1,4 +1,5 @@
 import { ConfigError, defineEnvironment, type ConfigIssue, type Environment } from "@platform/core";
+import { databaseUrlPublisherName } from "@platform/database";
 import type { Construct } from "constructs";
 import { BastionStack } from "./bastion-stack";
 import { CertificateStack } from "./certificate-stack";
@@ -118,10 +119,19 @@ export function buildEnvironment(scope: Construct, config: EnvironmentLayersConf
             containerInsights: config.compute.containerInsights,
             loadBalancer: compute.ref.loadBalancer,
             services: compute.ref.services,
+            autoScaling: Object.fromEntries(Object.entries(config.compute.services).map(([n, s]) => [n, s.autoScaling])),
+            functions: platformFunctions(environment, compute),
+            // An output of the network stack: NAT gateway IDs are known only after it applied.
+            natGatewayIds: network!.network.natGateways.map((nat) => nat.id),
             database:
               config.database.kind === "rds-postgres"
                 ? { kind: "rds-instance", instanceIdentifier: database.ref.identifier }
-                : { kind: "aurora-cluster", clusterIdentifier: database.ref.identifier, serverlessMaxCapacityAcu: config.database.maxAcu },
+                : {
+                    kind: "aurora-cluster",
+                    clusterIdentifier: database.ref.identifier,
+                    serverlessMaxCapacityAcu: config.database.maxAcu,
+                    instanceIdentifiers: auroraInstanceIdentifiers(database),
+                  },
           }),
       )
     : undefined;
@@ -141,6 +151,33 @@ export function buildEnvironment(scope: Construct, config: EnvironmentLayersConf
     bastion,
     monitoring,
   };
+}
+
+/**
+ * The Lambda functions this environment deploys, by the names the stacks already use (plain
+ * strings known at synth: the monitoring stack reads no output of the compute or database stack).
+ */
+function platformFunctions(environment: Environment, compute: ComputeStack): Record<string, { functionName: string; purpose: string }> {
+  const functions: Record<string, { functionName: string; purpose: string }> = {
+    "database-url": { functionName: databaseUrlPublisherName(`${environment.project}-${environment.name}`), purpose: "writes DATABASE_URL" },
+  };
+  if (compute.redeployOnDatabaseUrlChange) {
+    functions.redeploy = { functionName: compute.redeployOnDatabaseUrlChange.functionName, purpose: "redeploys services after DATABASE_URL changes" };
+  }
+  if (compute.scheduler) {
+    functions.scheduler = { functionName: compute.scheduler.functionName, purpose: "starts and stops the services" };
+  }
+  return functions;
+}
+
+/**
+ * The Aurora instances' identifiers as configured (literals known at synth, so the monitoring
+ * stack reads no output for them); empty for an RDS instance.
+ */
+function auroraInstanceIdentifiers(database: DatabaseStack): string[] {
+  const db = database.database;
+  if (!("instances" in db)) return [];
+  return Object.values(db.instances).flatMap((instance) => (instance.identifierInput ? [instance.identifierInput] : []));
 }
 
 /** Collects the ConfigErrors of stacks built side by side, so one synth reports them all. */

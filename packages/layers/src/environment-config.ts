@@ -179,6 +179,42 @@ export interface EdgeConfig {
 export interface MonitoringConfig extends Decide<MonitoringProps, "alarmEmails">, Pick<MonitoringProps, "dashboard"> {
   /** Database `max_connections`, for the connections alarm. @default no connections alarm */
   readonly databaseMaxConnections?: number;
+  /**
+   * `"full"`: every alarm the environment's resources allow. `"essential"`: deployment failures
+   * and rollbacks, ALB 5xx and the platform Lambdas' errors only (a cheap staging), no dashboard.
+   * @default "full"
+   */
+  readonly alarmSet?: "full" | "essential";
+  /** Alarm thresholds; each default is in `ALARM_THRESHOLD_DEFAULTS` (monitoring-defaults.ts). */
+  readonly thresholds?: AlarmThresholdsConfig;
+  /**
+   * Monthly AWS Budgets cost limit in USD for this environment's tagged costs (80 % actual and
+   * 100 % forecast notify the alarm topic). @default no budget
+   */
+  readonly monthlyBudgetUsd?: number;
+  /**
+   * The alarm runbook page (`docs/runbooks/alarms.md` on the default branch); every alarm's
+   * description links to its section. @default no links
+   */
+  readonly runbookUrl?: string;
+}
+
+/** Alarm thresholds an environment may change; every field is optional. */
+export interface AlarmThresholdsConfig {
+  /** ECS service CPU %, above every service's auto scaling CPU target. */
+  readonly serviceCpuPercent?: number;
+  /** ECS service memory %, above every service's auto scaling memory target. */
+  readonly serviceMemoryPercent?: number;
+  /** Share of requests the targets answer 4xx, %. */
+  readonly target4xxPercent?: number;
+  /** Average database read latency, ms. */
+  readonly databaseReadLatencyMs?: number;
+  /** Average database write latency, ms. */
+  readonly databaseWriteLatencyMs?: number;
+  /** Free storage of an RDS instance, GiB. */
+  readonly databaseFreeStorageGiB?: number;
+  /** Data a NAT gateway sends per hour, GB. */
+  readonly natGbPerHour?: number;
 }
 
 /** An SSM-only bastion for DB tunnels: `Bastion` props. */

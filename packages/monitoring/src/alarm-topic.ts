@@ -11,6 +11,17 @@ import type { AlarmSink } from "./alarm-sink";
 /** The CloudWatch alarms service principal: the publisher this topic exists for. */
 export const CLOUDWATCH_SERVICE_PRINCIPAL = "cloudwatch.amazonaws.com";
 
+/**
+ * A service allowed to publish only from named resources of this account (`aws:SourceArn`),
+ * e.g. EventBridge from two rules, or AWS Budgets from the account's budgets.
+ */
+export interface ScopedPublisher {
+  /** Service principal, e.g. `events.amazonaws.com`. */
+  readonly service: string;
+  /** ARNs (or ARN patterns with `*`) of the resources that may publish. At least one. */
+  readonly sourceArns: readonly string[];
+}
+
 export interface AlarmTopicProps {
   /** Prefix of every name, e.g. `acme-prod`; the topic is `<namePrefix>-alarms`. */
   readonly namePrefix: string;
@@ -31,6 +42,12 @@ export interface AlarmTopicProps {
    * @default ["cloudwatch.amazonaws.com"]
    */
   readonly publisherServices?: readonly string[];
+  /**
+   * Services allowed to publish from named resources only (and to use the key, which they need
+   * to publish to an encrypted topic).
+   * @default none
+   */
+  readonly scopedPublishers?: readonly ScopedPublisher[];
   /**
    * Sender name of the notification e-mails.
    * @default "<namePrefix> alarms"
@@ -75,8 +92,10 @@ export class AlarmTopic extends Construct implements AlarmSink {
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {
     super(scope, id);
     const publishers = [...(props.publisherServices ?? [CLOUDWATCH_SERVICE_PRINCIPAL])];
+    const scoped = [...(props.scopedPublishers ?? [])];
     const emails = [...(props.emailAddresses ?? [])];
     validate(this.node.path, props, publishers, emails);
+    const keyUsers = [...new Set([...publishers, ...scoped.map((p) => p.service)])];
 
     const rootArn = arn(awsContext(this), { service: "iam", region: "", account: props.accountId, resource: "root" });
     const topicName = boundedName([props.namePrefix, "alarms"], NAME_LIMITS.snsTopicName);
@@ -95,7 +114,7 @@ export class AlarmTopic extends Construct implements AlarmSink {
           // Unconditioned as AWS documents it: a condition key the service's KMS call does not
           // carry would deny every notification silently. The topic policy scopes the account.
           sid: "PublishersUseKey",
-          principals: [{ type: "Service", identifiers: publishers }],
+          principals: [{ type: "Service", identifiers: keyUsers }],
           actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
           resources: ["*"],
         },
@@ -103,7 +122,7 @@ export class AlarmTopic extends Construct implements AlarmSink {
     });
 
     this.key = new KmsKey(this, "key", {
-      description: `Encrypts the ${topicName} SNS topic; usable by ${publishers.join(", ")}`,
+      description: `Encrypts the ${topicName} SNS topic; usable by ${keyUsers.join(", ")}`,
       enableKeyRotation: true,
       deletionWindowInDays: props.keyDeletionWindowDays ?? 30,
       policy: keyPolicy.json,
@@ -131,6 +150,16 @@ export class AlarmTopic extends Construct implements AlarmSink {
           resources: [this.topic.arn],
           condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] }],
         },
+        ...scoped.map((publisher) => ({
+          sid: `${statementId(publisher.service)}PublishFromNamedSources`,
+          principals: [{ type: "Service", identifiers: [publisher.service] }],
+          actions: ["sns:Publish"],
+          resources: [this.topic.arn],
+          condition: [
+            { test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] },
+            { test: "ArnLike", variable: "aws:SourceArn", values: [...publisher.sourceArns] },
+          ],
+        })),
       ],
     });
     this.topicPolicy = new SnsTopicPolicy(this, "topic-policy", { arn: this.topic.arn, policy: topicPolicy.json });
@@ -152,6 +181,12 @@ export class AlarmTopic extends Construct implements AlarmSink {
     this.okActionArns = [this.topicArn];
     this.ref = { topicArn: this.topicArn, keyArn: this.key.arn };
   }
+}
+
+/** `events.amazonaws.com` → `Events`: statement IDs allow only letters and digits. */
+function statementId(service: string): string {
+  const name = service.split(".")[0]!.replace(/[^A-Za-z0-9]/g, "");
+  return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
 function validate(path: string, props: AlarmTopicProps, publishers: string[], emails: string[]): void {
@@ -190,6 +225,12 @@ function validate(path: string, props: AlarmTopicProps, publishers: string[], em
       service,
       'must be an AWS service principal such as "cloudwatch.amazonaws.com" or "events.amazonaws.com".',
     );
+  });
+  (props.scopedPublishers ?? []).forEach((publisher, i) => {
+    if (isKnown(publisher.service)) {
+      v.check(SERVICE_PRINCIPAL_PATTERN.test(publisher.service), `scopedPublishers[${i}].service`, publisher.service, 'must be an AWS service principal such as "events.amazonaws.com".');
+    }
+    v.check(publisher.sourceArns.length > 0, `scopedPublishers[${i}].sourceArns`, publisher.sourceArns, "must name at least one source ARN; an unscoped publisher belongs in publisherServices.");
   });
   if (props.displayName !== undefined && isKnown(props.displayName)) {
     v.check(

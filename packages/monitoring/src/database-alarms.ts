@@ -3,6 +3,7 @@ import { NAME_LIMITS, Validator, boundedName, isKnown } from "@platform/core";
 import { Construct } from "constructs";
 import type { AlarmSink } from "./alarm-sink";
 import {
+  type AlarmWindow,
   type MemoryFloorAlarmOptions,
   type PercentAlarmOptions,
   type StorageFloorAlarmOptions,
@@ -11,7 +12,17 @@ import {
   enabled,
   resolveWindow,
 } from "./alarm-options";
-import { type MetricAlarmSpec, describeWindow, metricAlarm } from "./metric-alarm";
+import { type MetricAlarmSpec, describeWindow, mathAlarm, metricAlarm } from "./metric-alarm";
+import { RUNBOOK_ANCHORS, runbookLink } from "./runbook";
+
+/** An alarm on the average I/O latency of the database's storage. */
+export interface DiskLatencyAlarmOptions extends AlarmWindow {
+  /**
+   * Average latency in milliseconds above which the alarm fires; greater than 0.
+   * @default 20
+   */
+  readonly thresholdMilliseconds?: number;
+}
 
 /** An Aurora cluster, watched through its cluster-level metrics (`DBClusterIdentifier`). */
 export interface AuroraClusterIdentity {
@@ -24,6 +35,13 @@ export interface AuroraClusterIdentity {
    * @default not Serverless v2: no capacity alarm
    */
   readonly serverlessMaxCapacityAcu?: number;
+  /**
+   * The cluster's instance identifiers: the capacity alarm then takes the highest
+   * `ACUUtilization` of them (the cluster-level metric averages instances, so a writer at its
+   * ceiling next to an idle reader would stay hidden).
+   * @default the cluster-level metric
+   */
+  readonly instanceIdentifiers?: readonly string[];
 }
 
 /** A single RDS DB instance (`DBInstanceIdentifier`). */
@@ -83,12 +101,25 @@ export interface DatabaseAlarmsProps {
    * @default below 256 MiB for 2 × 300 s
    */
   readonly freeableMemory?: MemoryFloorAlarmOptions | false;
+  /**
+   * Average `ReadLatency` above the threshold (cluster: averaged over its instances). Set `false` to turn off.
+   * @default above 20 ms for 3 x 300 s
+   */
+  readonly readLatency?: DiskLatencyAlarmOptions | false;
+  /**
+   * Average `WriteLatency` above the threshold. Set `false` to turn off.
+   * @default above 20 ms for 3 x 300 s
+   */
+  readonly writeLatency?: DiskLatencyAlarmOptions | false;
+  /** Runbook page linked from every description (`docs/runbooks/alarms.md`). @default no link */
+  readonly runbookUrl?: string;
 }
 
 const CPU_DEFAULTS = { thresholdPercent: 80, periodSeconds: 300, evaluationPeriods: 2 } as const;
 const CONNECTIONS_DEFAULTS = { thresholdPercent: 80, periodSeconds: 300, evaluationPeriods: 2 } as const;
 const MEMORY_DEFAULTS = { thresholdMiB: 256, periodSeconds: 300, evaluationPeriods: 2 } as const;
 const CAPACITY_DEFAULTS = { thresholdPercent: 90, periodSeconds: 300, evaluationPeriods: 3 } as const;
+const LATENCY_DEFAULTS = { thresholdMilliseconds: 20, periodSeconds: 300, evaluationPeriods: 3 } as const;
 const STORAGE_DEFAULTS = { thresholdGiB: 10, periodSeconds: 300, evaluationPeriods: 1 } as const;
 
 const IDENTIFIER_PATTERN = /^[a-zA-Z][a-zA-Z0-9-]{0,62}$/;
@@ -105,6 +136,8 @@ export class DatabaseAlarms extends Construct {
   readonly freeableMemory?: CloudwatchMetricAlarm;
   readonly capacity?: CloudwatchMetricAlarm;
   readonly freeStorage?: CloudwatchMetricAlarm;
+  readonly readLatency?: CloudwatchMetricAlarm;
+  readonly writeLatency?: CloudwatchMetricAlarm;
 
   constructor(scope: Construct, id: string, props: DatabaseAlarmsProps) {
     super(scope, id);
@@ -173,6 +206,13 @@ export class DatabaseAlarms extends Construct {
     if (memory) checkPositive(v, "freeableMemory.thresholdMiB", memory.thresholdMiB ?? MEMORY_DEFAULTS.thresholdMiB, "256");
     const memoryWindow = memory && resolveWindow(v, "freeableMemory", memory, MEMORY_DEFAULTS);
 
+    const latencies = (["readLatency", "writeLatency"] as const).flatMap((key) => {
+      const options = enabled(props[key]);
+      if (!options) return [];
+      checkPositive(v, `${key}.thresholdMilliseconds`, options.thresholdMilliseconds ?? LATENCY_DEFAULTS.thresholdMilliseconds, "20");
+      return [{ key, options, window: resolveWindow(v, key, options, LATENCY_DEFAULTS) }];
+    });
+
     let capacity: { options: PercentAlarmOptions; maxAcu: number; window: ReturnType<typeof resolveWindow> } | undefined;
     let storage: { options: StorageFloorAlarmOptions; window: ReturnType<typeof resolveWindow> } | undefined;
     if (db.kind === "aurora-cluster") {
@@ -211,6 +251,7 @@ export class DatabaseAlarms extends Construct {
           `${label} CPU above ${threshold} % for ${describeWindow(cpuWindow)}: ` +
           "open Performance Insights' top SQL first (a missing index or a runaway query), then consider more capacity.",
         metricName: "CPUUtilization",
+        runbook: runbookLink(props.runbookUrl, RUNBOOK_ANCHORS.dbCpu),
         statistic: "Average",
         comparison: "GreaterThanThreshold",
         threshold,
@@ -226,6 +267,7 @@ export class DatabaseAlarms extends Construct {
           `${label} has ${threshold} or more connections (${percent} % of max_connections ${props.maxConnections}) for ${describeWindow(connectionsWindow)}: ` +
           "check whether ECS scaled out (each task opens its own pool) and for idle-in-transaction sessions first.",
         metricName: "DatabaseConnections",
+        runbook: runbookLink(props.runbookUrl, RUNBOOK_ANCHORS.dbConnections),
         // Cluster metrics aggregate instances: the busiest one hits the limit first.
         statistic: "Maximum",
         comparison: "GreaterThanOrEqualToThreshold",
@@ -241,25 +283,63 @@ export class DatabaseAlarms extends Construct {
           `${label} freeable memory below ${mib} MiB for ${describeWindow(memoryWindow)}: ` +
           "check connection count and work_mem-heavy queries first, then move to a larger instance or more ACU.",
         metricName: "FreeableMemory",
+        runbook: runbookLink(props.runbookUrl, RUNBOOK_ANCHORS.dbMemory),
         statistic: "Minimum",
         comparison: "LessThanThreshold",
         threshold: mib * MIB,
         window: memoryWindow,
       });
     }
-    if (capacity) {
+    if (capacity && db.kind === "aurora-cluster") {
       const percent = capacity.options.thresholdPercent ?? CAPACITY_DEFAULTS.thresholdPercent;
-      const threshold = Math.round(capacity.maxAcu * percent) / 100;
-      this.capacity = alarm("capacity", {
+      const acu = Math.round(capacity.maxAcu * percent) / 100;
+      const instances = db.instanceIdentifiers ?? [];
+      const spec = {
         alarmName: name("acu-near-max"),
         description:
-          `${label} Serverless v2 capacity at or above ${threshold} ACU (${percent} % of max ${capacity.maxAcu}) for ${describeWindow(capacity.window)}: ` +
+          `${label} Serverless v2 capacity at or above ${percent} % of its max ${capacity.maxAcu} ACU (${acu} ACU)${instances.length > 0 ? " on its busiest instance" : ""} for ${describeWindow(capacity.window)}: ` +
           "check CPU and connections for the cause first, then raise the max capacity.",
-        metricName: "ServerlessDatabaseCapacity",
-        statistic: "Average",
+        runbook: runbookLink(props.runbookUrl, RUNBOOK_ANCHORS.dbCapacity),
         comparison: "GreaterThanOrEqualToThreshold",
-        threshold,
+        // ACUUtilization is already relative to the max, so a changed ceiling needs no new threshold.
+        threshold: percent,
         window: capacity.window,
+        treatMissingData: "missing",
+        sink: props.sink,
+      } as const;
+      this.capacity =
+        instances.length > 0
+          ? mathAlarm(this, "capacity", {
+              ...spec,
+              expression: `MAX([${instances.map((_, i) => `i${i}`).join(", ")}])`,
+              label: "Highest ACUUtilization of the instances",
+              metrics: instances.map((instance, i) => ({
+                id: `i${i}`,
+                namespace: "AWS/RDS",
+                metricName: "ACUUtilization",
+                dimensions: { DBInstanceIdentifier: instance },
+                statistic: "Maximum",
+              })),
+            })
+          : alarm("capacity", { ...spec, metricName: "ACUUtilization", statistic: "Maximum" });
+    }
+    for (const { key, options, window } of latencies) {
+      const ms = options.thresholdMilliseconds ?? LATENCY_DEFAULTS.thresholdMilliseconds;
+      const read = key === "readLatency";
+      this[key] = alarm(read ? "read-latency" : "write-latency", {
+        alarmName: name(read ? "read-latency-high" : "write-latency-high"),
+        description:
+          `${label} average ${read ? "read" : "write"} latency above ${ms} ms for ${describeWindow(window)}: ` +
+          (read
+            ? "look for queries reading from disk (Performance Insights' top SQL, cache hit ratio) first, then more memory or capacity."
+            : "look for bulk writes, vacuum or a long checkpoint first (Performance Insights' wait events), then more capacity."),
+        metricName: read ? "ReadLatency" : "WriteLatency",
+        runbook: runbookLink(props.runbookUrl, read ? RUNBOOK_ANCHORS.dbReadLatency : RUNBOOK_ANCHORS.dbWriteLatency),
+        statistic: "Average",
+        comparison: "GreaterThanThreshold",
+        // RDS publishes latency in seconds.
+        threshold: ms / 1000,
+        window,
       });
     }
     if (storage) {
@@ -270,6 +350,7 @@ export class DatabaseAlarms extends Construct {
           `${label} free storage below ${gib} GiB for ${describeWindow(storage.window)}: ` +
           "check for table bloat and old WAL held by a replication slot first, then raise allocated or max allocated storage.",
         metricName: "FreeStorageSpace",
+        runbook: runbookLink(props.runbookUrl, RUNBOOK_ANCHORS.dbStorage),
         statistic: "Minimum",
         comparison: "LessThanThreshold",
         threshold: gib * GIB,

@@ -3,14 +3,32 @@ import { CONSTRUCT_KEY_PATTERN, NAME_LIMITS, Validator, boundedName, isKnown } f
 import { Construct } from "constructs";
 import type { AlarmSink } from "./alarm-sink";
 import {
+  type AlarmWindow,
   type CountAlarmOptions,
   type LatencyAlarmOptions,
   checkCount,
+  checkPercent,
   checkPositive,
   enabled,
   resolveWindow,
 } from "./alarm-options";
-import { describeWindow, metricAlarm } from "./metric-alarm";
+import { describeWindow, mathAlarm, metricAlarm } from "./metric-alarm";
+import { RUNBOOK_ANCHORS, runbookLink } from "./runbook";
+
+/** An alarm on the share of target responses that are 4xx. */
+export interface ErrorRatioAlarmOptions extends AlarmWindow {
+  /**
+   * Percentage of requests answered 4xx by the targets above which the alarm fires.
+   * @default 20
+   */
+  readonly thresholdPercent?: number;
+  /**
+   * Fewest requests in a period for the ratio to count; quieter periods never breach (ten 404s
+   * of a scanner at night are not an incident).
+   * @default 100
+   */
+  readonly minimumRequests?: number;
+}
 
 /** One target group to watch for unhealthy hosts. */
 export interface TargetGroupAlarmTarget {
@@ -47,6 +65,14 @@ export interface LoadBalancerAlarmsProps {
    */
   readonly responseTime?: LatencyAlarmOptions | false;
   /**
+   * Share of requests the targets answered 4xx (`HTTPCode_Target_4XX_Count / RequestCount`): a
+   * broken client release, an expired auth key, a route that disappeared. Set `false` to turn off.
+   * @default above 20 % with at least 100 requests, 3 x 300 s
+   */
+  readonly target4xxRatio?: ErrorRatioAlarmOptions | false;
+  /** Runbook page linked from every description (`docs/runbooks/alarms.md`). @default no link */
+  readonly runbookUrl?: string;
+  /**
    * Target groups keyed by a short stable name (`web`, `api`), each with an unhealthy-host alarm.
    * @default none
    */
@@ -55,6 +81,7 @@ export interface LoadBalancerAlarmsProps {
 
 const ERRORS_DEFAULTS = { threshold: 10, periodSeconds: 300, evaluationPeriods: 1 } as const;
 const LATENCY_DEFAULTS = { thresholdSeconds: 1, statistic: "p95", periodSeconds: 300, evaluationPeriods: 2 } as const;
+const RATIO_DEFAULTS = { thresholdPercent: 20, minimumRequests: 100, periodSeconds: 300, evaluationPeriods: 3 } as const;
 const UNHEALTHY_DEFAULTS = { threshold: 0, periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 3 } as const;
 
 const LB_SUFFIX_PATTERN = /^app\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{1,16}$/;
@@ -69,6 +96,7 @@ export class LoadBalancerAlarms extends Construct {
   readonly elb5xx?: CloudwatchMetricAlarm;
   readonly target5xx?: CloudwatchMetricAlarm;
   readonly responseTime?: CloudwatchMetricAlarm;
+  readonly target4xxRatio?: CloudwatchMetricAlarm;
   /** Unhealthy-host alarms keyed like `props.targetGroups`. */
   readonly unhealthyHosts: Readonly<Record<string, CloudwatchMetricAlarm>>;
 
@@ -92,6 +120,12 @@ export class LoadBalancerAlarms extends Construct {
     const elb5xxWindow = elb5xx && resolveWindow(v, "elb5xx", elb5xx, ERRORS_DEFAULTS);
     const target5xxWindow = target5xx && resolveWindow(v, "target5xx", target5xx, ERRORS_DEFAULTS);
     const latencyWindow = latency && resolveWindow(v, "responseTime", latency, LATENCY_DEFAULTS);
+    const ratio = enabled(props.target4xxRatio);
+    if (ratio) {
+      checkPercent(v, "target4xxRatio.thresholdPercent", ratio.thresholdPercent ?? RATIO_DEFAULTS.thresholdPercent);
+      checkCount(v, "target4xxRatio.minimumRequests", ratio.minimumRequests ?? RATIO_DEFAULTS.minimumRequests);
+    }
+    const ratioWindow = ratio && resolveWindow(v, "target4xxRatio", ratio, RATIO_DEFAULTS);
 
     const groups = Object.entries(props.targetGroups ?? {}).map(([key, group]) => {
       const field = `targetGroups.${key}`;
@@ -138,6 +172,7 @@ export class LoadBalancerAlarms extends Construct {
         window: elb5xxWindow,
         treatMissingData: "notBreaching",
         sink: props.sink,
+        runbook: runbookLink(props.runbookUrl, RUNBOOK_ANCHORS.elb5xx),
       });
     }
     if (target5xx && target5xxWindow) {
@@ -156,6 +191,7 @@ export class LoadBalancerAlarms extends Construct {
         window: target5xxWindow,
         treatMissingData: "notBreaching",
         sink: props.sink,
+        runbook: runbookLink(props.runbookUrl, RUNBOOK_ANCHORS.target5xx),
       });
     }
     if (latency && latencyWindow) {
@@ -176,6 +212,31 @@ export class LoadBalancerAlarms extends Construct {
         // No requests, no latency datapoints: quiet hours must not page.
         treatMissingData: "notBreaching",
         sink: props.sink,
+        runbook: runbookLink(props.runbookUrl, RUNBOOK_ANCHORS.albLatency),
+      });
+    }
+
+    if (ratio && ratioWindow) {
+      const percent = ratio.thresholdPercent ?? RATIO_DEFAULTS.thresholdPercent;
+      const minimum = ratio.minimumRequests ?? RATIO_DEFAULTS.minimumRequests;
+      this.target4xxRatio = mathAlarm(this, "target-4xx-ratio", {
+        alarmName: name("target-4xx-ratio"),
+        description:
+          `Targets answered more than ${percent} % of requests with 4xx (periods with at least ${minimum} requests) for ${describeWindow(ratioWindow)}: ` +
+          "find the path and status in the ALB access logs or the service logs first (a removed route, an expired key, a client release).",
+        // IF keeps quiet periods at 0; FILL turns "no 4xx at all" (no datapoint) into 0.
+        expression: `IF(requests >= ${minimum}, 100 * FILL(errors, 0) / requests, 0)`,
+        label: "Target 4xx, % of requests",
+        metrics: [
+          { id: "errors", namespace: "AWS/ApplicationELB", metricName: "HTTPCode_Target_4XX_Count", dimensions: lb, statistic: "Sum" },
+          { id: "requests", namespace: "AWS/ApplicationELB", metricName: "RequestCount", dimensions: lb, statistic: "Sum" },
+        ],
+        comparison: "GreaterThanThreshold",
+        threshold: percent,
+        window: ratioWindow,
+        treatMissingData: "notBreaching",
+        sink: props.sink,
+        runbook: runbookLink(props.runbookUrl, RUNBOOK_ANCHORS.target4xx),
       });
     }
 
@@ -197,6 +258,7 @@ export class LoadBalancerAlarms extends Construct {
         window: unhealthy.window,
         treatMissingData: "notBreaching",
         sink: props.sink,
+        runbook: runbookLink(props.runbookUrl, RUNBOOK_ANCHORS.unhealthyHosts),
       });
     }
     this.unhealthyHosts = unhealthyHosts;

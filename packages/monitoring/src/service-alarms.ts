@@ -10,7 +10,8 @@ import {
   enabled,
   resolveWindow,
 } from "./alarm-options";
-import { describeWindow, metricAlarm } from "./metric-alarm";
+import { describeWindow, mathAlarm, metricAlarm } from "./metric-alarm";
+import { RUNBOOK_ANCHORS, runbookLink } from "./runbook";
 
 /** An alarm on the number of running tasks (a Container Insights metric). */
 export interface RunningTasksAlarmOptions extends AlarmWindow {
@@ -40,6 +41,31 @@ export interface ServiceAlarmTarget {
    * @default fewer than 1 task for 3 × 60 s when `containerInsights` is on, otherwise off
    */
   readonly runningTasks?: RunningTasksAlarmOptions | false;
+  /**
+   * The auto scaler's targets. An alarm at or below its target would fire under normal scaled
+   * load, so the CPU and memory thresholds must exceed them (a ConfigError otherwise).
+   * @default not auto scaled
+   */
+  readonly scalingTargets?: { readonly cpuPercent?: number; readonly memoryPercent?: number };
+  /**
+   * The scaler's maximum task count: enables the "scaling at maximum" alarm (desired tasks at the
+   * maximum for a sustained period: the ceiling is too low or something is wrong). Needs
+   * `containerInsights` (`DesiredTaskCount`).
+   * @default not auto scaled: no alarm
+   */
+  readonly maxTasks?: number;
+  /**
+   * Desired tasks at `maxTasks` for this window. Set `false` to turn off.
+   * @default 3 x 300 s (15 minutes)
+   */
+  readonly atMaximum?: AlarmWindow | false;
+  /**
+   * Running tasks below desired tasks (metric math `DesiredTaskCount - RunningTaskCount` of
+   * Container Insights) for this window: tasks that cannot start or keep crashing. Set `false`
+   * to turn off.
+   * @default 10 x 60 s when `containerInsights` is on, otherwise off
+   */
+  readonly belowDesired?: AlarmWindow | false;
 }
 
 export interface ServiceAlarmsProps {
@@ -56,6 +82,8 @@ export interface ServiceAlarmsProps {
    * @default false
    */
   readonly containerInsights?: boolean;
+  /** Runbook page linked from every description (`docs/runbooks/alarms.md`). @default no link */
+  readonly runbookUrl?: string;
 }
 
 /** The alarms of one service; absent ones were turned off. */
@@ -63,10 +91,15 @@ export interface ServiceAlarmSet {
   readonly cpu?: CloudwatchMetricAlarm;
   readonly memory?: CloudwatchMetricAlarm;
   readonly runningTasks?: CloudwatchMetricAlarm;
+  readonly belowDesired?: CloudwatchMetricAlarm;
+  readonly atMaximum?: CloudwatchMetricAlarm;
 }
 
 const UTILIZATION_DEFAULTS = { thresholdPercent: 80, periodSeconds: 300, evaluationPeriods: 2 } as const;
 const RUNNING_TASKS_DEFAULTS = { minimumTasks: 1, periodSeconds: 60, evaluationPeriods: 3 } as const;
+const BELOW_DESIRED_DEFAULTS = { periodSeconds: 60, evaluationPeriods: 10 } as const;
+const AT_MAXIMUM_DEFAULTS = { periodSeconds: 300, evaluationPeriods: 3 } as const;
+const INSIGHTS = "ECS/ContainerInsights";
 
 /**
  * CPU, memory and (with Container Insights) running-task alarms for each ECS service.
@@ -124,9 +157,41 @@ export class ServiceAlarms extends Construct {
           v.check(minimum >= 1, `${field}.runningTasks.minimumTasks`, minimum, "must be at least 1, or the alarm can never fire.");
         }
       }
+      const targets = target.scalingTargets ?? {};
+      for (const [metric, options, scalingTarget] of [
+        ["cpu", cpu, targets.cpuPercent],
+        ["memory", memory, targets.memoryPercent],
+      ] as const) {
+        if (!options || scalingTarget === undefined) continue;
+        const threshold = options.thresholdPercent ?? UTILIZATION_DEFAULTS.thresholdPercent;
+        v.check(
+          threshold > scalingTarget,
+          `${field}.${metric}.thresholdPercent`,
+          threshold,
+          `must exceed the auto scaling ${metric} target (${scalingTarget} %): at or below it the alarm fires under normal scaled load; ` +
+            `raise it (e.g. ${Math.min(99, scalingTarget + 5)}) or turn the alarm off.`,
+        );
+      }
+      for (const [option, name] of [
+        [target.atMaximum, "atMaximum"],
+        [target.belowDesired, "belowDesired"],
+      ] as const) {
+        if (!insights && option) {
+          v.fail(`${field}.${name}`, option, "needs the Container Insights task counts: set containerInsights: true (and enable it on the cluster) or remove it.");
+        }
+      }
+      if (target.maxTasks !== undefined) {
+        v.check(Number.isInteger(target.maxTasks) && target.maxTasks >= 1, `${field}.maxTasks`, target.maxTasks, "must be the scaler's maximum task count, a whole number of at least 1.");
+      } else if (target.atMaximum) {
+        v.fail(`${field}.atMaximum`, target.atMaximum, "needs maxTasks (the scaler's maximum task count); set it or remove atMaximum.");
+      }
+      const atMaximum = insights && target.maxTasks !== undefined ? enabled(target.atMaximum) : undefined;
+      const belowDesired = insights ? enabled(target.belowDesired) : undefined;
       return {
         key,
         target,
+        atMaximum: atMaximum && resolveWindow(v, `${field}.atMaximum`, atMaximum, AT_MAXIMUM_DEFAULTS),
+        belowDesired: belowDesired && resolveWindow(v, `${field}.belowDesired`, belowDesired, BELOW_DESIRED_DEFAULTS),
         cpu: cpu && { options: cpu, window: resolveWindow(v, `${field}.cpu`, cpu, UTILIZATION_DEFAULTS) },
         memory: memory && { options: memory, window: resolveWindow(v, `${field}.memory`, memory, UTILIZATION_DEFAULTS) },
         running: running && {
@@ -160,6 +225,7 @@ export class ServiceAlarms extends Construct {
           window: plan.cpu.window,
           treatMissingData: "missing",
           sink: props.sink,
+          runbook: runbookLink(props.runbookUrl, RUNBOOK_ANCHORS.ecsCpu),
         });
       }
       if (plan.memory) {
@@ -178,6 +244,7 @@ export class ServiceAlarms extends Construct {
           window: plan.memory.window,
           treatMissingData: "missing",
           sink: props.sink,
+          runbook: runbookLink(props.runbookUrl, RUNBOOK_ANCHORS.ecsMemory),
         });
       }
       if (plan.running) {
@@ -197,6 +264,47 @@ export class ServiceAlarms extends Construct {
           // No datapoints means no tasks are reporting at all: that is the outage this alarm is for.
           treatMissingData: "breaching",
           sink: props.sink,
+          runbook: runbookLink(props.runbookUrl, RUNBOOK_ANCHORS.ecsTasksLow),
+        });
+      }
+      if (plan.belowDesired) {
+        set.belowDesired = mathAlarm(scopeOf, "below-desired", {
+          alarmName: name("tasks-below-desired"),
+          description:
+            `ECS service ${plan.key} ran fewer tasks than desired for ${describeWindow(plan.belowDesired)}: ` +
+            "tasks cannot start or keep stopping; read the service events and the stopped tasks' stoppedReason first.",
+          expression: "desired - running",
+          label: "Desired minus running tasks",
+          metrics: [
+            { id: "desired", namespace: INSIGHTS, metricName: "DesiredTaskCount", dimensions, statistic: "Average" },
+            { id: "running", namespace: INSIGHTS, metricName: "RunningTaskCount", dimensions, statistic: "Average" },
+          ],
+          comparison: "GreaterThanOrEqualToThreshold",
+          threshold: 1,
+          window: plan.belowDesired,
+          // Without datapoints (a stopped service reports nothing) the tasks-low alarm speaks.
+          treatMissingData: "notBreaching",
+          sink: props.sink,
+          runbook: runbookLink(props.runbookUrl, RUNBOOK_ANCHORS.ecsBelowDesired),
+        });
+      }
+      if (plan.atMaximum && plan.target.maxTasks !== undefined) {
+        const max = plan.target.maxTasks;
+        set.atMaximum = metricAlarm(scopeOf, "at-maximum", {
+          alarmName: name("scaling-at-max"),
+          description:
+            `ECS service ${plan.key} wanted its maximum of ${max} task(s) for ${describeWindow(plan.atMaximum)}: ` +
+            "the scaler cannot add capacity; check request rate and latency first, then raise maxCapacity or the task size.",
+          namespace: INSIGHTS,
+          metricName: "DesiredTaskCount",
+          dimensions,
+          statistic: "Minimum",
+          comparison: "GreaterThanOrEqualToThreshold",
+          threshold: max,
+          window: plan.atMaximum,
+          treatMissingData: "notBreaching",
+          sink: props.sink,
+          runbook: runbookLink(props.runbookUrl, RUNBOOK_ANCHORS.ecsAtMaximum),
         });
       }
       alarms[plan.key] = set;

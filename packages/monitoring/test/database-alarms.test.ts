@@ -52,11 +52,12 @@ describe("DatabaseAlarms for an Aurora Serverless v2 cluster", () => {
     });
   });
 
-  it("alarms when capacity nears the max ACU", () => {
+  it("alarms when the busiest instance's ACUUtilization reaches 90 % of the max ACU", () => {
     expect(alarms["acme-prod-db-acu-near-max"]).toMatchObject({
-      metric_name: "ServerlessDatabaseCapacity",
+      metric_name: "ACUUtilization",
+      statistic: "Maximum",
       comparison_operator: "GreaterThanOrEqualToThreshold",
-      threshold: 1.8,
+      threshold: 90,
       period: 300,
       evaluation_periods: 3,
       dimensions,
@@ -69,6 +70,8 @@ describe("DatabaseAlarms for an Aurora Serverless v2 cluster", () => {
       "acme-prod-db-connections-high",
       "acme-prod-db-cpu-high",
       "acme-prod-db-memory-low",
+      "acme-prod-db-read-latency-high",
+      "acme-prod-db-write-latency-high",
     ]);
     for (const alarm of Object.values(alarms)) {
       expect(alarm.alarm_actions).toEqual(SINK.alarmActionArns);
@@ -106,7 +109,45 @@ describe("DatabaseAlarms for an RDS instance", () => {
   it("has no connections alarm without max_connections and no capacity alarm", () => {
     expect(construct.connections).toBeUndefined();
     expect(construct.capacity).toBeUndefined();
-    expect(Object.keys(alarms)).toHaveLength(3);
+    expect(Object.keys(alarms)).toHaveLength(5);
+  });
+
+  it("alarms on average read and write latency above 20 ms (RDS reports seconds) for 3 x 300 s", () => {
+    for (const [name, metric] of [["acme-prod-db-read-latency-high", "ReadLatency"], ["acme-prod-db-write-latency-high", "WriteLatency"]]) {
+      expect(alarms[name!]).toMatchObject({
+        namespace: "AWS/RDS",
+        metric_name: metric,
+        statistic: "Average",
+        comparison_operator: "GreaterThanThreshold",
+        threshold: 0.02,
+        period: 300,
+        evaluation_periods: 3,
+      });
+    }
+  });
+});
+
+describe("DatabaseAlarms latency overrides and runbook links", () => {
+  const stack = testStack("monitoring");
+  new DatabaseAlarms(stack, "db", {
+    namePrefix: "acme-prod",
+    sink: SINK,
+    database: { kind: "rds-instance", instanceIdentifier: "acme-prod-db" },
+    readLatency: { thresholdMilliseconds: 50 },
+    writeLatency: false,
+    runbookUrl: "https://example.com/docs/runbooks/alarms.md",
+  });
+  const alarms = alarmsByName(listResources(synth(stack), "aws_cloudwatch_metric_alarm"));
+
+  it("uses the configured threshold and leaves out what is turned off", () => {
+    expect(alarms["acme-prod-db-read-latency-high"]).toMatchObject({ threshold: 0.05 });
+    expect(alarms["acme-prod-db-write-latency-high"]).toBeUndefined();
+  });
+
+  it("ends every description with the link to its runbook section", () => {
+    expect(alarms["acme-prod-db-read-latency-high"]!.alarm_description).toMatch(/ Runbook: https:\/\/example\.com\/docs\/runbooks\/alarms\.md#db-read-latency-high$/);
+    expect(alarms["acme-prod-db-storage-low"]!.alarm_description).toMatch(/#db-storage-low$/);
+    expect(alarms["acme-prod-db-cpu-high"]!.alarm_description).toMatch(/#db-cpu-high$/);
   });
 });
 

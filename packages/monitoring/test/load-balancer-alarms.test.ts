@@ -69,11 +69,33 @@ describe("LoadBalancerAlarms with defaults", () => {
   });
 
   it("sends ALARM and OK to the sink", () => {
-    expect(Object.keys(alarms)).toHaveLength(5);
+    expect(Object.keys(alarms)).toHaveLength(6);
     for (const alarm of Object.values(alarms)) {
       expect(alarm.alarm_actions).toEqual(SINK.alarmActionArns);
       expect(alarm.ok_actions).toEqual(SINK.okActionArns);
     }
+  });
+});
+
+describe("LoadBalancerAlarms target 4xx ratio", () => {
+  const { alarms } = build({ target4xxRatio: { thresholdPercent: 30, minimumRequests: 500 }, runbookUrl: "https://example.com/alarms.md" });
+  const ratio = alarms["acme-prod-alb-target-4xx-ratio"]!;
+  const queries = ratio.metric_query as Array<Record<string, any>>;
+
+  it("divides target 4xx by requests, counting only periods with enough requests", () => {
+    expect(ratio).toMatchObject({ comparison_operator: "GreaterThanThreshold", threshold: 30, evaluation_periods: 3, treat_missing_data: "notBreaching" });
+    expect(ratio.metric_name).toBeUndefined();
+    const expression = queries.find((q) => q.expression);
+    expect(expression).toMatchObject({ id: "e1", return_data: true, expression: "IF(requests >= 500, 100 * FILL(errors, 0) / requests, 0)" });
+    const metrics = Object.fromEntries(queries.filter((q) => q.metric).map((q) => [q.id, q.metric]));
+    expect(metrics.errors).toMatchObject({ namespace: "AWS/ApplicationELB", metric_name: "HTTPCode_Target_4XX_Count", stat: "Sum", period: 300, dimensions: { LoadBalancer: LB_SUFFIX } });
+    expect(metrics.requests).toMatchObject({ metric_name: "RequestCount", stat: "Sum", period: 300 });
+  });
+
+  it("links every alarm to its runbook section", () => {
+    expect(ratio.alarm_description).toMatch(/Runbook: https:\/\/example\.com\/alarms\.md#alb-target-4xx-ratio$/);
+    expect(alarms["acme-prod-alb-elb-5xx"]!.alarm_description).toMatch(/#alb-elb-5xx$/);
+    expect(alarms["acme-prod-alb-web-unhealthy-hosts"]!.alarm_description).toMatch(/#alb-unhealthy-hosts$/);
   });
 });
 
@@ -82,6 +104,7 @@ describe("LoadBalancerAlarms with overrides", () => {
     elb5xx: false,
     target5xx: { threshold: 25, periodSeconds: 60, evaluationPeriods: 3 },
     responseTime: { statistic: "Average", thresholdSeconds: 0.5 },
+    target4xxRatio: false,
     targetGroups: { web: { arnSuffix: TG_WEB_SUFFIX, unhealthyHosts: false } },
   });
 
@@ -89,6 +112,7 @@ describe("LoadBalancerAlarms with overrides", () => {
     expect(construct.elb5xx).toBeUndefined();
     expect(construct.unhealthyHosts).toEqual({});
     expect(Object.keys(alarms).sort()).toEqual(["acme-prod-alb-latency-high", "acme-prod-alb-target-5xx"]);
+    expect(construct.target4xxRatio).toBeUndefined();
   });
 
   it("uses a plain statistic for average latency", () => {

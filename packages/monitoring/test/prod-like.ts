@@ -1,7 +1,7 @@
 import { App } from "cdktf";
 import { PROD_LIKE_NAME_PREFIX, prodLikeStack } from "@platform/core/testing";
 import { Monitoring } from "../src/index";
-import { ACCOUNT_ID, LB_SUFFIX, TG_API_SUFFIX, TG_WEB_SUFFIX } from "./fixtures";
+import { ACCOUNT_ID, LB_SUFFIX, RUNBOOK_URL, TG_API_SUFFIX, TG_WEB_SUFFIX } from "./fixtures";
 
 /**
  * The prod monitoring layer of the seed environment (ap-northeast-1, web + api services,
@@ -18,7 +18,10 @@ export function prodLikeMonitoringStack(app: App = new App({ skipValidation: fal
     ecs: {
       clusterName: "acme-prod-cluster",
       containerInsights: true,
-      services: { web: { serviceName: "acme-prod-web" }, api: { serviceName: "acme-prod-api" } },
+      services: {
+        web: { serviceName: "acme-prod-web", memory: { thresholdPercent: 85 }, scalingTargets: { cpuPercent: 70, memoryPercent: 80 }, maxTasks: 10 },
+        api: { serviceName: "acme-prod-api", memory: { thresholdPercent: 85 }, scalingTargets: { cpuPercent: 70, memoryPercent: 80 }, maxTasks: 10 },
+      },
     },
     loadBalancer: {
       loadBalancerArnSuffix: LB_SUFFIX,
@@ -28,6 +31,16 @@ export function prodLikeMonitoringStack(app: App = new App({ skipValidation: fal
       database: { kind: "aurora-cluster", clusterIdentifier: "acme-prod", serverlessMaxCapacityAcu: 2 },
       maxConnections: 400,
     },
+    deploymentEvents: { clusterName: "acme-prod-cluster" },
+    lambda: {
+      functions: {
+        "database-url": { functionName: "acme-prod-database-url-publisher", purpose: "writes DATABASE_URL" },
+        scheduler: { functionName: "acme-prod-service-scheduler", purpose: "starts and stops services", throttles: false },
+      },
+    },
+    nat: { natGatewayIds: ["nat-0123456789abcdef0"] },
+    budget: { monthlyLimitUsd: 400, costAllocationTag: { key: "environment", value: "prod" } },
+    runbookUrl: RUNBOOK_URL,
   });
   return { stack, monitoring };
 }

@@ -11,6 +11,8 @@ import {
   type ConfigIssue,
 } from "@platform/core";
 import { domainNameProblem } from "@platform/edge";
+import { runbookUrlProblem } from "@platform/monitoring";
+import { ALARM_THRESHOLD_DEFAULTS, AUTO_SCALING_TARGET_DEFAULTS } from "../monitoring-defaults";
 import { resolveNetworkLayout } from "@platform/network";
 import { cronProblem, isKnownTimeZone } from "@platform/scheduler";
 import { ANYWHERE_CIDRS, isValidIpv6Cidr } from "@platform/security";
@@ -60,7 +62,7 @@ export function environmentRuleIssues(config: Raw): ConfigIssue[] {
   checkCompute(v, config?.compute, config?.registry, env);
   checkScheduler(v, config?.scheduler, config?.database);
   checkEdge(v, config?.edge);
-  checkMonitoring(v, config?.monitoring);
+  checkMonitoring(v, config?.monitoring, config?.compute);
   checkBastion(v, config?.bastion);
   return issuesOf(v);
 }
@@ -303,12 +305,55 @@ function checkEdge(v: Validator, edge: Raw): void {
   if (isNumber(edge.wafLogRetentionDays)) checkLogRetention(v, "edge.wafLogRetentionDays", edge.wafLogRetentionDays);
 }
 
-function checkMonitoring(v: Validator, monitoring: Raw): void {
+function checkMonitoring(v: Validator, monitoring: Raw, compute: Raw): void {
   const emails = arrayOf(monitoring?.alarmEmails);
   emails.forEach((email, i) => {
     v.check(isString(email) && EMAIL.test(email), `monitoring.alarmEmails[${i}]`, email, 'must be an e-mail address such as "ops@example.com".');
   });
   v.check(new Set(emails).size === emails.length, "monitoring.alarmEmails", emails, "lists an address twice; list each once.");
+  if (!isObject(monitoring)) return;
+  const thresholds = isObject(monitoring.thresholds) ? monitoring.thresholds : {};
+  for (const key of ["serviceCpuPercent", "serviceMemoryPercent", "target4xxPercent"] as const) {
+    const value = thresholds[key];
+    if (value !== undefined) {
+      v.check(isNumber(value) && value > 0 && value < 100, `monitoring.thresholds.${key}`, value, "must be a percentage greater than 0 and less than 100.");
+    }
+  }
+  for (const key of ["databaseReadLatencyMs", "databaseWriteLatencyMs", "databaseFreeStorageGiB", "natGbPerHour"] as const) {
+    const value = thresholds[key];
+    if (value !== undefined) v.check(isNumber(value) && value > 0, `monitoring.thresholds.${key}`, value, "must be greater than 0.");
+  }
+  // An alarm at or below the scaler's target fires under normal scaled load (seed 000 alarms at 85 % over an 80 % target).
+  if ((monitoring.alarmSet ?? "full") === "full") {
+    for (const [metric, key, targetKey] of [
+      ["CPU", "serviceCpuPercent", "cpuTargetPercent"],
+      ["memory", "serviceMemoryPercent", "memoryTargetPercent"],
+    ] as const) {
+      const threshold = thresholds[key] ?? ALARM_THRESHOLD_DEFAULTS[key];
+      if (!isNumber(threshold)) continue;
+      for (const [name, service] of entriesOf(compute?.services)) {
+        const scaling = service?.autoScaling;
+        if (!isObject(scaling) || scaling[targetKey] === false) continue;
+        const target = scaling[targetKey] ?? AUTO_SCALING_TARGET_DEFAULTS[targetKey];
+        if (!isNumber(target)) continue;
+        v.check(
+          threshold > target,
+          `monitoring.thresholds.${key}`,
+          threshold,
+          `must exceed compute.services.${name}.autoScaling.${targetKey} (${target} %): at or below the scaler's ${metric} target the alarm fires under normal scaled load; set it to e.g. ${Math.min(99, target + 5)}.`,
+        );
+      }
+    }
+  }
+  const budget = monitoring.monthlyBudgetUsd;
+  if (budget !== undefined) {
+    v.check(isNumber(budget) && budget > 0, "monitoring.monthlyBudgetUsd", budget, "must be the monthly limit in US dollars, greater than 0 (read `pnpm cost` for the expected spend).");
+  }
+  const url = monitoring.runbookUrl;
+  if (url !== undefined) {
+    const problem = isString(url) ? runbookUrlProblem(url) : "must be a string";
+    v.check(problem === undefined, "monitoring.runbookUrl", url, problem ?? "");
+  }
 }
 
 function checkBastion(v: Validator, bastion: Raw): void {

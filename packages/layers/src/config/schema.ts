@@ -173,6 +173,18 @@ const monitoring = strict({
   alarmEmails: list(text),
   dashboard: z.boolean().optional(),
   databaseMaxConnections: whole(1).optional(),
+  alarmSet: z.enum(["full", "essential"]).optional(),
+  thresholds: strict({
+    serviceCpuPercent: z.number().optional(),
+    serviceMemoryPercent: z.number().optional(),
+    target4xxPercent: z.number().optional(),
+    databaseReadLatencyMs: z.number().optional(),
+    databaseWriteLatencyMs: z.number().optional(),
+    databaseFreeStorageGiB: z.number().optional(),
+    natGbPerHour: z.number().optional(),
+  }).optional(),
+  monthlyBudgetUsd: z.number().optional(),
+  runbookUrl: text.optional(),
 });
 
 const bastion = strict({ instanceType: text.optional() });
