@@ -1,27 +1,29 @@
 import { fileURLToPath } from "node:url";
-import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
-import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
-import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import type { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import type { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import type { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import {
-  BundledFunction,
   CONSTRUCT_KEY_PATTERN,
   NAME_LIMITS,
   Validator,
-  LAMBDA_ENVIRONMENT_LIMIT_BYTES,
   boundedName,
   checkLogRetention,
   checkNamePrefix,
   isKnown,
-  lambdaEnvironmentBytes,
+  movedFrom,
 } from "@platform/core";
-import { Construct } from "constructs";
 import {
-  REDEPLOY_CONFIG_ENV_VAR,
-  parameterChangeEventPattern,
-  type RedeployConfig,
-} from "./handlers/redeploy-config";
+  BundledFunction,
+  EventRuleTrigger,
+  LAMBDA_ENVIRONMENT_LIMIT_BYTES,
+  VALUE_CHANGING_OPERATIONS,
+  lambdaEnvironmentBytes,
+  parameterStoreChange,
+} from "@platform/lambda";
+import { Construct } from "constructs";
+import { REDEPLOY_CONFIG_ENV_VAR, redeployConfigEnvironment, type RedeployConfig } from "./handlers/redeploy-config";
 
-export { REDEPLOY_CONFIG_ENV_VAR, parameterChangeEventPattern, type RedeployConfig } from "./handlers/redeploy-config";
+export { REDEPLOY_CONFIG_ENV_VAR, type RedeployConfig } from "./handlers/redeploy-config";
 
 /** The handler module esbuild bundles into the function. */
 export const REDEPLOY_HANDLER_ENTRY = fileURLToPath(new URL("./handlers/redeploy-services.ts", import.meta.url));
@@ -88,6 +90,8 @@ const PARAMETER_NAME = /^\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
  */
 export class RedeployOnParameterChange extends Construct {
   readonly function: BundledFunction;
+  /** The rule on SSM's "Parameter Store Change" of the parameter → function, with its invoke permission. */
+  readonly trigger: EventRuleTrigger;
   readonly rule: CloudwatchEventRule;
   readonly target: CloudwatchEventTarget;
   readonly permission: LambdaPermission;
@@ -105,7 +109,7 @@ export class RedeployOnParameterChange extends Construct {
         Object.entries(props.services).map(([key, s]) => [key, { cluster: s.clusterName, service: s.serviceName }]),
       ),
     };
-    const configJson = JSON.stringify(this.config);
+    const configJson = redeployConfigEnvironment.serialize(this.config);
     validate(this.node.path, props, logRetentionDays, configJson);
 
     this.functionName = boundedName([props.namePrefix, "redeploy-on-parameter-change"], NAME_LIMITS.lambdaFunctionName);
@@ -132,21 +136,19 @@ export class RedeployOnParameterChange extends Construct {
       memoryMiB: 256,
     });
 
-    this.rule = new CloudwatchEventRule(this, "rule", {
-      name: boundedName([props.namePrefix, "redeploy-on-parameter-change"], NAME_LIMITS.schedulerName),
+    this.trigger = new EventRuleTrigger(this, "trigger", {
+      function: this.function.function,
+      ruleName: boundedName([props.namePrefix, "redeploy-on-parameter-change"], NAME_LIMITS.schedulerName),
       description: `${parameter} written: redeploy ${keys}`.slice(0, 512),
-      eventPattern: parameterChangeEventPattern(props.parameterName),
+      eventPattern: parameterStoreChange.pattern({ name: [props.parameterName], operation: [...VALUE_CHANGING_OPERATIONS] }),
     });
-    this.target = new CloudwatchEventTarget(this, "target", {
-      rule: this.rule.name,
-      arn: this.function.function.arn,
-    });
-    this.permission = new LambdaPermission(this, "permission", {
-      action: "lambda:InvokeFunction",
-      functionName: this.function.function.functionName,
-      principal: "events.amazonaws.com",
-      sourceArn: this.rule.arn,
-    });
+    // These were direct children before the trigger construct existed.
+    movedFrom(this.trigger.rule, this, "rule");
+    movedFrom(this.trigger.target, this, "target");
+    movedFrom(this.trigger.permission, this, "permission");
+    this.rule = this.trigger.rule;
+    this.target = this.trigger.target;
+    this.permission = this.trigger.permission;
 
     this.ref = {
       functionName: this.functionName,
