@@ -129,10 +129,12 @@ describe("DatabaseUrlPublisher", () => {
     expect(Object.keys(resourcesOf(other, "aws_cloudwatch_event_rule"))).toHaveLength(1);
   });
 
-  it("bundles a handler module", async () => {
+  it("bundles a handler that rejects an event none of its triggers sends, before any AWS call", async () => {
     const built = bundle(join(import.meta.dirname, "..", "src", "handlers", "database-url-publisher.ts"));
     const mod = await import(join(built.directory, "index.js"));
-    expect(typeof mod.handler).toBe("function");
+    await expect(mod.handler({ key1: "value1" })).rejects.toThrow(
+      /^Invalid DATABASE_URL publisher event: not aws\.secretsmanager "AWS Service Event via CloudTrail" event \(.*\); not aws\.events "Scheduled Event" event \(.*\); not deploy invocation \(.*\)\.$/,
+    );
   });
 
   it("fails when the parameter name is not a hierarchical, non-reserved SSM name", () => {

@@ -60,5 +60,6 @@ export function publisherTrigger(event: unknown): PublisherTrigger {
     const result = definition.schema.safeParse(event);
     if (!result.success) problems.push(`not ${definition.name} (${problemsOf(result.error).join(", ")})`);
   }
-  throw new EventShapeError("DATABASE_URL publisher event", problems, event);
+  // The message names paths and types only, never the event: this function's logs stay free of input.
+  throw new EventShapeError("DATABASE_URL publisher event", problems, event, undefined, false);
 }

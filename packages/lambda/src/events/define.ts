@@ -16,8 +16,10 @@ export class EventShapeError extends Error {
     received: unknown,
     /** What a valid one looks like, appended to the message. */
     hint?: string,
+    /** `false` leaves the event out of the message (for functions whose logs must never echo input). */
+    showEvent = true,
   ) {
-    super(`Invalid ${expected} ${preview(received)}: ${problems.join("; ")}${hint ? `; ${hint}` : ""}.`);
+    super(`Invalid ${expected}${showEvent ? ` ${preview(received)}` : ""}: ${problems.join("; ")}${hint ? `; ${hint}` : ""}.`);
   }
 }
 
