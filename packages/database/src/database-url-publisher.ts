@@ -8,6 +8,7 @@ import { BundledFunction, EventRuleTrigger, isEventRuleSchedule, secretRotationS
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import { publisherDeployInput } from "./handlers/database-url-events";
+import type { RedeployOnParameterChange } from "./redeploy-on-parameter-change";
 
 export interface DatabaseUrlPublisherProps {
   /** Prefix of the function and rule names, e.g. `acme-staging`. */
@@ -62,8 +63,9 @@ export interface DatabaseUrlPublisherProps {
  * A small Lambda does it instead: once at deploy (`aws_lambda_invocation`, whose input and
  * result hold no secret), after each `RotationSucceeded` of the secret, and on a schedule.
  * Tasks read the parameter at start, so running tasks keep the old password until they are
- * replaced: the compute stack's `RedeployOnParameterChange` restarts them when the parameter is
- * written (SSM's `parameterStoreChange` event of `@platform/lambda`, the one pattern for it).
+ * replaced: {@link RedeployOnParameterChange} (this package too, placed in the stack of the
+ * services) restarts them when the parameter is written, on SSM's `parameterStoreChange` event
+ * of `@platform/lambda`, the one pattern for it. The whole rotation chain lives in this package.
  */
 export class DatabaseUrlPublisher extends Construct {
   readonly parameterName: string;

@@ -1,5 +1,6 @@
 import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+import { ConfigError } from "@platform/core";
 import { listResources, onlyResource, policyStatements, resourcesOf, synth, testStack } from "@platform/core/testing";
 import { mockClient } from "aws-sdk-client-mock";
 import { TerraformOutput } from "cdktf";
@@ -17,10 +18,22 @@ import {
   RedeployOnParameterChange,
   type RedeployOnParameterChangeProps,
 } from "../src/index";
-import { ACCOUNT, REGION, errorOf } from "./fixtures";
 import { EventShapeError, parameterStoreChange } from "@platform/lambda";
 
+const ACCOUNT = "123456789012";
+const REGION = "ap-northeast-1";
 const PARAMETER = "/acme/staging/DATABASE_URL";
+
+/** The message of the ConfigError a build throws. */
+function errorOf(build: () => unknown): string {
+  try {
+    build();
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    return e.message;
+  }
+  throw new Error("expected a ConfigError");
+}
 const serviceArn = (cluster: string, service: string) => `arn:aws:ecs:${REGION}:${ACCOUNT}:service/${cluster}/${service}`;
 const WEB_ARN = serviceArn("acme-staging", "acme-staging-web");
 const API_ARN = serviceArn("acme-staging", "acme-staging-api");

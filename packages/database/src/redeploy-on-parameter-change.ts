@@ -78,7 +78,8 @@ const PARAMETER_NAME = /^\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 /**
  * Restarts ECS services when an SSM parameter they read at start is written, e.g. the
  * `DATABASE_URL` that `DatabaseUrlPublisher` rewrites after each rotation of the RDS-managed
- * master password. Without it, running tasks keep the old password and new database
+ * master password: the second half of the DATABASE_URL rotation this package owns. Place it
+ * in the stack of the services (it needs their ARNs; the database stack deploys first). Without it, running tasks keep the old password and new database
  * connections fail until the tasks are replaced.
  *
  * An EventBridge rule on SSM's "Parameter Store Change" event (Create/Update of exactly this
