@@ -545,7 +545,7 @@ describe("staging", () => {
         ref(compute, "aws_ecs_service", "api/service", "id"),
       ]);
       for (const statement of statements) expect(statement.resources).not.toContain("*");
-      expect(policyStatements(compute, "scheduler/scheduler-permissions")).toEqual([
+      expect(policyStatements(compute, "scheduler/trigger/permissions")).toEqual([
         expect.objectContaining({ actions: ["lambda:InvokeFunction"], resources: [ref(compute, "aws_lambda_function", "scheduler/function", "arn")] }),
       ]);
     });

@@ -5,6 +5,5 @@ export * from "./fargate-service";
 export * from "./fargate-service-props";
 export * from "./fargate-sizes";
 export * from "./load-balancer";
-export * from "./redeploy-on-parameter-change";
 export * from "./service-auto-scaling";
 export * from "./target-health-check";

@@ -9,5 +9,4 @@ export * from "./naming";
 export * from "./regions";
 export * from "./stack";
 export * from "./props";
-export * from "./bundled-function";
-export * from "./zip";
+export * from "./moved";

@@ -86,10 +86,19 @@ export function listDataSources(json: SynthesizedStack, type: string): Record<st
   return Object.values(json.data?.[type] ?? {});
 }
 
-/** Sorted `type.name` addresses of resources and data sources: the list a rename would change. */
+/**
+ * Sorted `type.name` addresses of resources and data sources: the list a rename would change. A
+ * resource a `moved` block renamed reads `<new> (moved from <old>)`, so the review sees it keeps its state.
+ */
 export function resourceAddresses(json: SynthesizedStack): string[] {
+  // A renamed resource that keeps its state through a `moved` block shows where it came from.
+  const movedFrom = new Map(((json.moved ?? []) as { from: string; to: string }[]).map((m) => [m.to, m.from]));
   const managed = Object.entries(json.resource ?? {}).flatMap(([type, byName]) =>
-    Object.keys(byName).map((name) => `${type}.${name}`),
+    Object.keys(byName).map((name) => {
+      const address = `${type}.${name}`;
+      const from = movedFrom.get(address);
+      return from ? `${address} (moved from ${from})` : address;
+    }),
   );
   const data = Object.entries(json.data ?? {}).flatMap(([type, byName]) =>
     Object.keys(byName).map((name) => `data.${type}.${name}`),

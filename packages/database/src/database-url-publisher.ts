@@ -1,13 +1,14 @@
 import { join } from "node:path";
-import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
-import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import type { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import type { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
-import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
-import { BundledFunction, NAME_LIMITS, Validator, arn, awsContext, boundedName, isKnown, checkLogRetention } from "@platform/core";
+import { NAME_LIMITS, Validator, arn, awsContext, boundedName, isKnown, checkLogRetention, movedFrom } from "@platform/core";
+import { BundledFunction, EventRuleTrigger, isEventRuleSchedule, secretRotationSucceeded } from "@platform/lambda";
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
+import { publisherDeployInput } from "./handlers/database-url-events";
+import type { RedeployOnParameterChange } from "./redeploy-on-parameter-change";
 
 export interface DatabaseUrlPublisherProps {
   /** Prefix of the function and rule names, e.g. `acme-staging`. */
@@ -62,13 +63,19 @@ export interface DatabaseUrlPublisherProps {
  * A small Lambda does it instead: once at deploy (`aws_lambda_invocation`, whose input and
  * result hold no secret), after each `RotationSucceeded` of the secret, and on a schedule.
  * Tasks read the parameter at start, so running tasks keep the old password until they are
- * replaced: redeploy services when the parameter changes (see {@link databaseUrlChangeEventPattern}).
+ * replaced: {@link RedeployOnParameterChange} (this package too, placed in the stack of the
+ * services) restarts them when the parameter is written, on SSM's `parameterStoreChange` event
+ * of `@platform/lambda`, the one pattern for it. The whole rotation chain lives in this package.
  */
 export class DatabaseUrlPublisher extends Construct {
   readonly parameterName: string;
   /** Exact ARN of the parameter, for the execution roles of the tasks that read it. */
   readonly parameterArn: string;
   readonly function: BundledFunction;
+  /** Rotation of the master secret → function. */
+  readonly rotationTrigger: EventRuleTrigger;
+  /** The safety-net schedule → function, unless `refreshSchedule` is false. */
+  readonly refreshTrigger?: EventRuleTrigger;
   readonly rotationRule: CloudwatchEventRule;
   readonly refreshRule?: CloudwatchEventRule;
   readonly invocation: LambdaInvocation;
@@ -132,34 +139,40 @@ export class DatabaseUrlPublisher extends Construct {
       },
     });
 
-    this.rotationRule = new CloudwatchEventRule(this, "rotation", {
-      name: boundedName([props.namePrefix, "database-url-rotation"], NAME_LIMITS.schedulerName),
+    this.rotationTrigger = new EventRuleTrigger(this, "rotation-trigger", {
+      function: this.function.function,
+      ruleName: boundedName([props.namePrefix, "database-url-rotation"], NAME_LIMITS.schedulerName),
       description: "Master secret rotated: rewrite DATABASE_URL",
-      eventPattern: secretRotationEventPattern(props.secretArn),
+      eventPattern: secretRotationSucceeded.pattern({ additionalEventData: { SecretId: [props.secretArn] } }),
     });
-    this.target("rotation", this.rotationRule);
+    this.keepAddresses(this.rotationTrigger, "rotation");
+    this.rotationRule = this.rotationTrigger.rule;
     if (schedule !== false) {
-      this.refreshRule = new CloudwatchEventRule(this, "refresh", {
-        name: boundedName([props.namePrefix, "database-url-refresh"], NAME_LIMITS.schedulerName),
+      this.refreshTrigger = new EventRuleTrigger(this, "refresh-trigger", {
+        function: this.function.function,
+        ruleName: boundedName([props.namePrefix, "database-url-refresh"], NAME_LIMITS.schedulerName),
         description: "Safety net: re-check DATABASE_URL against the master secret",
-        scheduleExpression: schedule,
+        schedule,
       });
-      this.target("refresh", this.refreshRule);
+      this.keepAddresses(this.refreshTrigger, "refresh");
+      this.refreshRule = this.refreshTrigger.rule;
     }
 
     const policy = this.function.node.findChild("policy") as IamRolePolicy;
     this.invocation = new LambdaInvocation(this, "publish", {
       functionName: this.function.function.functionName,
       // Only locations, never credentials: the input and the result are stored in state.
-      input: Fn.jsonencode({
-        trigger: "terraform-apply",
-        parameterName: props.parameterName,
-        secretArn: props.secretArn,
-        host: props.host,
-        port: portString(props.port),
-        databaseName: props.databaseName,
-        ...(props.parameterKmsKeyArn ? { parameterKmsKeyId: props.parameterKmsKeyArn } : {}),
-      }),
+      input: Fn.jsonencode(
+        publisherDeployInput({
+          trigger: "terraform-apply",
+          parameterName: props.parameterName,
+          secretArn: props.secretArn,
+          host: props.host,
+          port: portString(props.port),
+          databaseName: props.databaseName,
+          ...(props.parameterKmsKeyArn ? { parameterKmsKeyId: props.parameterKmsKeyArn } : {}),
+        }),
+      ),
       // A new handler build re-runs it as well as any change of the input.
       triggers: { code: this.function.codeHash },
       // The permissions must be attached before the first run.
@@ -167,14 +180,11 @@ export class DatabaseUrlPublisher extends Construct {
     });
   }
 
-  private target(id: string, rule: CloudwatchEventRule): void {
-    new CloudwatchEventTarget(this, `${id}-target`, { rule: rule.name, arn: this.function.function.arn });
-    new LambdaPermission(this, `${id}-permission`, {
-      action: "lambda:InvokeFunction",
-      functionName: this.function.function.functionName,
-      principal: "events.amazonaws.com",
-      sourceArn: rule.arn,
-    });
+  /** The rule, target and permission were children `<id>`, `<id>-target`, `<id>-permission` before the trigger construct. */
+  private keepAddresses(trigger: EventRuleTrigger, id: string): void {
+    movedFrom(trigger.rule, this, id);
+    movedFrom(trigger.target, this, `${id}-target`);
+    movedFrom(trigger.permission, this, `${id}-permission`);
   }
 }
 
@@ -186,39 +196,9 @@ export function databaseUrlPublisherName(namePrefix: string): string {
   return boundedName([namePrefix, "database-url"], NAME_LIMITS.lambdaFunctionName);
 }
 
-/**
- * EventBridge pattern matching a successful rotation of one secret. Secrets Manager reports
- * `RotationSucceeded` through CloudTrail as a service event carrying the secret ARN in
- * `additionalEventData.SecretId`.
- */
-export function secretRotationEventPattern(secretArn: string): string {
-  return Fn.jsonencode({
-    source: ["aws.secretsmanager"],
-    "detail-type": ["AWS Service Event via CloudTrail"],
-    detail: {
-      eventSource: ["secretsmanager.amazonaws.com"],
-      eventName: ["RotationSucceeded"],
-      additionalEventData: { SecretId: [secretArn] },
-    },
-  });
-}
-
 /** A port as a string; a number token (e.g. `db.port`) must go through Token.asString, not String(). */
 function portString(port: number | string): string {
   return typeof port === "number" && Token.isUnresolved(port) ? Token.asString(port) : String(port);
-}
-
-/**
- * EventBridge pattern matching a write of the DATABASE_URL parameter (SSM's native "Parameter
- * Store Change" event). Compute stacks redeploy services on it: unlike the rotation event it
- * fires after the new URL is in place, so new tasks never start with the old password.
- */
-export function databaseUrlChangeEventPattern(parameterName: string): string {
-  return Fn.jsonencode({
-    source: ["aws.ssm"],
-    "detail-type": ["Parameter Store Change"],
-    detail: { name: [parameterName], operation: ["Create", "Update"] },
-  });
 }
 
 const PARAMETER_NAME = /^\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
@@ -243,7 +223,7 @@ function validate(path: string, props: DatabaseUrlPublisherProps, logRetentionDa
   checkLogRetention(v, "logRetentionDays", logRetentionDays);
   if (schedule !== false) {
     v.check(
-      /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/.test(schedule),
+      isEventRuleSchedule(schedule),
       "refreshSchedule",
       schedule,
       'must be an EventBridge schedule such as "rate(1 hour)" or "cron(0 * * * ? *)", or false.',

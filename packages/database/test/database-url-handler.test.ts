@@ -4,6 +4,8 @@ import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { databaseUrl, parseMasterCredentials } from "../src/handlers/database-url";
 import { type PublisherConfig, configFromEnvironment, publishDatabaseUrl } from "../src/handlers/database-url-publisher";
+import { publisherDeployInvocation, publisherTrigger } from "../src/handlers/database-url-events";
+import { EventShapeError } from "@platform/lambda/runtime";
 
 const config: PublisherConfig = {
   secretArn: "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:rds!db-1234-AbCdEf",
@@ -144,5 +146,39 @@ describe("publishDatabaseUrl", () => {
     await expect(publishDatabaseUrl(deps, config)).rejects.toThrow(/gone/);
     expect(sleeps).toEqual([]);
     expect(ssm.commandCalls(PutParameterCommand)).toHaveLength(0);
+  });
+});
+
+describe("publisher events", () => {
+  const rotation = {
+    source: "aws.secretsmanager",
+    "detail-type": "AWS Service Event via CloudTrail",
+    detail: { eventSource: "secretsmanager.amazonaws.com", eventName: "RotationSucceeded", additionalEventData: { SecretId: config.secretArn } },
+  };
+  const scheduled = { source: "aws.events", "detail-type": "Scheduled Event", resources: ["arn:aws:events:ap-northeast-1:123456789012:rule/r"], detail: {} };
+  const deploy = {
+    trigger: "terraform-apply",
+    parameterName: config.parameterName,
+    secretArn: config.secretArn,
+    host: config.host,
+    port: "5432",
+    databaseName: config.databaseName,
+  };
+
+  it("tells the three triggers the construct configures apart", () => {
+    expect(publisherTrigger(rotation)).toBe("rotation");
+    expect(publisherTrigger(scheduled)).toBe("schedule");
+    expect(publisherTrigger(deploy)).toBe("terraform-apply");
+    expect(publisherDeployInvocation.parse(deploy)).toEqual(deploy);
+  });
+
+  it("rejects anything else, saying per accepted shape why the event is not it", () => {
+    expect(() => publisherTrigger({ ...deploy, password: "hunter2" })).toThrow(EventShapeError);
+    expect(() => publisherTrigger({ ...deploy, password: "hunter2" })).toThrow(/Unrecognized key\(s\) in object: 'password'/);
+    expect(() => publisherTrigger({ ...deploy, password: "hunter2" })).not.toThrow(/hunter2/);
+    expect(() => publisherTrigger({ ...deploy, port: 5432 })).toThrow(/not deploy invocation \(port: Expected string, received number\)/);
+    expect(() => publisherTrigger({ ...rotation, detail: { ...rotation.detail, eventName: "RotationFailed" } })).toThrow(
+      /not aws\.secretsmanager "AWS Service Event via CloudTrail" event \(detail\.eventName: Invalid literal value, expected "RotationSucceeded"\)/,
+    );
   });
 });

@@ -1,10 +1,11 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { EnvironmentStack, bundle } from "@platform/core";
+import { EnvironmentStack } from "@platform/core";
+import { bundle } from "@platform/lambda";
 import { listDataSources, onlyResource, policyStatements, resourceAt, resourcesOf, synth, testEnvironment, testStack } from "@platform/core/testing";
 import { Testing } from "cdktf";
-import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
-import { DatabaseUrlPublisher, type DatabaseUrlPublisherProps, databaseUrlChangeEventPattern } from "../src/index";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DatabaseUrlPublisher, type DatabaseUrlPublisherProps } from "../src/index";
 
 const SECRET = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:rds!db-1234-AbCdEf";
 const props: DatabaseUrlPublisherProps = {
@@ -42,20 +43,52 @@ describe("DatabaseUrlPublisher", () => {
   });
 
   it("runs on rotation of that secret and on an hourly safety-net schedule", () => {
-    const rotation = resourceAt(json, "aws_cloudwatch_event_rule", "url/rotation");
+    const rotation = resourceAt(json, "aws_cloudwatch_event_rule", "url/rotation-trigger/rule");
     expect(rotation.name).toBe("acme-staging-database-url-rotation");
-    expect(rotation.event_pattern).toBe(
-      `\${jsonencode({"source" = ["aws.secretsmanager"], "detail-type" = ["AWS Service Event via CloudTrail"], "detail" = {"eventSource" = ["secretsmanager.amazonaws.com"], "eventName" = ["RotationSucceeded"], "additionalEventData" = {"SecretId" = ["${SECRET}"]}}})}`,
-    );
-    expect(resourceAt(json, "aws_cloudwatch_event_rule", "url/refresh").schedule_expression).toBe("rate(1 hour)");
+    expect(JSON.parse(rotation.event_pattern as string)).toEqual({
+      source: ["aws.secretsmanager"],
+      "detail-type": ["AWS Service Event via CloudTrail"],
+      detail: {
+        eventSource: ["secretsmanager.amazonaws.com"],
+        eventName: ["RotationSucceeded"],
+        additionalEventData: { SecretId: [SECRET] },
+      },
+    });
+    expect(resourceAt(json, "aws_cloudwatch_event_rule", "url/refresh-trigger/rule").schedule_expression).toBe("rate(1 hour)");
     const permissions = Object.values(resourcesOf(json, "aws_lambda_permission"));
     expect(permissions.map((p) => p.principal)).toEqual(["events.amazonaws.com", "events.amazonaws.com"]);
-    expect(resourceAt(json, "aws_lambda_permission", "url/rotation-permission").source_arn).toMatch(
-      /^\$\{aws_cloudwatch_event_rule\.url_rotation_[0-9A-F]{8}\.arn\}$/,
+    expect(resourceAt(json, "aws_lambda_permission", "url/rotation-trigger/permission").source_arn).toMatch(
+      /^\$\{aws_cloudwatch_event_rule\.url_rotation-trigger_rule_[0-9A-F]{8}\.arn\}$/,
     );
-    expect(resourceAt(json, "aws_lambda_permission", "url/refresh-permission").source_arn).toMatch(
-      /^\$\{aws_cloudwatch_event_rule\.url_refresh_[0-9A-F]{8}\.arn\}$/,
+    expect(resourceAt(json, "aws_lambda_permission", "url/refresh-trigger/permission").source_arn).toMatch(
+      /^\$\{aws_cloudwatch_event_rule\.url_refresh-trigger_rule_[0-9A-F]{8}\.arn\}$/,
     );
+  });
+
+  it("renders the rotation pattern with jsonencode when the secret ARN is a reference", () => {
+    const stack = testStack("database");
+    const secret = new CloudwatchLogGroup(stack, "stand-in", { name: "x" }).arn;
+    new DatabaseUrlPublisher(stack, "url", { ...props, secretArn: secret });
+    const rule = resourceAt(synth(stack), "aws_cloudwatch_event_rule", "url/rotation-trigger/rule");
+    expect(rule.event_pattern).toMatch(
+      /^\$\{jsonencode\(\{"source" = \["aws\.secretsmanager"\], .*"additionalEventData" = \{"SecretId" = \[aws_cloudwatch_log_group\.stand-in\.arn\]\}\}\}\)\}$/,
+    );
+  });
+
+  it("keeps the addresses the rules, targets and permissions had before the trigger construct (moved blocks)", () => {
+    const moved = (json as { moved?: { from: string; to: string }[] }).moved ?? [];
+    const pairs = moved.map((m) => `${m.from} -> ${m.to}`);
+    for (const [type, old, now] of [
+      ["aws_cloudwatch_event_rule", "url_rotation", "url_rotation-trigger_rule"],
+      ["aws_cloudwatch_event_target", "url_rotation-target", "url_rotation-trigger_target"],
+      ["aws_lambda_permission", "url_rotation-permission", "url_rotation-trigger_permission"],
+      ["aws_cloudwatch_event_rule", "url_refresh", "url_refresh-trigger_rule"],
+      ["aws_cloudwatch_event_target", "url_refresh-target", "url_refresh-trigger_target"],
+      ["aws_lambda_permission", "url_refresh-permission", "url_refresh-trigger_permission"],
+    ]) {
+      expect(pairs).toContainEqual(expect.stringMatching(new RegExp(`^${type}\\.${old}_[0-9A-F]{8} -> ${type}\\.${now}_[0-9A-F]{8}$`)));
+    }
+    expect(moved).toHaveLength(6);
   });
 
   it("publishes at deploy, after its permissions exist, with an input that holds no secret", () => {
@@ -96,18 +129,12 @@ describe("DatabaseUrlPublisher", () => {
     expect(Object.keys(resourcesOf(other, "aws_cloudwatch_event_rule"))).toHaveLength(1);
   });
 
-  it("offers the parameter-change pattern compute stacks redeploy on", () => {
-    const stack = testStack("compute");
-    new CloudwatchEventRule(stack, "redeploy", { eventPattern: databaseUrlChangeEventPattern("/acme/staging/DATABASE_URL") });
-    expect(onlyResource(synth(stack), "aws_cloudwatch_event_rule").event_pattern).toBe(
-      '${jsonencode({"source" = ["aws.ssm"], "detail-type" = ["Parameter Store Change"], "detail" = {"name" = ["/acme/staging/DATABASE_URL"], "operation" = ["Create", "Update"]}})}',
-    );
-  });
-
-  it("bundles a handler module", async () => {
+  it("bundles a handler that rejects an event none of its triggers sends, before any AWS call", async () => {
     const built = bundle(join(import.meta.dirname, "..", "src", "handlers", "database-url-publisher.ts"));
     const mod = await import(join(built.directory, "index.js"));
-    expect(typeof mod.handler).toBe("function");
+    await expect(mod.handler({ key1: "value1" })).rejects.toThrow(
+      /^Invalid DATABASE_URL publisher event: not aws\.secretsmanager "AWS Service Event via CloudTrail" event \(.*\); not aws\.events "Scheduled Event" event \(.*\); not deploy invocation \(.*\)\.$/,
+    );
   });
 
   it("fails when the parameter name is not a hierarchical, non-reserved SSM name", () => {

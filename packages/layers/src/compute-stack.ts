@@ -3,11 +3,11 @@ import {
   EcsCluster,
   FargateService,
   LoadBalancer,
-  RedeployOnParameterChange,
   type FargateServiceRef,
   type LoadBalancerRef,
   type LoadBalancerRoute,
 } from "@platform/compute";
+import { RedeployOnParameterChange } from "@platform/database";
 import type { NetworkRef } from "@platform/network";
 import type { RegistryRef } from "@platform/registry";
 import { ServiceScheduler } from "@platform/scheduler";

@@ -18,18 +18,20 @@ import {
 } from "@aws-sdk/client-rds";
 import { holidayOn, parseHolidayCalendar } from "./holidays";
 import {
+  ACTIONS,
+  PayloadError,
   SKIP_START_ON_HOLIDAYS_ENV_VAR,
   TARGETS_ENV_VAR,
+  parseAction,
   parseTargets,
   type HolidayCalendar,
+  type ScheduleAction,
   type SchedulerTargets,
   type ServiceTarget,
 } from "./targets";
-import { awsStep, consoleLogger, errorInfo, namedError, type JsonLogger, type LogRecord } from "@platform/core/handler-kit";
+import { awsStep, consoleLogger, errorInfo, namedError, type JsonLogger, type LogRecord } from "@platform/lambda/runtime";
 
-export type ScheduleAction = "stop" | "start";
-
-export const ACTIONS: readonly ScheduleAction[] = ["stop", "start"];
+export { ACTIONS, PayloadError, parseAction, type ScheduleAction };
 
 /** The AWS clients the handler uses; tests pass mocked ones. */
 export interface SchedulerClients {
@@ -60,11 +62,6 @@ export interface ScheduleSummary {
   readonly skipped?: string;
 }
 
-/** Thrown for an event that is not `{"action":"stop"}` or `{"action":"start"}`. */
-export class PayloadError extends Error {
-  override readonly name = "PayloadError";
-}
-
 /** Thrown after every target was tried when at least one failed; names each failed target. */
 export class ScheduleRunError extends Error {
   override readonly name = "ScheduleRunError";
@@ -78,35 +75,6 @@ export class ScheduleRunError extends Error {
 
 const ECS_NAMESPACE = "ecs";
 const ECS_DIMENSION = "ecs:service:DesiredCount";
-
-/** Accepts exactly `{"action":"stop"}` or `{"action":"start"}`; anything else is a clear error. */
-export function parseAction(event: unknown): ScheduleAction {
-  const expected = `expected {"action":"stop"} or {"action":"start"}`;
-  const shown = describePayload(event);
-  if (typeof event !== "object" || event === null || Array.isArray(event)) {
-    throw new PayloadError(`Invalid payload ${shown}: ${expected}.`);
-  }
-  const record = event as Record<string, unknown>;
-  const extra = Object.keys(record).filter((k) => k !== "action");
-  if (extra.length > 0) {
-    throw new PayloadError(`Invalid payload ${shown}: unknown field(s) ${extra.join(", ")}; ${expected}.`);
-  }
-  const action = record.action;
-  if (typeof action !== "string" || !(ACTIONS as readonly string[]).includes(action)) {
-    throw new PayloadError(`Invalid payload ${shown}: "action" must be "stop" or "start"; ${expected}.`);
-  }
-  return action as ScheduleAction;
-}
-
-function describePayload(event: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(event) ?? String(event);
-  } catch {
-    text = String(event);
-  }
-  return text.length > 200 ? `${text.slice(0, 197)}...` : text;
-}
 
 /**
  * Runs one action over every target. Services run concurrently; on `start` the database

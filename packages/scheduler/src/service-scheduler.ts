@@ -1,29 +1,38 @@
 import { fileURLToPath } from "node:url";
-import {
-  DataAwsIamPolicyDocument,
-  type DataAwsIamPolicyDocumentStatement,
-} from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
-import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
-import { SchedulerScheduleGroup } from "@cdktf/provider-aws/lib/scheduler-schedule-group";
+import type { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
+import type { SchedulerScheduleGroup } from "@cdktf/provider-aws/lib/scheduler-schedule-group";
+import type { TerraformResource } from "cdktf";
 import {
-  BundledFunction,
   CONSTRUCT_KEY_PATTERN,
   NAME_LIMITS,
   Validator,
-  LAMBDA_ENVIRONMENT_LIMIT_BYTES,
   awsContext,
   boundedName,
   checkLogRetention,
   checkNamePrefix,
   isKnown,
-  lambdaEnvironmentBytes,
+  movedFrom,
 } from "@platform/core";
+import {
+  BundledFunction,
+  LAMBDA_ENVIRONMENT_LIMIT_BYTES,
+  ScheduleTrigger,
+  lambdaEnvironmentBytes,
+} from "@platform/lambda";
 import { Construct } from "constructs";
 import { CRON_FORMAT, cronProblem, isKnownTimeZone } from "./schedule-expression";
-import { SKIP_START_ON_HOLIDAYS_ENV_VAR, TARGETS_ENV_VAR, type SchedulerTargets, type ServiceTarget } from "./targets";
+import {
+  SKIP_START_ON_HOLIDAYS_ENV_VAR,
+  TARGETS_ENV_VAR,
+  schedulerActionInput,
+  schedulerTargetsEnvironment,
+  type ScheduleAction,
+  type SchedulerTargets,
+  type ServiceTarget,
+} from "./targets";
 
 /** The handler module esbuild bundles into the function. */
 export const SCHEDULER_HANDLER_ENTRY = fileURLToPath(new URL("./handler.ts", import.meta.url));
@@ -135,8 +144,6 @@ export interface ServiceSchedulerRef {
 
 export const DEFAULT_SCHEDULER_TIME_ZONE = "Asia/Tokyo";
 
-/** Scheduler retries failed deliveries (throttling, service errors) within this window. */
-const DELIVERY_RETRY = { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 };
 /** Lambda retries a failed asynchronous run; safe because every run skips what is done. */
 const ASYNC_RETRY = { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 };
 
@@ -155,6 +162,8 @@ const RDS_INSTANCE_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:db:(.+)$/;
  */
 export class ServiceScheduler extends Construct {
   readonly function: BundledFunction;
+  /** The stop and start schedules → function, with the role Scheduler assumes to invoke it. */
+  readonly trigger: ScheduleTrigger;
   readonly scheduleGroup: SchedulerScheduleGroup;
   readonly stopSchedule: SchedulerSchedule;
   readonly startSchedule: SchedulerSchedule;
@@ -176,7 +185,7 @@ export class ServiceScheduler extends Construct {
     const timeZone = props.schedule.timeZone ?? DEFAULT_SCHEDULER_TIME_ZONE;
     const logRetentionDays = props.logRetentionDays ?? 30;
     this.targets = toTargets(props);
-    const targetsJson = JSON.stringify(this.targets);
+    const targetsJson = schedulerTargetsEnvironment.serialize(this.targets);
     validate(this.node.path, props, timeZone, logRetentionDays, targetsJson);
 
     this.functionName = boundedName([props.namePrefix, "service-scheduler"], NAME_LIMITS.lambdaFunctionName);
@@ -250,34 +259,44 @@ export class ServiceScheduler extends Construct {
       ...ASYNC_RETRY,
     });
 
-    this.scheduleGroup = new SchedulerScheduleGroup(this, "group", {
-      name: boundedName([props.namePrefix, "service-scheduler"], NAME_LIMITS.schedulerName),
-    });
-    this.schedulerRole = this.createSchedulerRole(props.namePrefix);
-
-    const schedule = (action: "stop" | "start", expression: string) =>
-      new SchedulerSchedule(this, action, {
-        name: boundedName([props.namePrefix, action], NAME_LIMITS.schedulerName),
-        groupName: this.scheduleGroup.name,
-        description: `${action === "stop" ? "Stops" : "Starts"} ${what}`.slice(0, 512),
-        scheduleExpression: expression,
-        scheduleExpressionTimezone: timeZone,
-        state: props.schedule.enabled === false ? "DISABLED" : "ENABLED",
-        // OFF: stop and start at the stated minute, not somewhere in a window.
-        flexibleTimeWindow: { mode: "OFF" },
-        target: {
-          arn: this.functionArn,
-          roleArn: this.schedulerRole.arn,
-          input: JSON.stringify({ action }),
-          retryPolicy: DELIVERY_RETRY,
+    this.trigger = new ScheduleTrigger(this, "trigger", {
+      function: { functionName: this.functionName, arn: this.functionArn },
+      groupName: boundedName([props.namePrefix, "service-scheduler"], NAME_LIMITS.schedulerName),
+      roleName: boundedName([props.namePrefix, "service-scheduler-invoke"], NAME_LIMITS.iamRoleName),
+      timeZone,
+      enabled: props.schedule.enabled !== false,
+      schedules: {
+        stop: {
+          name: boundedName([props.namePrefix, "stop"], NAME_LIMITS.schedulerName),
+          description: `Stops ${what}`.slice(0, 512),
+          expression: props.schedule.stop,
+          input: schedulerActionInput("stop"),
         },
-      });
-    this.stopSchedule = schedule("stop", props.schedule.stop);
-    this.startSchedule = schedule("start", props.schedule.start);
+        start: {
+          name: boundedName([props.namePrefix, "start"], NAME_LIMITS.schedulerName),
+          description: `Starts ${what}`.slice(0, 512),
+          expression: props.schedule.start,
+          input: schedulerActionInput("start"),
+        },
+      },
+    });
+    // These were direct children (with these IDs) before the trigger construct existed.
+    const formerIds: readonly [TerraformResource, string][] = [
+      [this.trigger.group, "group"],
+      [this.trigger.role, "scheduler-role"],
+      [this.trigger.policy, "scheduler-policy"],
+      [this.trigger.schedules.stop!, "stop"],
+      [this.trigger.schedules.start!, "start"],
+    ];
+    for (const [resource, formerId] of formerIds) movedFrom(resource, this, formerId);
+    this.scheduleGroup = this.trigger.group;
+    this.schedulerRole = this.trigger.role;
+    this.stopSchedule = this.trigger.schedules.stop!;
+    this.startSchedule = this.trigger.schedules.start!;
 
-    const invoke = (action: string) =>
+    const invoke = (action: ScheduleAction) =>
       `aws lambda invoke --function-name ${this.functionName} --cli-binary-format raw-in-base64-out ` +
-      `--payload '{"action":"${action}"}' out.json`;
+      `--payload '${schedulerActionInput(action)}' out.json`;
     this.stopCommand = invoke("stop");
     this.startCommand = invoke("start");
     this.ref = {
@@ -285,33 +304,6 @@ export class ServiceScheduler extends Construct {
       functionArn: this.functionArn,
       scheduleGroupName: this.scheduleGroup.name,
     };
-  }
-
-  private createSchedulerRole(namePrefix: string): IamRole {
-    // Confused-deputy guard: only this account's schedule group may assume the role.
-    const account = awsContext(this).accountId;
-    const assume = new DataAwsIamPolicyDocument(this, "scheduler-assume", {
-      statement: [
-        {
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: ["scheduler.amazonaws.com"] }],
-          condition: [
-            { test: "StringEquals", variable: "aws:SourceAccount", values: [account] },
-            { test: "ArnEquals", variable: "aws:SourceArn", values: [this.scheduleGroup.arn] },
-          ],
-        },
-      ],
-    });
-    const role = new IamRole(this, "scheduler-role", {
-      name: boundedName([namePrefix, "service-scheduler-invoke"], NAME_LIMITS.iamRoleName),
-      description: `EventBridge Scheduler invoking ${this.functionName}`,
-      assumeRolePolicy: assume.json,
-    });
-    const permissions = new DataAwsIamPolicyDocument(this, "scheduler-permissions", {
-      statement: [{ sid: "InvokeFunction", actions: ["lambda:InvokeFunction"], resources: [this.functionArn] }],
-    });
-    new IamRolePolicy(this, "scheduler-policy", { name: "invoke", role: role.id, policy: permissions.json });
-    return role;
   }
 }
 

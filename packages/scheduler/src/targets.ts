@@ -1,11 +1,56 @@
 /**
- * What the scheduler function manages, as the construct writes it into the function's
- * environment and the handler reads it back. Shared by both sides so they cannot drift.
- * No AWS SDK or cdktf import here: the handler bundle and synth both load this file.
+ * What the scheduler function manages and the payload its schedules send, shared by the
+ * construct (which writes them) and the handler (which parses them): one schema each, so the
+ * two sides cannot drift. No AWS SDK or cdktf import here: the handler bundle and synth both
+ * load this file.
  */
+import { EventShapeError, defineEvent, defineJsonEnvironment, problemsOf } from "@platform/lambda/runtime";
+import { z } from "zod";
+
+const count = z.number().int().min(0, "must be a whole number >= 0");
+
+const autoScalingTarget = z
+  .object({
+    /** `service/<cluster>/<service>`, the Application Auto Scaling resource id. */
+    resourceId: z.string().min(1),
+    /** Minimum capacity `start` restores; `stop` sets 0. */
+    minCapacity: count,
+    /** Maximum capacity `start` restores; `stop` sets 0. */
+    maxCapacity: count,
+  })
+  .strict();
+
+const serviceTarget = z
+  .object({
+    cluster: z.string().min(1, "must be a non-empty string"),
+    service: z.string({ required_error: "must be a non-empty string" }).min(1, "must be a non-empty string"),
+    /** Desired count `start` restores; `stop` sets 0. */
+    desiredCount: count,
+    /** Present when an Application Auto Scaling target owns the desired count. */
+    autoScaling: autoScalingTarget.optional(),
+  })
+  .strict();
+
+const databaseTarget = z.object({ /** RDS DB instance identifier. */ identifier: z.string().min(1) }).strict();
+
+const schedulerTargetsSchema = z
+  .object({
+    /** ECS services by the key the user gave them; the key appears in every log line. */
+    services: z.record(serviceTarget),
+    database: databaseTarget.optional(),
+  })
+  .strict();
+
+export type AutoScalingTarget = z.infer<typeof autoScalingTarget>;
+export type ServiceTarget = z.infer<typeof serviceTarget>;
+export type DatabaseTarget = z.infer<typeof databaseTarget>;
+export type SchedulerTargets = z.infer<typeof schedulerTargetsSchema>;
+
+/** The `SCHEDULER_TARGETS` environment variable holding the JSON of {@link SchedulerTargets}. */
+export const schedulerTargetsEnvironment = defineJsonEnvironment("SCHEDULER_TARGETS", schedulerTargetsSchema, "ServiceScheduler");
 
 /** Environment variable holding the JSON of {@link SchedulerTargets}. */
-export const TARGETS_ENV_VAR = "SCHEDULER_TARGETS";
+export const TARGETS_ENV_VAR = schedulerTargetsEnvironment.variable;
 
 /**
  * Environment variable naming the holiday calendar on whose days `start` does nothing
@@ -16,82 +61,35 @@ export const SKIP_START_ON_HOLIDAYS_ENV_VAR = "SKIP_START_ON_HOLIDAYS";
 /** Holiday calendars the handler knows. */
 export type HolidayCalendar = "JP";
 
-export interface AutoScalingTarget {
-  /** `service/<cluster>/<service>`, the Application Auto Scaling resource id. */
-  readonly resourceId: string;
-  /** Minimum capacity `start` restores; `stop` sets 0. */
-  readonly minCapacity: number;
-  /** Maximum capacity `start` restores; `stop` sets 0. */
-  readonly maxCapacity: number;
-}
-
-export interface ServiceTarget {
-  readonly cluster: string;
-  readonly service: string;
-  /** Desired count `start` restores; `stop` sets 0. */
-  readonly desiredCount: number;
-  /** Present when an Application Auto Scaling target owns the desired count. */
-  readonly autoScaling?: AutoScalingTarget;
-}
-
-export interface DatabaseTarget {
-  /** RDS DB instance identifier. */
-  readonly identifier: string;
-}
-
-export interface SchedulerTargets {
-  /** ECS services by the key the user gave them; the key appears in every log line. */
-  readonly services: Readonly<Record<string, ServiceTarget>>;
-  readonly database?: DatabaseTarget;
-}
-
-/**
- * Parses and checks the environment JSON. The construct always writes a valid value, so a
- * failure here means someone edited the function's configuration by hand.
- */
+/** Parses and checks the environment JSON; a failure means someone edited the function's configuration by hand. */
 export function parseTargets(text: string | undefined): SchedulerTargets {
-  const where = `environment variable ${TARGETS_ENV_VAR}`;
-  if (!text) throw new Error(`${where} is not set; deploy the function through the ServiceScheduler construct.`);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new Error(`${where} is not JSON: ${text.slice(0, 200)}`);
-  }
-  const problems: string[] = [];
-  if (!isObject(value) || !isObject(value.services)) {
-    throw new Error(`${where} must be {"services":{...},"database"?:{...}}, got ${text.slice(0, 200)}`);
-  }
-  for (const [key, svc] of Object.entries(value.services)) {
-    if (!isObject(svc)) {
-      problems.push(`services.${key} is not an object`);
-      continue;
-    }
-    if (!isNonEmptyString(svc.cluster)) problems.push(`services.${key}.cluster must be a non-empty string`);
-    if (!isNonEmptyString(svc.service)) problems.push(`services.${key}.service must be a non-empty string`);
-    if (!isCount(svc.desiredCount)) problems.push(`services.${key}.desiredCount must be a whole number >= 0`);
-    if (svc.autoScaling !== undefined) {
-      const a = svc.autoScaling;
-      if (!isObject(a) || !isNonEmptyString(a.resourceId) || !isCount(a.minCapacity) || !isCount(a.maxCapacity)) {
-        problems.push(`services.${key}.autoScaling must be {resourceId, minCapacity, maxCapacity}`);
-      }
-    }
-  }
-  if (value.database !== undefined && (!isObject(value.database) || !isNonEmptyString(value.database.identifier))) {
-    problems.push("database must be {identifier}");
-  }
-  if (problems.length > 0) throw new Error(`${where} is invalid: ${problems.join("; ")}`);
-  return value as unknown as SchedulerTargets;
+  return schedulerTargetsEnvironment.parse(text);
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+export type ScheduleAction = "stop" | "start";
+
+export const ACTIONS: readonly ScheduleAction[] = ["stop", "start"];
+
+/** The payload each schedule sends: exactly `{"action":"stop"}` or `{"action":"start"}`. */
+export const schedulerAction = defineEvent(
+  "payload",
+  z.object({ action: z.enum(["stop", "start"], { errorMap: () => ({ message: 'must be "stop" or "start"' }) }) }).strict(),
+  'expected {"action":"stop"} or {"action":"start"}',
+);
+
+/** The schedule input for `action`, checked against the schema the handler parses with. */
+export function schedulerActionInput(action: ScheduleAction): string {
+  return JSON.stringify(schedulerAction.parse({ action }));
 }
 
-function isNonEmptyString(value: unknown): value is string {
-  return typeof value === "string" && value.length > 0;
+/** Thrown for an event that is not `{"action":"stop"}` or `{"action":"start"}`. */
+export class PayloadError extends EventShapeError {
+  override readonly name = "PayloadError";
 }
 
-function isCount(value: unknown): value is number {
-  return typeof value === "number" && Number.isInteger(value) && value >= 0;
+/** Accepts exactly `{"action":"stop"}` or `{"action":"start"}`; anything else is a {@link PayloadError} naming each problem. */
+export function parseAction(event: unknown): ScheduleAction {
+  const result = schedulerAction.schema.safeParse(event);
+  if (!result.success) throw new PayloadError(schedulerAction.name, problemsOf(result.error), event, schedulerAction.hint);
+  return result.data.action;
 }

@@ -348,13 +348,13 @@ describe("RDS", () => {
 
 describe("payload", () => {
   it.each([
-    [undefined, /Invalid payload undefined: expected \{"action":"stop"\} or \{"action":"start"\}/],
-    [null, /Invalid payload null: expected/],
-    ["stop", /Invalid payload "stop": expected/],
-    [{}, /Invalid payload \{\}: "action" must be "stop" or "start"/],
-    [{ action: "STOP" }, /Invalid payload \{"action":"STOP"\}: "action" must be "stop" or "start"/],
-    [{ action: "pause" }, /"action" must be "stop" or "start"/],
-    [{ action: "stop", services: ["web"] }, /unknown field\(s\) services; expected/],
+    [undefined, /Invalid payload undefined: \(event\): Required; expected \{"action":"stop"\} or \{"action":"start"\}/],
+    [null, /Invalid payload null: \(event\): Expected object, received null; expected/],
+    ["stop", /Invalid payload "stop": \(event\): Expected object, received string; expected/],
+    [{}, /Invalid payload \{\}: action: must be "stop" or "start"/],
+    [{ action: "STOP" }, /Invalid payload \{"action":"STOP"\}: action: must be "stop" or "start"/],
+    [{ action: "pause" }, /action: must be "stop" or "start"/],
+    [{ action: "stop", services: ["web"] }, /Unrecognized key\(s\) in object: 'services'; expected/],
   ])("rejects %j with a clear message", (event, message) => {
     expect(() => parseAction(event)).toThrow(PayloadError);
     expect(() => parseAction(event)).toThrow(message);
@@ -374,7 +374,7 @@ describe("payload", () => {
         level: "error",
         record: {
           event: "schedule.rejected",
-          error: { name: "PayloadError", message: expect.stringContaining('"action" must be "stop" or "start"') },
+          error: { name: "PayloadError", message: expect.stringContaining('action: must be "stop" or "start"') },
         },
       },
     ]);
@@ -400,7 +400,7 @@ describe("handler configuration", () => {
     expect(() => parseTargets(undefined)).toThrow(/SCHEDULER_TARGETS is not set/);
     expect(() => parseTargets("{oops")).toThrow(/SCHEDULER_TARGETS is not JSON/);
     expect(() => parseTargets('{"services":{"web":{"cluster":"c","desiredCount":-1}}}')).toThrow(
-      /services\.web\.service must be a non-empty string; services\.web\.desiredCount must be a whole number >= 0/,
+      /SCHEDULER_TARGETS is invalid: services\.web\.service: must be a non-empty string; services\.web\.desiredCount: must be a whole number >= 0; redeploy it through the ServiceScheduler construct/,
     );
   });
 });

@@ -4,7 +4,8 @@ import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-tar
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
-import { ConfigError, bundle } from "@platform/core";
+import { ConfigError } from "@platform/core";
+import { bundle } from "@platform/lambda";
 import {
   listDataSources,
   listResources,
@@ -132,7 +133,7 @@ describe("ServiceScheduler for a staging-like config", () => {
       const target = scheduleFor(action).target as Record<string, unknown>;
       expect(JSON.parse(target.input as string)).toEqual({ action });
       expect(target.arn).toMatch(/^\$\{aws_lambda_function\..+\.arn\}$/);
-      expect(target.role_arn).toMatch(/^\$\{aws_iam_role\.scheduler_scheduler-role_.+\.arn\}$/);
+      expect(target.role_arn).toMatch(/^\$\{aws_iam_role\.scheduler_trigger_role_.+\.arn\}$/);
       expect(target.retry_policy).toEqual({ maximum_retry_attempts: 3, maximum_event_age_in_seconds: 3600 });
     }
   });
@@ -144,11 +145,11 @@ describe("ServiceScheduler for a staging-like config", () => {
   });
 
   it("lets the scheduler role only invoke this function, and only from this account's schedule group", () => {
-    const permissions = policyStatements(json, "scheduler/scheduler-permissions") as Statement[];
+    const permissions = policyStatements(json, "scheduler/trigger/permissions") as Statement[];
     expect(permissions).toEqual([
       { sid: "InvokeFunction", actions: ["lambda:InvokeFunction"], resources: [expect.stringMatching(/^\$\{aws_lambda_function\..+\.arn\}$/)] },
     ]);
-    const [trust] = policyStatements(json, "scheduler/scheduler-assume") as Statement[];
+    const [trust] = policyStatements(json, "scheduler/trigger/assume") as Statement[];
     expect(trust!.principals).toEqual([{ type: "Service", identifiers: ["scheduler.amazonaws.com"] }]);
     const conditions = Object.fromEntries(trust!.condition!.map((c) => [c.variable, c]));
     expect(conditions["aws:SourceArn"]).toEqual({
@@ -185,7 +186,7 @@ describe("ServiceScheduler for a staging-like config", () => {
     const code = readFileSync(join(first.directory, "index.js"), "utf8");
     expect(code).not.toContain(import.meta.dirname);
     const mod = await import(join(first.directory, "index.js"));
-    await expect(mod.handler({ action: "pause" })).rejects.toThrow(/"action" must be "stop" or "start"/);
+    await expect(mod.handler({ action: "pause" })).rejects.toThrow(/action: must be "stop" or "start"/);
     await expect(mod.handler({ action: "stop" })).rejects.toThrow(/SCHEDULER_TARGETS is not set/);
   });
 });

@@ -7,6 +7,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { DescribeParametersCommand, GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { type DatabaseLocation, databaseUrl, parseMasterCredentials } from "./database-url";
+import { publisherTrigger } from "./database-url-events";
 
 export interface PublisherConfig extends DatabaseLocation {
   readonly secretArn: string;
@@ -114,13 +115,14 @@ async function currentKeyId(deps: PublisherDeps, name: string): Promise<string |
 let clients: PublisherDeps | undefined;
 
 /**
- * Entry point for every trigger. The event is not trusted for configuration (it only says why
- * the function runs), and only its kind is logged.
+ * Entry point for every trigger. The event must be one of the three the construct configures
+ * (rotation, schedule, deploy), else it is rejected before any AWS call; it is not trusted for
+ * configuration (it only says why the function runs), and only its kind is logged.
  */
 export async function handler(event: unknown): Promise<PublishResult> {
+  const trigger = publisherTrigger(event);
   clients ??= { secrets: new SecretsManagerClient({}), ssm: new SSMClient({}) };
   const result = await publishDatabaseUrl(clients, configFromEnvironment(process.env));
-  const trigger = (event as { "detail-type"?: string } | null)?.["detail-type"] ?? "direct invocation";
   console.log(JSON.stringify({ message: "DATABASE_URL checked", trigger, ...result }));
   return result;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BundledFunction, bundle, bundleFromDisk } from "../src/index";
-import { onlyResource, policyStatements, synth, testStack } from "../src/testing";
+import { onlyResource, policyStatements, synth, testStack } from "@platform/core/testing";
 
 const entry = join(import.meta.dirname, "fixtures", "hello.ts");
 

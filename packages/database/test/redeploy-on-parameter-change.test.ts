@@ -1,5 +1,6 @@
 import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+import { ConfigError } from "@platform/core";
 import { listResources, onlyResource, policyStatements, resourcesOf, synth, testStack } from "@platform/core/testing";
 import { mockClient } from "aws-sdk-client-mock";
 import { TerraformOutput } from "cdktf";
@@ -15,12 +16,24 @@ import {
 import {
   REDEPLOY_CONFIG_ENV_VAR,
   RedeployOnParameterChange,
-  parameterChangeEventPattern,
   type RedeployOnParameterChangeProps,
 } from "../src/index";
-import { ACCOUNT, REGION, errorOf } from "./fixtures";
+import { EventShapeError, parameterStoreChange } from "@platform/lambda";
 
+const ACCOUNT = "123456789012";
+const REGION = "ap-northeast-1";
 const PARAMETER = "/acme/staging/DATABASE_URL";
+
+/** The message of the ConfigError a build throws. */
+function errorOf(build: () => unknown): string {
+  try {
+    build();
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    return e.message;
+  }
+  throw new Error("expected a ConfigError");
+}
 const serviceArn = (cluster: string, service: string) => `arn:aws:ecs:${REGION}:${ACCOUNT}:service/${cluster}/${service}`;
 const WEB_ARN = serviceArn("acme-staging", "acme-staging-web");
 const API_ARN = serviceArn("acme-staging", "acme-staging-api");
@@ -225,14 +238,27 @@ describe("redeploy handler", () => {
     ["a prefix-sharing parameter", ssmEvent({ name: `${PARAMETER}_OLD` }), `event is for parameter ${PARAMETER}_OLD`],
     ["a delete", ssmEvent({ operation: "Delete" }), "operation Delete does not write a new value"],
     ["a label change", ssmEvent({ operation: "LabelParameterVersion" }), "operation LabelParameterVersion does not write a new value"],
-    ["a non-SSM event", ssmEvent({ source: "aws.secretsmanager" }), 'not an SSM "Parameter Store Change" event'],
-    ["a direct invocation", {}, 'not an SSM "Parameter Store Change" event'],
   ])("ignores %s without touching any service", async (_what, event, reason) => {
     const summary = await redeployServices(CONFIG, event, clients(), logger);
     expect(summary.outcome).toBe("ignored");
     expect(summary.outcome === "ignored" && summary.reason).toContain(reason);
     expect(ecsMock.calls()).toHaveLength(0);
     expect(logs).toEqual([{ level: "info", record: expect.objectContaining({ event: "redeploy.ignored", reason: expect.stringContaining(reason) }) }]);
+  });
+
+  it.each([
+    ["a non-SSM event", ssmEvent({ source: "aws.secretsmanager" }), /Invalid aws\.ssm "Parameter Store Change" event .*: source: Invalid literal value, expected "aws\.ssm"/],
+    ["a direct invocation", {}, /Invalid aws\.ssm "Parameter Store Change" event \{\}: source: Invalid literal value, expected "aws\.ssm"; detail-type: Invalid literal value, expected "Parameter Store Change"; detail: Required/],
+    ["an event without a parameter name", { ...ssmEvent(), detail: { name: 7, operation: "Update" } }, /detail\.name: Expected string, received number/],
+  ])("rejects %s with an error naming each problem, without touching any service", async (_what, event, message) => {
+    const run = redeployServices(CONFIG, event, clients(), logger);
+    await expect(run).rejects.toThrow(EventShapeError);
+    await expect(redeployServices(CONFIG, event, clients(), logger)).rejects.toThrow(message);
+    expect(ecsMock.calls()).toHaveLength(0);
+    expect(logs[0]).toEqual({
+      level: "error",
+      record: expect.objectContaining({ event: "redeploy.rejected", error: expect.objectContaining({ name: "EventShapeError" }) }),
+    });
   });
 
   it("builds the handler from the environment JSON the construct writes", async () => {
@@ -243,7 +269,7 @@ describe("redeploy handler", () => {
     expect(updated()).toHaveLength(3);
     expect(() => parseRedeployConfig(undefined)).toThrow(`${REDEPLOY_CONFIG_ENV_VAR} is not set`);
     expect(() => parseRedeployConfig('{"parameterName":"/x","services":{"web":{"cluster":"c"}}}')).toThrow(
-      /services\.web is \{"cluster":"c"\}/,
+      /REDEPLOY_CONFIG is invalid: services\.web\.service: Required; redeploy it through the RedeployOnParameterChange construct/,
     );
   });
 });
@@ -350,8 +376,11 @@ describe("RedeployOnParameterChange", () => {
     expect(env[REDEPLOY_CONFIG_ENV_VAR]).toContain(`"service":"\${aws_ecs_service.${svcName}.name}"`);
   });
 
-  it("builds the same pattern as an inline call for another parameter", () => {
-    expect(JSON.parse(parameterChangeEventPattern("/acme/prod/DATABASE_URL")).detail.name).toEqual(["/acme/prod/DATABASE_URL"]);
+  it("filters on the parameter with the parameterStoreChange definition the handler parses with", () => {
+    const rule = onlyResource(json, "aws_cloudwatch_event_rule");
+    expect(rule.event_pattern).toBe(
+      JSON.stringify(parameterStoreChange.pattern({ name: [PARAMETER], operation: ["Create", "Update"] })),
+    );
   });
 });
 

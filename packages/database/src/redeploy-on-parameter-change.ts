@@ -1,27 +1,29 @@
 import { fileURLToPath } from "node:url";
-import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
-import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
-import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import type { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import type { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import type { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import {
-  BundledFunction,
   CONSTRUCT_KEY_PATTERN,
   NAME_LIMITS,
   Validator,
-  LAMBDA_ENVIRONMENT_LIMIT_BYTES,
   boundedName,
   checkLogRetention,
   checkNamePrefix,
   isKnown,
-  lambdaEnvironmentBytes,
+  movedFrom,
 } from "@platform/core";
-import { Construct } from "constructs";
 import {
-  REDEPLOY_CONFIG_ENV_VAR,
-  parameterChangeEventPattern,
-  type RedeployConfig,
-} from "./handlers/redeploy-config";
+  BundledFunction,
+  EventRuleTrigger,
+  LAMBDA_ENVIRONMENT_LIMIT_BYTES,
+  VALUE_CHANGING_OPERATIONS,
+  lambdaEnvironmentBytes,
+  parameterStoreChange,
+} from "@platform/lambda";
+import { Construct } from "constructs";
+import { REDEPLOY_CONFIG_ENV_VAR, redeployConfigEnvironment, type RedeployConfig } from "./handlers/redeploy-config";
 
-export { REDEPLOY_CONFIG_ENV_VAR, parameterChangeEventPattern, type RedeployConfig } from "./handlers/redeploy-config";
+export { REDEPLOY_CONFIG_ENV_VAR, type RedeployConfig } from "./handlers/redeploy-config";
 
 /** The handler module esbuild bundles into the function. */
 export const REDEPLOY_HANDLER_ENTRY = fileURLToPath(new URL("./handlers/redeploy-services.ts", import.meta.url));
@@ -76,7 +78,8 @@ const PARAMETER_NAME = /^\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 /**
  * Restarts ECS services when an SSM parameter they read at start is written, e.g. the
  * `DATABASE_URL` that `DatabaseUrlPublisher` rewrites after each rotation of the RDS-managed
- * master password. Without it, running tasks keep the old password and new database
+ * master password: the second half of the DATABASE_URL rotation this package owns. Place it
+ * in the stack of the services (it needs their ARNs; the database stack deploys first). Without it, running tasks keep the old password and new database
  * connections fail until the tasks are replaced.
  *
  * An EventBridge rule on SSM's "Parameter Store Change" event (Create/Update of exactly this
@@ -88,6 +91,8 @@ const PARAMETER_NAME = /^\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
  */
 export class RedeployOnParameterChange extends Construct {
   readonly function: BundledFunction;
+  /** The rule on SSM's "Parameter Store Change" of the parameter → function, with its invoke permission. */
+  readonly trigger: EventRuleTrigger;
   readonly rule: CloudwatchEventRule;
   readonly target: CloudwatchEventTarget;
   readonly permission: LambdaPermission;
@@ -105,7 +110,7 @@ export class RedeployOnParameterChange extends Construct {
         Object.entries(props.services).map(([key, s]) => [key, { cluster: s.clusterName, service: s.serviceName }]),
       ),
     };
-    const configJson = JSON.stringify(this.config);
+    const configJson = redeployConfigEnvironment.serialize(this.config);
     validate(this.node.path, props, logRetentionDays, configJson);
 
     this.functionName = boundedName([props.namePrefix, "redeploy-on-parameter-change"], NAME_LIMITS.lambdaFunctionName);
@@ -132,21 +137,19 @@ export class RedeployOnParameterChange extends Construct {
       memoryMiB: 256,
     });
 
-    this.rule = new CloudwatchEventRule(this, "rule", {
-      name: boundedName([props.namePrefix, "redeploy-on-parameter-change"], NAME_LIMITS.schedulerName),
+    this.trigger = new EventRuleTrigger(this, "trigger", {
+      function: this.function.function,
+      ruleName: boundedName([props.namePrefix, "redeploy-on-parameter-change"], NAME_LIMITS.schedulerName),
       description: `${parameter} written: redeploy ${keys}`.slice(0, 512),
-      eventPattern: parameterChangeEventPattern(props.parameterName),
+      eventPattern: parameterStoreChange.pattern({ name: [props.parameterName], operation: [...VALUE_CHANGING_OPERATIONS] }),
     });
-    this.target = new CloudwatchEventTarget(this, "target", {
-      rule: this.rule.name,
-      arn: this.function.function.arn,
-    });
-    this.permission = new LambdaPermission(this, "permission", {
-      action: "lambda:InvokeFunction",
-      functionName: this.function.function.functionName,
-      principal: "events.amazonaws.com",
-      sourceArn: this.rule.arn,
-    });
+    // These were direct children before the trigger construct existed.
+    movedFrom(this.trigger.rule, this, "rule");
+    movedFrom(this.trigger.target, this, "target");
+    movedFrom(this.trigger.permission, this, "permission");
+    this.rule = this.trigger.rule;
+    this.target = this.trigger.target;
+    this.permission = this.trigger.permission;
 
     this.ref = {
       functionName: this.functionName,

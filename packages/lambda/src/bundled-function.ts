@@ -1,7 +1,3 @@
-import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import {
   DataAwsIamPolicyDocument,
@@ -12,11 +8,8 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
-import { buildSync, version as esbuildVersion } from "esbuild";
-import { Validator } from "./errors";
-import { NAME_LIMITS } from "./naming";
-import { checkLogRetention, isKnown } from "./props";
-import { zipSingleFile } from "./zip";
+import { NAME_LIMITS, Validator, checkLogRetention, isKnown } from "@platform/core";
+import { bundle } from "./bundle";
 
 /** Lambda runtime for every function: Node 20 reached end of life in April 2026. */
 export const LAMBDA_NODE_RUNTIME = "nodejs22.x";
@@ -69,6 +62,8 @@ export interface BundledFunctionProps {
  * on every machine and a fresh CI checkout does not redeploy the function.
  */
 export class BundledFunction extends Construct {
+  /** The function name as given (a literal when the prop was one): what alarms and runbooks name. */
+  readonly functionName: string;
   readonly function: LambdaFunction;
   readonly role: IamRole;
   readonly logGroup: CloudwatchLogGroup;
@@ -79,6 +74,7 @@ export class BundledFunction extends Construct {
   constructor(scope: Construct, id: string, props: BundledFunctionProps) {
     super(scope, id);
     validate(this.node.path, props);
+    this.functionName = props.functionName;
 
     const { zipPath, codeHash } = bundle(props.entry);
     this.codeHash = codeHash;
@@ -153,100 +149,4 @@ function validate(path: string, props: BundledFunctionProps): void {
   const memory = props.memoryMiB ?? 256;
   v.check(memory >= 128 && memory <= 10240, "memoryMiB", memory, "must be between 128 and 10240.");
   v.throwIfAny();
-}
-
-/** A bundled handler: `index.js` and a deterministic `lambda.zip` of it in `directory`. */
-export interface Bundle {
-  readonly directory: string;
-  readonly zipPath: string;
-  /** Base64 SHA-256 of the zip: what Lambda reports as CodeSha256. */
-  readonly codeHash: string;
-}
-
-const BUILD_OPTIONS = {
-  bundle: true,
-  platform: "node",
-  target: "node22",
-  format: "cjs",
-  minify: true,
-  legalComments: "none",
-  charset: "utf8",
-  write: false,
-  logLevel: "silent",
-} as const;
-
-const bundles = new Map<string, Bundle>();
-
-/**
- * Bundles `entry` once per process (every function using the same handler shares it).
- * `fresh` rebuilds without any cache (tests prove builds are reproducible).
- */
-export function bundle(entry: string, fresh = false): Bundle {
-  const cached = bundles.get(entry);
-  if (cached && !fresh) return cached;
-  const built = bundleFromDisk(entry, fresh);
-  bundles.set(entry, built);
-  return built;
-}
-
-/**
- * Bundles `entry` into a fresh directory, reusing the on-disk cache when the content of every
- * input file is unchanged (esbuild over the AWS SDK is the slowest part of a synth).
- */
-export function bundleFromDisk(entry: string, fresh = false): Bundle {
-  const code = (!fresh && readBundleCache(entry)) || buildAndCache(entry);
-  const zip = zipSingleFile("index.js", code);
-  const root = join(tmpdir(), "platform-bundles");
-  mkdirSync(root, { recursive: true });
-  const directory = mkdtempSync(join(root, "fn-"));
-  writeFileSync(join(directory, "index.js"), code);
-  const zipPath = join(directory, "lambda.zip");
-  writeFileSync(zipPath, zip);
-  return { directory, zipPath, codeHash: createHash("sha256").update(zip).digest("base64") };
-}
-
-interface CacheRecord {
-  /** Absolute path of every input file → SHA-256 of its content. */
-  readonly inputs: Record<string, string>;
-}
-
-function cacheBase(entry: string): string {
-  const key = createHash("sha256").update(JSON.stringify([esbuildVersion, BUILD_OPTIONS, entry])).digest("hex");
-  return join(tmpdir(), "platform-bundles", "cache", key.slice(0, 24));
-}
-
-function sha256(path: string): string {
-  return createHash("sha256").update(readFileSync(path)).digest("hex");
-}
-
-function readBundleCache(entry: string): Uint8Array | undefined {
-  const base = cacheBase(entry);
-  try {
-    const record = JSON.parse(readFileSync(`${base}.json`, "utf8")) as CacheRecord;
-    for (const [path, hash] of Object.entries(record.inputs)) {
-      if (sha256(path) !== hash) return undefined;
-    }
-    return readFileSync(`${base}.js`);
-  } catch {
-    return undefined;
-  }
-}
-
-function buildAndCache(entry: string): Uint8Array {
-  const result = buildSync({ ...BUILD_OPTIONS, entryPoints: [entry], metafile: true });
-  const code = result.outputFiles[0]!.contents;
-  try {
-    const inputs = Object.fromEntries(Object.keys(result.metafile.inputs).map((p) => [resolve(p), sha256(resolve(p))]));
-    const base = cacheBase(entry);
-    mkdirSync(dirname(base), { recursive: true });
-    // Write then rename, so a parallel synth never reads half a file.
-    const suffix = `.${process.pid}.tmp`;
-    writeFileSync(`${base}.js${suffix}`, code);
-    writeFileSync(`${base}.json${suffix}`, JSON.stringify({ inputs } satisfies CacheRecord));
-    renameSync(`${base}.js${suffix}`, `${base}.js`);
-    renameSync(`${base}.json${suffix}`, `${base}.json`);
-  } catch {
-    // A cache that cannot be written only costs the next synth a rebuild.
-  }
-  return code;
 }

@@ -1,6 +1,6 @@
 /**
- * Plumbing shared by the Lambda handlers that `BundledFunction` bundles. Import it as
- * `@platform/core/handler-kit`: it has no cdktf or provider imports, so bundles stay small.
+ * Plumbing shared by the Lambda handlers that `BundledFunction` bundles. Import it from
+ * `@platform/lambda/runtime`: it has no cdktf or provider imports, so bundles stay small.
  */
 
 /** One structured log line. With the function's JSON log format it lands under `message`. */

@@ -5,14 +5,17 @@
  * exported from the package index so synth never loads the AWS SDK.
  */
 import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from "@aws-sdk/client-ecs";
+import { REDEPLOY_CONFIG_ENV_VAR, parseRedeployConfig, type RedeployConfig, type RedeployTarget } from "./redeploy-config";
 import {
-  REDEPLOY_CONFIG_ENV_VAR,
   VALUE_CHANGING_OPERATIONS,
-  parseRedeployConfig,
-  type RedeployConfig,
-  type RedeployTarget,
-} from "./redeploy-config";
-import { awsStep, consoleLogger, errorInfo, namedError, type JsonLogger, type LogRecord } from "@platform/core/handler-kit";
+  awsStep,
+  consoleLogger,
+  errorInfo,
+  namedError,
+  parameterStoreChange,
+  type JsonLogger,
+  type LogRecord,
+} from "@platform/lambda/runtime";
 
 /** The AWS client the handler uses; tests pass a mocked one. */
 export interface RedeployClients {
@@ -76,29 +79,28 @@ interface ParameterChange {
 }
 
 /**
- * Accepts only a "Parameter Store Change" of the configured parameter that wrote a value. The
- * rule already filters on this; the check keeps a hand-made test event or a widened rule from
- * restarting every service.
+ * Parses the event with the `parameterStoreChange` definition the construct's rule pattern is
+ * built from: anything that is not an SSM "Parameter Store Change" event throws an
+ * `EventShapeError` naming each problem. A well-formed change of another parameter, or one that
+ * writes no value (`Delete`, labels), is ignored: the rule already filters on both, and the check
+ * keeps a hand-made test event or a widened rule from restarting every service.
  */
 export function parameterChange(event: unknown, parameterName: string): ParameterChange | { ignored: string } {
-  const e = (typeof event === "object" && event !== null ? event : {}) as Record<string, unknown>;
-  const detail = (typeof e.detail === "object" && e.detail !== null ? e.detail : {}) as Record<string, unknown>;
-  if (e.source !== "aws.ssm" || e["detail-type"] !== "Parameter Store Change") {
-    return { ignored: `not an SSM "Parameter Store Change" event (source ${String(e.source)}, detail-type ${String(e["detail-type"])})` };
+  const change = parameterStoreChange.parse(event);
+  if (change.detail.name !== parameterName) {
+    return { ignored: `event is for parameter ${change.detail.name}, not ${parameterName}` };
   }
-  if (detail.name !== parameterName) {
-    return { ignored: `event is for parameter ${String(detail.name)}, not ${parameterName}` };
-  }
-  const operation = String(detail.operation);
-  if (!VALUE_CHANGING_OPERATIONS.includes(operation)) {
+  const operation = change.detail.operation;
+  if (!(VALUE_CHANGING_OPERATIONS as readonly string[]).includes(operation)) {
     return { ignored: `operation ${operation} does not write a new value` };
   }
-  const time = typeof e.time === "string" ? Date.parse(e.time) : Number.NaN;
+  const time = change.time === undefined ? Number.NaN : Date.parse(change.time);
   return Number.isNaN(time) ? { operation } : { operation, changedAtMs: time };
 }
 
 /**
- * Redeploys every configured service concurrently. Each is described first: a stopped service
+ * Redeploys every configured service concurrently; a malformed event is rejected first (logged
+ * as `redeploy.rejected`, no AWS call). Each service is described first: a stopped service
  * (desiredCount 0) is skipped, as is one whose newest deployment began after the change (a
  * Lambda retry or a CI deploy got there first). A failing service is logged and the others
  * still run; the returned summary or the thrown {@link RedeployError} lists every outcome.
@@ -109,7 +111,13 @@ export async function redeployServices(
   clients: RedeployClients,
   logger: RedeployLogger,
 ): Promise<RedeploySummary> {
-  const change = parameterChange(event, config.parameterName);
+  let change: ParameterChange | { ignored: string };
+  try {
+    change = parameterChange(event, config.parameterName);
+  } catch (e) {
+    logger.error({ event: "redeploy.rejected", parameterName: config.parameterName, error: errorInfo(e) });
+    throw e;
+  }
   if ("ignored" in change) {
     logger.info({ event: "redeploy.ignored", parameterName: config.parameterName, reason: change.ignored });
     return { outcome: "ignored", reason: change.ignored };

@@ -1,0 +1,3 @@
+export * from "./aws";
+export * from "./define";
+export * from "./json-environment";
