@@ -1,6 +1,6 @@
 import type { EnvironmentPlan, ServicePlan } from "@platform/layers";
 import type { Waiver } from "@platform/policy";
-import { account } from "../../bootstrap/src/config";
+import { placements } from "@platform/accounts";
 
 /** Seeds 003 and 000: 1 vCPU / 2 GiB, 1-10 tasks on CPU 70 % and memory 80 %. */
 const scaledService = {
@@ -37,7 +37,7 @@ const domain = "tidilyspace.app";
 
 /** Production (seeds 003, 000, 001): two AZs, secure defaults, monitored. */
 export const prod: EnvironmentPlan = {
-  environment: { ...account, name: "prod" },
+  environment: placements.prod,
   network: {
     vpcCidr: "10.1.0.0/16",
     availabilityZoneCount: 2,

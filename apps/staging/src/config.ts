@@ -1,6 +1,6 @@
 import type { EnvironmentPlan, ServicePlan } from "@platform/layers";
 import type { Waiver } from "@platform/policy";
-import { account } from "../../bootstrap/src/config";
+import { placements } from "@platform/accounts";
 
 /** Seed 002's health-check tuning: slow starters are not killed in a loop (the NAT-bill incident). */
 const tolerantHealthCheck = { intervalSeconds: 60, unhealthyThreshold: 10 } as const;
@@ -40,7 +40,7 @@ const api: ServicePlan = {
  * where a reviewer sees it.
  */
 export const staging: EnvironmentPlan = {
-  environment: { ...account, name: "staging" },
+  environment: placements.staging,
   network: {
     vpcCidr: "10.0.0.0/16",
     // Two AZs because the ALB and the RDS subnet group require two.

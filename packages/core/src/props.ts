@@ -37,19 +37,6 @@ export function checkLogRetention(v: Validator, field: string, days: number): bo
   );
 }
 
-/** Name prefixes of constructs that name many resources (`acme-staging`). */
-export const NAME_PREFIX_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
-
-/** Checks a literal `namePrefix`: 1-40 lower-case letters, digits and hyphens. */
-export function checkNamePrefix(v: Validator, value: string): boolean {
-  return v.check(
-    isKnown(value) && NAME_PREFIX_PATTERN.test(value),
-    "namePrefix",
-    value,
-    "must be a literal of 1-40 lower-case letters, digits and hyphens, e.g. acme-staging.",
-  );
-}
-
 /** Lambda's limit on the total size of a function's environment variables. */
 export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
 

@@ -5,7 +5,7 @@ import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/
 import type { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
-import { BundledFunction, NAME_LIMITS, Validator, arn, awsContext, boundedName, isKnown, checkLogRetention } from "@platform/core";
+import { BundledFunction, NAME_LIMITS, Validator, arn, awsContext, boundedName, isKnown, checkLogRetention, checkSsmParameterName } from "@platform/core";
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 
@@ -221,25 +221,9 @@ export function databaseUrlChangeEventPattern(parameterName: string): string {
   });
 }
 
-const PARAMETER_NAME = /^\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
-
 function validate(path: string, props: DatabaseUrlPublisherProps, logRetentionDays: number, schedule: string | false): void {
   const v = new Validator(path);
-  if (isKnown(props.parameterName)) {
-    const name = props.parameterName;
-    v.check(
-      PARAMETER_NAME.test(name) && name.length <= 1011 && name.split("/").length - 1 <= 15,
-      "parameterName",
-      name,
-      'must be a hierarchical SSM name like "/acme/staging/DATABASE_URL": a leading "/", segments of letters, digits, "_", ".", "-", at most 15 levels.',
-    );
-    v.check(
-      !/^\/(aws|ssm)/i.test(name),
-      "parameterName",
-      name,
-      'must not start with "/aws" or "/ssm" (reserved by AWS); use "/<project>/<env>/DATABASE_URL".',
-    );
-  }
+  checkSsmParameterName(v, "parameterName", props.parameterName);
   checkLogRetention(v, "logRetentionDays", logRetentionDays);
   if (schedule !== false) {
     v.check(

@@ -129,16 +129,6 @@ export function checkMonitoringInterval(v: Validator, seconds: number): void {
   );
 }
 
-export function checkIdentifierParts(v: Validator, namePrefix: string): void {
-  if (!isKnown(namePrefix)) return;
-  v.check(
-    /^[a-z][a-z0-9-]*$/.test(namePrefix),
-    "namePrefix",
-    namePrefix,
-    'must start with a lower-case letter and hold only lower-case letters, digits and hyphens (RDS identifiers), e.g. "acme-staging".',
-  );
-}
-
 /** An explicit RDS identifier: 1-63 lower-case letters, digits, single hyphens; a letter first; no trailing hyphen. */
 export function checkIdentifier(v: Validator, identifier: string | undefined, field = "identifier"): void {
   if (identifier === undefined || !isKnown(identifier)) return;

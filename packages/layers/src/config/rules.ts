@@ -5,7 +5,11 @@ import {
   Validator,
   checkLogRetention,
   isRegionName,
+  RESERVED_BUCKET_PREFIXES,
+  bucketNameProblem,
+  cidrPrefix,
   isValidCidr,
+  isValidIpv6Cidr,
   parseCidr,
   regionFix,
   type ConfigIssue,
@@ -13,17 +17,15 @@ import {
 import { domainNameProblem } from "@platform/edge";
 import { planNetwork } from "@platform/network";
 import { cronProblem, isKnownTimeZone } from "@platform/scheduler";
-import { ANYWHERE_CIDRS, isValidIpv6Cidr } from "@platform/security";
+import { ANYWHERE_CIDRS } from "@platform/security";
 import { normalizeOrigin } from "@platform/storage";
 import {
   POSTGRES_MAJORS,
   RDS_POSTGRES_INSTANCE_CLASSES,
-  RESERVED_BUCKET_PREFIXES,
   RESERVED_POSTGRES_USER_NAMES,
   TAG_CHARACTERS,
   TAG_KEY_MAX,
   TAG_VALUE_MAX,
-  bucketNameProblem,
   isEc2InstanceType,
   isRdsPostgresInstanceClass,
 } from "./aws-tables";
@@ -184,7 +186,7 @@ function checkSecurity(v: Validator, security: Raw): void {
       return void v.check(prefix >= ALLOWLIST_MIN_PREFIX.ipv4, f, cidr, `is wider than /${ALLOWLIST_MIN_PREFIX.ipv4} (${2 ** (32 - prefix)} addresses), which admits whole providers; list your own egress ranges, or use albIngress: "public" behind the WAF.`);
     }
     if (isValidIpv6Cidr(cidr)) {
-      const prefix = Number(cidr.split("/")[1]);
+      const prefix = cidrPrefix(cidr)!;
       return void v.check(prefix >= ALLOWLIST_MIN_PREFIX.ipv6, f, cidr, `is wider than /${ALLOWLIST_MIN_PREFIX.ipv6} (one site); list your own ranges, or use albIngress: "public" behind the WAF.`);
     }
     v.fail(f, cidr, "is not a valid CIDR network address; write e.g. 203.0.113.10/32 (no host bits set).");

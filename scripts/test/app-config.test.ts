@@ -4,11 +4,12 @@ import { join } from "node:path";
 import { ConfigError, synthesizeApp, type ConfigIssue } from "@platform/core";
 import type { EnvironmentPlan } from "@platform/layers";
 import { describe, expect, it } from "vitest";
-import { assertValidApp } from "../../main";
-import { prod } from "../../prod/src/config";
-import { staging } from "../../staging/src/config";
-import { account, github } from "../src/config";
-import { bootstrapConfigIssues } from "../src/config-schema";
+import { account } from "@platform/accounts";
+import { assertValidApp } from "../../apps/main";
+import { prod } from "../../apps/prod/src/config";
+import { staging } from "../../apps/staging/src/config";
+import { github } from "../../apps/bootstrap/src/config";
+import { bootstrapConfigIssues } from "../../apps/bootstrap/src/config-schema";
 
 /*
  * Bad inputs across the whole app: the bootstrap config and the rules between environments,
