@@ -118,7 +118,7 @@ export function checkPerformanceInsightsRetention(v: Validator, days: number | u
   );
 }
 
-export const MONITORING_INTERVALS = [0, 1, 5, 10, 15, 30, 60] as const;
+const MONITORING_INTERVALS = [0, 1, 5, 10, 15, 30, 60] as const;
 
 export function checkMonitoringInterval(v: Validator, seconds: number): void {
   v.check(

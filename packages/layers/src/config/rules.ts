@@ -66,7 +66,7 @@ export function environmentRuleIssues(plan: Raw): ConfigIssue[] {
 }
 
 /** The issues a Validator collected (it only exposes them by throwing). */
-export function issuesOf(v: Validator): ConfigIssue[] {
+function issuesOf(v: Validator): ConfigIssue[] {
   try {
     v.throwIfAny();
   } catch (error) {
