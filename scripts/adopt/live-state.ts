@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
+import { isAccountId, parseArn } from "@platform/core/aws-shapes";
 import type { Attributes } from "./rules";
 
 /** One managed resource instance of a legacy state. */
@@ -88,10 +89,10 @@ function arnParts(attributes: Attributes): { regions: string[]; accounts: string
   const accounts: string[] = [];
   const visit = (v: unknown, depth: number) => {
     if (typeof v === "string") {
-      const m = /^arn:aws[a-z-]*:[a-z0-9-]+:([a-z0-9-]*):(\d{12})?:/.exec(v);
-      if (m) {
-        if (m[1]) regions.push(m[1]);
-        if (m[2]) accounts.push(m[2]);
+      const arn = parseArn(v);
+      if (arn) {
+        if (arn.region) regions.push(arn.region);
+        if (isAccountId(arn.account)) accounts.push(arn.account);
       }
     } else if (depth < 2 && v && typeof v === "object") {
       Object.values(v as Record<string, unknown>).forEach((x) => visit(x, depth + 1));

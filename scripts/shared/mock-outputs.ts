@@ -5,6 +5,8 @@
  * shape, guided by the provider schema of the attribute the output points at.
  */
 
+import { arn, awsContextOf } from "@platform/core/aws-shapes";
+
 type SchemaType = string | [string, SchemaType] | ["object", Record<string, SchemaType>] | ["tuple", SchemaType[]];
 
 interface SchemaBlock {
@@ -63,24 +65,25 @@ export function mockScalar(resourceType: string, attribute: string, seed: string
   const hex = (length: number) => token ?? hex17.slice(0, length);
   const service = resourceType.replace(/^aws_/, "").split("_")[0] ?? "mock";
   if (attribute === "arn" || attribute.endsWith("_arn") || (attribute === "id" && resourceType === "aws_ecs_service")) {
+    const at = (service: string, resource: string) => arn(awsContextOf({ region, accountId: ACCOUNT }), { service, resource });
     switch (resourceType) {
       case "aws_iam_role":
-        return `arn:aws:iam::${ACCOUNT}:role/${short}`;
+        return arn(awsContextOf({ region, accountId: ACCOUNT }), { service: "iam", region: "", resource: `role/${short}` });
       case "aws_lb":
-        return `arn:aws:elasticloadbalancing:${region}:${ACCOUNT}:loadbalancer/app/${short}/${hex(16)}`;
+        return at("elasticloadbalancing", `loadbalancer/app/${short}/${hex(16)}`);
       case "aws_lb_target_group":
-        return `arn:aws:elasticloadbalancing:${region}:${ACCOUNT}:targetgroup/${short}/${hex(16)}`;
+        return at("elasticloadbalancing", `targetgroup/${short}/${hex(16)}`);
       case "aws_security_group":
-        return `arn:aws:ec2:${region}:${ACCOUNT}:security-group/sg-${hex17}`;
+        return at("ec2", `security-group/sg-${hex17}`);
       case "aws_ecs_service":
-        return `arn:aws:ecs:${region}:${ACCOUNT}:service/${short}/${short}`;
+        return at("ecs", `service/${short}/${short}`);
       case "aws_ssm_parameter":
-        return `arn:aws:ssm:${region}:${ACCOUNT}:parameter/${short}`;
+        return at("ssm", `parameter/${short}`);
       case "aws_acm_certificate":
       case "aws_acm_certificate_validation":
-        return `arn:aws:acm:${region}:${ACCOUNT}:certificate/00000000-0000-4000-8000-${hex(12)}`;
+        return at("acm", `certificate/00000000-0000-4000-8000-${hex(12)}`);
       default:
-        return `arn:aws:${service}:${region}:${ACCOUNT}:${service}/${short}`;
+        return at(service, `${service}/${short}`);
     }
   }
   if (attribute === "arn_suffix") return `app/${short}/${hex(16)}`;

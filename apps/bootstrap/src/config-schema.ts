@@ -1,5 +1,5 @@
-import { isRegionName, regionFix, type ConfigIssue } from "@platform/core";
-import { bucketNameProblem, schemaIssues } from "@platform/layers";
+import { ARN_SHAPES, arnTemplate, bucketNameProblem, isAccountId, isArnOf, isRegionName, regionFix, type ConfigIssue } from "@platform/core";
+import { schemaIssues } from "@platform/layers";
 import { z } from "zod";
 
 /**
@@ -27,7 +27,6 @@ export const githubSchema = z
 
 const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const GITHUB_REPOSITORY = /^[A-Za-z0-9._-]{1,100}$/;
-const OIDC_PROVIDER_ARN = /^arn:aws:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
 
 /**
  * Every problem of the bootstrap config. `environments` are the platform environments the app
@@ -40,7 +39,7 @@ export function bootstrapConfigIssues(account: unknown, github: unknown, environ
   const g = (github ?? {}) as Partial<z.infer<typeof githubSchema>>;
 
   if (typeof a.region === "string" && !isRegionName(a.region)) fail("account.region", a.region, regionFix(a.region));
-  if (typeof a.accountId === "string" && !/^\d{12}$/.test(a.accountId)) {
+  if (typeof a.accountId === "string" && !isAccountId(a.accountId)) {
     fail("account.accountId", a.accountId, "must be the 12-digit ID of the AWS account (`aws sts get-caller-identity --query Account`).");
   }
   const bucket = a.state?.bucket;
@@ -52,8 +51,8 @@ export function bootstrapConfigIssues(account: unknown, github: unknown, environ
   if (typeof g.repository === "string" && !GITHUB_REPOSITORY.test(g.repository)) {
     fail("github.repository", g.repository, "must be the repository name only (letters, digits, . _ -), without the owner or .git.");
   }
-  if (g.existingOidcProviderArn !== undefined && typeof g.existingOidcProviderArn === "string" && !OIDC_PROVIDER_ARN.test(g.existingOidcProviderArn)) {
-    fail("github.existingOidcProviderArn", g.existingOidcProviderArn, "must be GitHub's OIDC provider ARN, arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com.");
+  if (g.existingOidcProviderArn !== undefined && typeof g.existingOidcProviderArn === "string" && !isArnOf(ARN_SHAPES.githubOidcProvider, g.existingOidcProviderArn)) {
+    fail("github.existingOidcProviderArn", g.existingOidcProviderArn, `must be GitHub's OIDC provider ARN, ${arnTemplate(ARN_SHAPES.githubOidcProvider)}.`);
   }
 
   const deploy = typeof g.deployEnvironments === "object" && g.deployEnvironments !== null ? g.deployEnvironments : {};

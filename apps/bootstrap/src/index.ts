@@ -1,4 +1,4 @@
 export * from "./config";
-export * from "./environments";
+
 export * from "./main";
 export * from "./config-schema";

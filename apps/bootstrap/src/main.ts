@@ -11,9 +11,9 @@ import { ApplyRoleBoundary, GithubOidcProvider, TerraformCiRoles } from "@platfo
 import { StateStore } from "@platform/state";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import { account, github, sharedAccountOwner } from "./config";
+import { account, environmentConfigs, sharedAccountOwner } from "@platform/accounts";
+import { github } from "./config";
 import { bootstrapConfigIssues } from "./config-schema";
-import { environmentConfigs } from "./environments";
 
 /**
  * One bootstrap stack per AWS account the environments name: the state bucket and lock table of

@@ -1,10 +1,8 @@
 import { ConfigError, type EnvironmentConfig } from "@platform/core";
 import { listResources, policyStatements, resourceAddresses, resourceAt, scrubVolatile, synthAppStacks } from "@platform/core/testing";
 import { describe, expect, it } from "vitest";
-import { account } from "../src/config";
-import { environmentConfigs, withAccountBoundary } from "../src/environments";
+import { account, environmentConfigs, placements, withAccountBoundary } from "@platform/accounts";
 import { buildBootstrap } from "../src/main";
-import { staging } from "../../staging/src/config";
 
 const stacks = synthAppStacks(buildBootstrap);
 const bootstrap = stacks.bootstrap!;
@@ -31,7 +29,7 @@ describe("bootstrap", () => {
   });
 
   it("gives the staging stacks the same boundary ARN, known at synth, and leaves prod's unchanged", () => {
-    expect(withAccountBoundary(staging).environment.permissionsBoundaryArn).toBe(
+    expect(withAccountBoundary<{ environment: EnvironmentConfig }>({ environment: placements.staging }).environment.permissionsBoundaryArn).toBe(
       `arn:aws:iam::${account.accountId}:policy/github-actions/bookmark-manager-staging-apply-boundary`,
     );
     const prod = environmentConfigs.find((e) => e.name === "prod")!;

@@ -1,4 +1,4 @@
-import type { EnvironmentConfig } from "@platform/core";
+import { arn, awsContextOf, type EnvironmentConfig } from "@platform/core";
 
 /** Seed 004's choices that are not already fixed by `buildSingleContainerExample`. */
 export interface SingleContainerConfig {
@@ -50,6 +50,7 @@ export interface ExamplesConfig {
 
 const ACCOUNT_ID = "123456789012";
 const REGION = "ap-northeast-1";
+const EXAMPLE_ACCOUNT = awsContextOf({ region: REGION, accountId: ACCOUNT_ID });
 
 /**
  * The example environment. Account, certificate and secret are placeholders of the documentation
@@ -68,13 +69,13 @@ export const examples: ExamplesConfig = {
     // Separate ranges per example, so the VPCs could be peered or share a transit gateway later.
     vpcCidr: "10.20.0.0/16",
     imageTag: "v2.3.0",
-    certificateArn: `arn:aws:acm:${REGION}:${ACCOUNT_ID}:certificate/0f0e0d0c-1111-2222-3333-444455556666`,
-    apiKeysSecretArn: `arn:aws:secretsmanager:${REGION}:${ACCOUNT_ID}:secret:weather-comment-generator/api-keys-AbCdEf`,
+    certificateArn: arn(EXAMPLE_ACCOUNT, { service: "acm", resource: "certificate/0f0e0d0c-1111-2222-3333-444455556666" }),
+    apiKeysSecretArn: arn(EXAMPLE_ACCOUNT, { service: "secretsmanager", resource: "secret:weather-comment-generator/api-keys-AbCdEf" }),
   },
   twoBackends: {
     vpcCidr: "10.30.0.0/16",
     imageTags: { go: "v1.8.0", python: "v1.8.0" },
-    certificateArn: `arn:aws:acm:${REGION}:${ACCOUNT_ID}:certificate/1a2b3c4d-5555-6666-7777-888899990000`,
+    certificateArn: arn(EXAMPLE_ACCOUNT, { service: "acm", resource: "certificate/1a2b3c4d-5555-6666-7777-888899990000" }),
     autoScaling: true,
   },
 };

@@ -1,6 +1,6 @@
 import type { EnvironmentLayersConfig, ServiceConfig } from "@platform/layers";
 import type { Waiver } from "@platform/policy";
-import { account, github } from "../../bootstrap/src/config";
+import { placements, runbookUrl } from "@platform/accounts";
 
 /** Seeds 003 and 000: 1 vCPU / 2 GiB, 1-10 tasks on CPU 70 % and memory 80 %. */
 const scaledService = {
@@ -40,7 +40,7 @@ const api: ServiceConfig = {
 const domain = "tidilyspace.app";
 
 /** The alarm runbook on the default branch: every alarm's description links to its section. */
-const alarmRunbookUrl = `https://github.com/${github.owner}/${github.repository}/blob/main/docs/runbooks/alarms.md`;
+const alarmRunbookUrl = runbookUrl("alarms.md");
 
 /**
  * `pnpm cost` (2026-11-30): prod's base month is $389 (1 task each, 0.5 ACU), its peak $1,627 (10 tasks,
@@ -50,7 +50,7 @@ const PROD_MONTHLY_BUDGET_USD = 600;
 
 /** Production (seeds 003, 000, 001): two AZs, secure defaults, monitored. */
 export const prod: EnvironmentLayersConfig = {
-  environment: { ...account, name: "prod" },
+  environment: placements.prod,
   network: {
     vpcCidr: "10.1.0.0/16",
     availabilityZoneCount: 2,

@@ -1,6 +1,6 @@
 import type { EnvironmentLayersConfig, ServiceConfig } from "@platform/layers";
 import type { Waiver } from "@platform/policy";
-import { account, github } from "../../bootstrap/src/config";
+import { placements, runbookUrl } from "@platform/accounts";
 
 /** Seed 002's health-check tuning: slow starters are not killed in a loop (the NAT-bill incident). */
 const tolerantHealthCheck = { intervalSeconds: 60, unhealthyThreshold: 10 } as const;
@@ -43,7 +43,7 @@ const api: ServiceConfig = {
  * where a reviewer sees it.
  */
 export const staging: EnvironmentLayersConfig = {
-  environment: { ...account, name: "staging" },
+  environment: placements.staging,
   network: {
     vpcCidr: "10.0.0.0/16",
     // Two AZs because the ALB and the RDS subnet group require two.
@@ -109,7 +109,7 @@ export const staging: EnvironmentLayersConfig = {
     alarmSet: "essential",
     // `pnpm cost`: base $46.56, peak $54.72 a month; 80 % of $80 ($64) is already above the peak.
     monthlyBudgetUsd: 80,
-    runbookUrl: `https://github.com/${github.owner}/${github.repository}/blob/main/docs/runbooks/alarms.md`,
+    runbookUrl: runbookUrl("alarms.md"),
   },
 };
 

@@ -1,6 +1,6 @@
 import { buildEnvironment, type EnvironmentStacks } from "@platform/layers";
 import type { Construct } from "constructs";
-import { withAccountBoundary } from "../../bootstrap/src/environments";
+import { withAccountBoundary } from "@platform/accounts";
 import { staging } from "./config";
 
 /** Adds every `staging-*` stack to the app (under the shared account's boundary when confined). */

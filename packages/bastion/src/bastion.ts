@@ -5,7 +5,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
-import { NAME_LIMITS, Validator, arn, awsContext, awsManagedPolicyArn, boundedName, isKnown } from "@platform/core";
+import { NAME_LIMITS, Validator, arn, awsContext, awsManagedPolicyArn, boundedName, checkKmsKeyArn, checkNamePrefix, isKnown } from "@platform/core";
 import { Construct } from "constructs";
 import {
   amazonLinux2023Parameter,
@@ -82,8 +82,6 @@ const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 const SECURITY_GROUP_ID = /^sg-[0-9a-f]{8,17}$/;
 const AMI_ID = /^ami-[0-9a-f]{8,17}$/;
 const DEVICE_NAME = /^\/dev\/(sd[a-z][0-9]{0,2}|xvd[a-z]{1,2}|nvme[0-9]+n[0-9]+)$/;
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[A-Za-z0-9/_-]+$/;
-const NAME_PREFIX = /^[a-z][a-z0-9-]*$/;
 /** EC2 allows at most this many security groups per network interface by default. */
 const MAX_SECURITY_GROUPS = 5;
 const AL2023_SNAPSHOT_GIB = 8;
@@ -222,12 +220,7 @@ export class Bastion extends Construct implements BastionRef {
 
 function validate(path: string, props: BastionProps, instanceType: string): void {
   const v = new Validator(path);
-  v.check(
-    typeof props.namePrefix === "string" && NAME_PREFIX.test(props.namePrefix),
-    "namePrefix",
-    props.namePrefix,
-    "must be lower-case letters, digits and hyphens starting with a letter (e.g. \"acme-prod\").",
-  );
+  checkNamePrefix(v, props.namePrefix);
   if (isKnown(props.subnetId)) {
     v.check(SUBNET_ID.test(props.subnetId), "subnetId", props.subnetId, "must be a subnet ID (subnet-0123456789abcdef0) of a private subnet.");
   }
@@ -278,13 +271,7 @@ function validate(path: string, props: BastionProps, instanceType: string): void
   (props.protectedParameterPaths ?? []).forEach((path, i) =>
     v.check(/^\/[A-Za-z0-9_.-]+\/$/.test(path), `protectedParameterPaths[${i}]`, path, 'must be a top-level SSM path such as "/acme/".'),
   );
-  if (props.rootVolumeKmsKeyArn !== undefined && isKnown(props.rootVolumeKmsKeyArn)) {
-    v.check(
-      KMS_KEY_ARN.test(props.rootVolumeKmsKeyArn),
-      "rootVolumeKmsKeyArn",
-      props.rootVolumeKmsKeyArn,
-      "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>).",
-    );
-  }
+  // EC2 resolves an alias when it creates the volume, so both are accepted.
+  if (props.rootVolumeKmsKeyArn !== undefined) checkKmsKeyArn(v, "rootVolumeKmsKeyArn", props.rootVolumeKmsKeyArn, { aliases: true });
   v.throwIfAny();
 }

@@ -165,8 +165,9 @@ describe("Bastion validation", () => {
     expect(make({ rootVolumeSizeGiB: 4 })).toThrow(/rootVolumeSizeGiB: 4 must be a whole number of GiB between 8 and 16384 \(the Amazon Linux 2023 image needs 8\)/);
   });
 
-  it("fails when the KMS key is not an ARN", () => {
-    expect(make({ rootVolumeKmsKeyArn: "alias/aws/ebs" })).toThrow(/rootVolumeKmsKeyArn: "alias\/aws\/ebs" must be a KMS key ARN/);
+  it("fails when the KMS key is not an ARN, and accepts a key or an alias ARN", () => {
+    expect(make({ rootVolumeKmsKeyArn: "alias/aws/ebs" })).toThrow(/rootVolumeKmsKeyArn: "alias\/aws\/ebs" must be a KMS key or alias ARN/);
+    expect(make({ rootVolumeKmsKeyArn: "arn:aws:kms:ap-northeast-1:123456789012:alias/aws/ebs" })).not.toThrow();
   });
 });
 

@@ -1,4 +1,4 @@
-import { type Validator, isKnown } from "@platform/core";
+import { ARN_SHAPES, type Validator, checkArn, isArnOf, isKnown } from "@platform/core";
 
 /** A container image in a registry, pinned by tag. `@platform/registry` provides URL and ARN. */
 export interface ContainerImage {
@@ -150,8 +150,6 @@ const SECRET_LIKE_NAME = /(PASSWORD|PASSWD|SECRET|SECRET_KEY|API_KEY|APIKEY|ACCE
 const PORT_NAME = /^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$/;
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
-const PARAMETER_ARN = /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/.+$/;
-const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/;
 const ABSOLUTE_PATH = /^\/[A-Za-z0-9._\-/]*$/;
 
 export function isParameterSecret(secret: ContainerSecret): secret is ParameterSecret {
@@ -226,13 +224,11 @@ export function validateContainer(v: Validator, field: string, c: ContainerProps
       continue;
     }
     if (isParameterSecret(secret)) {
-      if (isKnown(secret.parameterArn)) {
-        v.check(PARAMETER_ARN.test(secret.parameterArn), `${f}.parameterArn`, secret.parameterArn, "must be an SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>).");
-      }
+      checkArn(v, `${f}.parameterArn`, secret.parameterArn, ARN_SHAPES.ssmParameter);
     } else {
       if (isKnown(secret.secretArn)) {
         v.check(
-          SECRET_ARN.test(secret.secretArn),
+          isArnOf(ARN_SHAPES.secret, secret.secretArn),
           `${f}.secretArn`,
           secret.secretArn,
           "must be the full Secrets Manager ARN with its 6-character suffix (…:secret:<name>-AbCdEf); without the suffix the execution role's permission matches nothing.",

@@ -1,7 +1,7 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EcsCluster as AwsEcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers";
-import { NAME_LIMITS, Validator, boundedName, isKnown, checkLogRetention } from "@platform/core";
+import { NAME_LIMITS, Validator, boundedName, checkKmsKeyArn, checkLogRetention } from "@platform/core";
 import { Construct } from "constructs";
 
 /** What services (and other stacks) need to know about a cluster. */
@@ -58,14 +58,8 @@ export class EcsCluster extends Construct {
     const v = new Validator(this.node.path);
     if (props.execLogging) {
       checkLogRetention(v, "execLogging.logRetentionDays", props.execLogging.logRetentionDays);
-      if (isKnown(props.execLogging.kmsKeyArn)) {
-        v.check(
-          /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/.test(props.execLogging.kmsKeyArn!),
-          "execLogging.kmsKeyArn",
-          props.execLogging.kmsKeyArn,
-          "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>).",
-        );
-      }
+      // ECS resolves the key at each session, so an alias works.
+      if (props.execLogging.kmsKeyArn !== undefined) checkKmsKeyArn(v, "execLogging.kmsKeyArn", props.execLogging.kmsKeyArn, { aliases: true });
     }
     v.throwIfAny();
 

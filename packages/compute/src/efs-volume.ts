@@ -6,7 +6,7 @@ import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { NAME_LIMITS, Validator, boundedName, isKnown } from "@platform/core";
+import { NAME_LIMITS, Validator, boundedName, checkKmsKeyArn, isKnown } from "@platform/core";
 import { Construct } from "constructs";
 
 /** Days after last access EFS may move a file to Infrequent Access (values EFS accepts). */
@@ -194,8 +194,7 @@ function validate(path: string, props: EfsVolumeProps): void {
   if (ia !== undefined && ia !== false) {
     v.check((EFS_IA_TRANSITION_DAYS as readonly number[]).includes(ia), "transitionToIaDays", ia, `EFS accepts ${EFS_IA_TRANSITION_DAYS.join(", ")} days, or false.`);
   }
-  if (props.kmsKeyArn !== undefined && isKnown(props.kmsKeyArn)) {
-    v.check(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/.test(props.kmsKeyArn), "kmsKeyArn", props.kmsKeyArn, "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>).");
-  }
+  // EFS stores the key with the file system: the key itself, not an alias.
+  if (props.kmsKeyArn !== undefined) checkKmsKeyArn(v, "kmsKeyArn", props.kmsKeyArn, { aliases: false });
   v.throwIfAny();
 }

@@ -1,7 +1,7 @@
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener, type LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
-import { NAME_LIMITS, Validator, boundedName, isKnown } from "@platform/core";
+import { ARN_SHAPES, NAME_LIMITS, Validator, boundedName, checkArn, checkBucketName, isKnown } from "@platform/core";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 
@@ -250,14 +250,7 @@ function validate(path: string, props: LoadBalancerProps): void {
   if (isKnown(props.securityGroupIds)) {
     v.check(props.securityGroupIds.length >= 1, "securityGroupIds", props.securityGroupIds, "pass at least one security group (e.g. securityGroups.albSecurityGroupId).");
   }
-  if (props.certificateArn !== undefined && isKnown(props.certificateArn)) {
-    v.check(
-      /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/.test(props.certificateArn),
-      "certificateArn",
-      props.certificateArn,
-      "must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>) in the ALB's region.",
-    );
-  }
+  if (props.certificateArn !== undefined) checkArn(v, "certificateArn", props.certificateArn, ARN_SHAPES.acmCertificate, "in the ALB's region");
   if (props.certificateArn === undefined) {
     v.check(props.sslPolicy === undefined, "sslPolicy", props.sslPolicy, "only applies to the HTTPS listener; set certificateArn or remove sslPolicy.");
   }
@@ -273,14 +266,7 @@ function validate(path: string, props: LoadBalancerProps): void {
   const idle = props.idleTimeoutSeconds ?? 60;
   v.check(Number.isInteger(idle) && idle >= 1 && idle <= 4000, "idleTimeoutSeconds", idle, "must be a whole number of seconds between 1 and 4000.");
   if (props.accessLogs) {
-    if (isKnown(props.accessLogs.bucketName)) {
-      v.check(
-        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.accessLogs.bucketName),
-        "accessLogs.bucketName",
-        props.accessLogs.bucketName,
-        "must be an S3 bucket name (not an ARN or URL).",
-      );
-    }
+    checkBucketName(v, "accessLogs.bucketName", props.accessLogs.bucketName);
     const prefix = props.accessLogs.prefix;
     if (prefix !== undefined && isKnown(prefix)) {
       v.check(

@@ -1,3 +1,4 @@
+import { arn, awsContextOf } from "./aws-shapes";
 import { NAME_LIMITS, boundedName } from "./naming";
 
 /** IAM path of every role and policy made for CI (GitHub Actions), so one policy can protect them all. */
@@ -39,12 +40,6 @@ export function confinedEnvironments(environments: readonly EnvironmentAccount[]
     .filter((name) => name !== owner);
 }
 
-/** Partition of a region (`aws`, `aws-cn`, `aws-us-gov`), for ARNs built at synth time. */
-export function partitionOfRegion(region: string): string {
-  if (region.startsWith("cn-")) return "aws-cn";
-  if (region.startsWith("us-gov-")) return "aws-us-gov";
-  return "aws";
-}
 
 /** Name of the permissions boundary that confines one environment's CI apply role. */
 export function applyBoundaryPolicyName(project: string, environment: string): string {
@@ -53,5 +48,5 @@ export function applyBoundaryPolicyName(project: string, environment: string): s
 
 /** ARN of that boundary, known at synth (the bootstrap stack creates it under {@link CI_IAM_PATH}). */
 export function applyBoundaryArn(e: { readonly project: string; readonly name: string; readonly accountId: string; readonly region: string }): string {
-  return `arn:${partitionOfRegion(e.region)}:iam::${e.accountId}:policy${CI_IAM_PATH}${applyBoundaryPolicyName(e.project, e.name)}`;
+  return arn(awsContextOf(e), { service: "iam", region: "", resource: `policy${CI_IAM_PATH}${applyBoundaryPolicyName(e.project, e.name)}` });
 }

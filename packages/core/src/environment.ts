@@ -1,3 +1,4 @@
+import { ARN_SHAPES, checkArn, checkBucketName, isAccountId } from "./aws-shapes";
 import { Validator } from "./errors";
 import { NAME_LIMITS, boundedName, type NameLimit } from "./naming";
 import { availabilityZones, isRegionName, regionFix } from "./regions";
@@ -48,8 +49,6 @@ export interface EnvironmentConfig {
 }
 
 const NAME_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
-const ACCOUNT_PATTERN = /^\d{12}$/;
-const BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const TABLE_PATTERN = /^[A-Za-z0-9_.-]{3,255}$/;
 const RESERVED_TAGS = ["project", "environment", "stack", "managed-by"];
 
@@ -126,17 +125,13 @@ function validateEnvironmentConfig(c: EnvironmentConfig): void {
     regionFix(c.region),
   );
   v.check(
-    typeof c.accountId === "string" && ACCOUNT_PATTERN.test(c.accountId),
+    typeof c.accountId === "string" && isAccountId(c.accountId),
     "accountId",
     c.accountId,
     "must be the 12-digit ID of the AWS account (`aws sts get-caller-identity --query Account`).",
   );
-  v.check(
-    typeof c.state?.bucket === "string" && BUCKET_PATTERN.test(c.state.bucket),
-    "state.bucket",
-    c.state?.bucket,
-    "must be a valid S3 bucket name (3-63 lower-case letters, digits, dots, hyphens).",
-  );
+  if (typeof c.state?.bucket === "string") checkBucketName(v, "state.bucket", c.state.bucket);
+  else v.fail("state.bucket", c.state?.bucket, "is required: the S3 bucket of the Terraform state.");
   v.check(
     typeof c.state?.lockTable === "string" && TABLE_PATTERN.test(c.state.lockTable),
     "state.lockTable",
@@ -147,12 +142,7 @@ function validateEnvironmentConfig(c: EnvironmentConfig): void {
     v.check(isRegionName(c.state.region), "state.region", c.state.region, regionFix(c.state.region));
   }
   if (c.permissionsBoundaryArn !== undefined) {
-    v.check(
-      /^arn:aws[a-z-]*:iam::\d{12}:policy\/.+$/.test(c.permissionsBoundaryArn),
-      "permissionsBoundaryArn",
-      c.permissionsBoundaryArn,
-      "must be an IAM policy ARN (arn:aws:iam::<account>:policy/<path><name>), e.g. from applyBoundaryArn().",
-    );
+    checkArn(v, "permissionsBoundaryArn", c.permissionsBoundaryArn, ARN_SHAPES.iamCustomerPolicy, "e.g. from applyBoundaryArn()");
   }
   for (const key of Object.keys(c.tags ?? {})) {
     v.check(!RESERVED_TAGS.includes(key), `tags.${key}`, key, `is set by the platform; remove it (reserved: ${RESERVED_TAGS.join(", ")}).`);

@@ -1,6 +1,7 @@
 export * from "./accounts";
 export * from "./app";
 export * from "./aws-context";
+export * from "./aws-shapes";
 export * from "./backend";
 export * from "./cidr";
 export * from "./environment";

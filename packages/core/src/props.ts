@@ -36,16 +36,3 @@ export function checkLogRetention(v: Validator, field: string, days: number): bo
     `is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_DAYS.slice(0, 15).join(", ")}, ...`,
   );
 }
-
-/** Name prefixes of constructs that name many resources (`acme-staging`). */
-export const NAME_PREFIX_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
-
-/** Checks a literal `namePrefix`: 1-40 lower-case letters, digits and hyphens. */
-export function checkNamePrefix(v: Validator, value: string): boolean {
-  return v.check(
-    isKnown(value) && NAME_PREFIX_PATTERN.test(value),
-    "namePrefix",
-    value,
-    "must be a literal of 1-40 lower-case letters, digits and hyphens, e.g. acme-staging.",
-  );
-}

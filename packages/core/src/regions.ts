@@ -3,8 +3,9 @@
  * an account created today sees (some older accounts see different sets). Synth checks region
  * names and AZ counts against it, so a typo fails before a plan does (Terraform's offline
  * checks skip region validation). Regions whose letters are not listed here get a, b, c.
- * China and GovCloud regions are left out on purpose: they are other partitions
- * (`arn:aws-cn`, `arn:aws-us-gov`), which the constructs do not write.
+ * China and GovCloud regions are left out on purpose: ARNs are built and checked in every
+ * partition (aws-shapes.ts), but nothing else (AZ letters, endpoints, ELB log accounts, the
+ * offline checks) has been verified there.
  */
 export const REGION_AZ_LETTERS: Readonly<Record<string, readonly string[]>> = {
   "us-east-1": ["a", "b", "c", "d", "e", "f"],
@@ -54,7 +55,7 @@ export function isRegionName(region: string): boolean {
 /** The message part that tells what to write instead of a region that is not in the table. */
 export function regionFix(region: unknown): string {
   if (typeof region === "string" && /^(cn|us-gov)-/.test(region)) {
-    return "is in the China or GovCloud partition, which this platform does not target (its ARNs are arn:aws:…); use a region of the aws partition.";
+    return "is in the China or GovCloud partition, which this platform has not been verified in (AZ letters, endpoints, log delivery accounts); use a region of the aws partition.";
   }
   const close = typeof region === "string" ? REGION_NAMES.filter((r) => editDistance(r, region) <= 2) : [];
   return close.length > 0

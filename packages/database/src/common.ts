@@ -2,12 +2,11 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { NAME_LIMITS, type Validator, awsContext, awsManagedPolicyArn, boundedName, checkLogRetention } from "@platform/core";
+import { NAME_LIMITS, type Validator, accountResourceArnPattern, awsContext, awsManagedPolicyArn, boundedName, checkLogRetention, checkNamePrefix } from "@platform/core";
 import type { Construct } from "constructs";
 import {
   checkBackupRetention,
   checkIdentifier,
-  checkIdentifierParts,
   checkMonitoringInterval,
   checkPerformanceInsightsRetention,
   checkPort,
@@ -137,7 +136,7 @@ export function resolveCommon(props: PostgresCommonProps): ResolvedCommon {
 }
 
 export function checkCommon(v: Validator, props: PostgresCommonProps, r: ResolvedCommon): void {
-  checkIdentifierParts(v, props.namePrefix);
+  checkNamePrefix(v, props.namePrefix);
   checkIdentifier(v, props.identifier);
   checkSubnets(v, props.subnetIds);
   checkSecurityGroups(v, props.securityGroupIds);
@@ -170,7 +169,7 @@ export function enhancedMonitoringRole(scope: Construct, namePrefix: string, suf
         condition: accountId
           ? [
               { test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] },
-              { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:*:rds:*:${accountId}:*`] },
+              { test: "ArnLike", variable: "aws:SourceArn", values: [accountResourceArnPattern("rds", accountId)] },
             ]
           : undefined,
       },

@@ -3,7 +3,7 @@ import type { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-eve
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import type { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
-import { NAME_LIMITS, Validator, arn, awsContext, boundedName, isKnown, checkLogRetention, movedFrom } from "@platform/core";
+import { NAME_LIMITS, Validator, arn, awsContext, boundedName, isKnown, checkLogRetention, checkSsmParameterName, movedFrom } from "@platform/core";
 import { BundledFunction, EventRuleTrigger, isEventRuleSchedule, secretRotationSucceeded } from "@platform/lambda";
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
@@ -201,25 +201,10 @@ function portString(port: number | string): string {
   return typeof port === "number" && Token.isUnresolved(port) ? Token.asString(port) : String(port);
 }
 
-const PARAMETER_NAME = /^\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 
 function validate(path: string, props: DatabaseUrlPublisherProps, logRetentionDays: number, schedule: string | false): void {
   const v = new Validator(path);
-  if (isKnown(props.parameterName)) {
-    const name = props.parameterName;
-    v.check(
-      PARAMETER_NAME.test(name) && name.length <= 1011 && name.split("/").length - 1 <= 15,
-      "parameterName",
-      name,
-      'must be a hierarchical SSM name like "/acme/staging/DATABASE_URL": a leading "/", segments of letters, digits, "_", ".", "-", at most 15 levels.',
-    );
-    v.check(
-      !/^\/(aws|ssm)/i.test(name),
-      "parameterName",
-      name,
-      'must not start with "/aws" or "/ssm" (reserved by AWS); use "/<project>/<env>/DATABASE_URL".',
-    );
-  }
+  checkSsmParameterName(v, "parameterName", props.parameterName);
   checkLogRetention(v, "logRetentionDays", logRetentionDays);
   if (schedule !== false) {
     v.check(

@@ -7,8 +7,10 @@ import {
   NAME_LIMITS,
   Validator,
   boundedName,
+  checkEcsServiceReferences,
   checkLogRetention,
   checkNamePrefix,
+  checkSsmParameterName,
   isKnown,
   movedFrom,
 } from "@platform/core";
@@ -71,9 +73,6 @@ export interface RedeployOnParameterChangeRef {
   readonly ruleArn: string;
 }
 
-const ECS_NAME_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
-const ECS_SERVICE_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:service\/([^/]+)\/([^/]+)$/;
-const PARAMETER_NAME = /^\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 
 /**
  * Restarts ECS services when an SSM parameter they read at start is written, e.g. the
@@ -159,7 +158,6 @@ export class RedeployOnParameterChange extends Construct {
   }
 }
 
-const NAME_FIX = "must be 1-255 letters, digits, hyphens or underscores.";
 
 function validate(
   path: string,
@@ -169,43 +167,13 @@ function validate(
 ): void {
   const v = new Validator(path);
   checkNamePrefix(v, props.namePrefix);
-  if (isKnown(props.parameterName)) {
-    const name = props.parameterName;
-    v.check(
-      PARAMETER_NAME.test(name) && name.length <= 1011,
-      "parameterName",
-      name,
-      'must be a hierarchical SSM name like "/acme/staging/DATABASE_URL": a leading "/", segments of letters, digits, "_", ".", "-".',
-    );
-  }
+  checkSsmParameterName(v, "parameterName", props.parameterName);
   const entries = Object.entries(props.services);
   v.check(entries.length > 0, "services", props.services, "is empty; give at least one ECS service that reads the parameter.");
-  const seen = new Map<string, string>();
-  for (const [key, s] of entries) {
-    const f = `services.${key}`;
-    v.check(CONSTRUCT_KEY_PATTERN.test(key), f, key, "key must match [a-z][a-z0-9-]{0,30}, e.g. web.");
-    if (isKnown(s.clusterName)) v.check(ECS_NAME_PATTERN.test(s.clusterName), `${f}.clusterName`, s.clusterName, NAME_FIX);
-    if (isKnown(s.serviceName)) v.check(ECS_NAME_PATTERN.test(s.serviceName), `${f}.serviceName`, s.serviceName, NAME_FIX);
-    const namesKnown = isKnown(s.clusterName) && isKnown(s.serviceName);
-    if (isKnown(s.serviceArn)) {
-      const arn = ECS_SERVICE_ARN.exec(s.serviceArn);
-      const fix = "must be a long-format service ARN arn:aws:ecs:<region>:<account>:service/<cluster>/<service> (aws_ecs_service.id).";
-      if (v.check(arn !== null, `${f}.serviceArn`, s.serviceArn, fix) && namesKnown) {
-        v.check(
-          arn![1] === s.clusterName && arn![2] === s.serviceName,
-          `${f}.serviceArn`,
-          s.serviceArn,
-          `names service ${arn![1]}/${arn![2]}, not ${s.clusterName}/${s.serviceName}; pass the ARN of the same service.`,
-        );
-      }
-    }
-    if (namesKnown) {
-      const identity = `${s.clusterName}/${s.serviceName}`;
-      const other = seen.get(identity);
-      v.check(other === undefined, f, identity, `is the same service as services.${other}; list each service once.`);
-      seen.set(identity, key);
-    }
+  for (const [key] of entries) {
+    v.check(CONSTRUCT_KEY_PATTERN.test(key), `services.${key}`, key, "key must match [a-z][a-z0-9-]{0,30}, e.g. web.");
   }
+  checkEcsServiceReferences(v, "services", props.services);
   checkLogRetention(v, "logRetentionDays", logRetentionDays);
   if (v.ok && isKnown(configJson)) {
     const bytes = lambdaEnvironmentBytes(REDEPLOY_CONFIG_ENV_VAR, configJson);

@@ -118,7 +118,7 @@ export function checkPerformanceInsightsRetention(v: Validator, days: number | u
   );
 }
 
-export const MONITORING_INTERVALS = [0, 1, 5, 10, 15, 30, 60] as const;
+const MONITORING_INTERVALS = [0, 1, 5, 10, 15, 30, 60] as const;
 
 export function checkMonitoringInterval(v: Validator, seconds: number): void {
   v.check(
@@ -126,16 +126,6 @@ export function checkMonitoringInterval(v: Validator, seconds: number): void {
     "monitoringIntervalSeconds",
     seconds,
     "must be one of 0 (off), 1, 5, 10, 15, 30, 60.",
-  );
-}
-
-export function checkIdentifierParts(v: Validator, namePrefix: string): void {
-  if (!isKnown(namePrefix)) return;
-  v.check(
-    /^[a-z][a-z0-9-]*$/.test(namePrefix),
-    "namePrefix",
-    namePrefix,
-    'must start with a lower-case letter and hold only lower-case letters, digits and hyphens (RDS identifiers), e.g. "acme-staging".',
   );
 }
 

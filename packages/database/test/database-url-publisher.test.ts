@@ -138,8 +138,8 @@ describe("DatabaseUrlPublisher", () => {
   });
 
   it("fails when the parameter name is not a hierarchical, non-reserved SSM name", () => {
-    expect(() => build({ parameterName: "DATABASE_URL" })).toThrow(/url\.parameterName: "DATABASE_URL" must be a hierarchical SSM name like "\/acme\/staging\/DATABASE_URL"/);
-    expect(() => build({ parameterName: "/aws/x/DATABASE_URL" })).toThrow(/parameterName: "\/aws\/x\/DATABASE_URL" must not start with "\/aws" or "\/ssm"/);
+    expect(() => build({ parameterName: "DATABASE_URL" })).toThrow(/url\.parameterName: "DATABASE_URL" must be a hierarchical name: a leading "\/"/);
+    expect(() => build({ parameterName: "/aws/x/DATABASE_URL" })).toThrow(/parameterName: "\/aws\/x\/DATABASE_URL" starts with "\/aws" or "\/ssm", which AWS reserves/);
   });
 
   it("fails when the schedule, retention or account are invalid", () => {

@@ -390,13 +390,13 @@ describe("RedeployOnParameterChange validation", () => {
 
   it("fails when namePrefix is not lower-case kebab", () => {
     expect(build({ namePrefix: "Acme_Staging" })).toContain(
-      'redeploy.namePrefix: "Acme_Staging" must be a literal of 1-40 lower-case letters, digits and hyphens',
+      'redeploy.namePrefix: "Acme_Staging" must be lower-case letters, digits and hyphens',
     );
   });
 
   it("fails when parameterName is not a hierarchical SSM name", () => {
     expect(build({ parameterName: "DATABASE_URL" })).toContain(
-      'redeploy.parameterName: "DATABASE_URL" must be a hierarchical SSM name like "/acme/staging/DATABASE_URL"',
+      'redeploy.parameterName: "DATABASE_URL" must be a hierarchical name: a leading "/"',
     );
   });
 
@@ -411,7 +411,7 @@ describe("RedeployOnParameterChange validation", () => {
   it("fails when a service ARN is not a long-format service ARN", () => {
     const wrong = `arn:aws:ecs:${REGION}:${ACCOUNT}:service/acme-staging-web`;
     expect(build({ services: { web: { ...props().services.web!, serviceArn: wrong } } })).toContain(
-      `redeploy.services.web.serviceArn: "${wrong}" must be a long-format service ARN arn:aws:ecs:<region>:<account>:service/<cluster>/<service>`,
+      `redeploy.services.web.serviceArn: "${wrong}" must be a long-format ECS service ARN (arn:aws:ecs:<region>:<account>:service/<cluster>/<service>)`,
     );
   });
 
@@ -430,7 +430,7 @@ describe("RedeployOnParameterChange validation", () => {
   it("fails when the same service is listed twice", () => {
     const web = props().services.web!;
     expect(build({ services: { web, site: web } })).toContain(
-      'redeploy.services.site: "acme-staging/acme-staging-web" is the same service as services.web; list each service once.',
+      'redeploy.services.site: "acme-staging/acme-staging-web" is the same ECS service as services.web; list each service once.',
     );
   });
 

@@ -5,7 +5,7 @@ import {
   Wafv2WebAclLoggingConfiguration,
   type Wafv2WebAclLoggingConfigurationLoggingFilter,
 } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
-import { NAME_LIMITS, Validator, boundedName, isKnown, checkLogRetention } from "@platform/core";
+import { ARN_SHAPES, NAME_LIMITS, Validator, boundedName, checkArn, checkKmsKeyArn, checkNamePrefix, isKnown, checkLogRetention } from "@platform/core";
 import { Construct } from "constructs";
 
 /** The AWS managed rule groups every web ACL runs, in evaluation order after the rate limit. */
@@ -94,11 +94,8 @@ export interface WebAclProps {
   readonly logKmsKeyArn?: string;
 }
 
-const ALB_ARN = /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer\/app\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{16}$/;
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 const RULE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
 const LOG_GROUP_NAME = /^[A-Za-z0-9._\-/#]{1,512}$/;
-const NAME_PREFIX = /^[a-z][a-z0-9-]*$/;
 
 /**
  * A regional WAFv2 web ACL for an ALB: a per-IP rate limit, then the AWS managed IP
@@ -218,20 +215,8 @@ export class WebAcl extends Construct {
 
 function validate(path: string, props: WebAclProps): void {
   const v = new Validator(path);
-  v.check(
-    typeof props.namePrefix === "string" && NAME_PREFIX.test(props.namePrefix),
-    "namePrefix",
-    props.namePrefix,
-    "must be lower-case letters, digits and hyphens starting with a letter (e.g. \"acme-prod\").",
-  );
-  if (isKnown(props.loadBalancerArn)) {
-    v.check(
-      ALB_ARN.test(props.loadBalancerArn),
-      "loadBalancerArn",
-      props.loadBalancerArn,
-      "must be an Application Load Balancer ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<id>); WAF cannot protect a Network Load Balancer.",
-    );
-  }
+  checkNamePrefix(v, props.namePrefix);
+  checkArn(v, "loadBalancerArn", props.loadBalancerArn, ARN_SHAPES.applicationLoadBalancer, "WAF cannot protect a Network Load Balancer");
   const limit = props.rateLimitPerIp ?? 2000;
   v.check(
     Number.isInteger(limit) && limit >= RATE_LIMIT_MIN && limit <= RATE_LIMIT_MAX,
@@ -255,9 +240,8 @@ function validate(path: string, props: WebAclProps): void {
       `must start with "${WAF_LOG_GROUP_PREFIX}" (AWS WAF delivers only to such log groups) and hold at most 512 of A-Z a-z 0-9 . _ - / #, e.g. "${WAF_LOG_GROUP_PREFIX}${props.namePrefix}".`,
     );
   }
-  if (props.logKmsKeyArn !== undefined && isKnown(props.logKmsKeyArn)) {
-    v.check(KMS_KEY_ARN.test(props.logKmsKeyArn), "logKmsKeyArn", props.logKmsKeyArn, "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>).");
-  }
+  // CloudWatch Logs associates the key itself with the log group: no alias.
+  if (props.logKmsKeyArn !== undefined) checkKmsKeyArn(v, "logKmsKeyArn", props.logKmsKeyArn, { aliases: false });
   const seen = new Set<string>();
   (props.ruleActionOverrides ?? []).forEach((o, i) => {
     const field = `ruleActionOverrides[${i}]`;

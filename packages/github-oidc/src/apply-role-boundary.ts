@@ -1,7 +1,7 @@
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
-import { CI_IAM_PATH, Validator, applyBoundaryPolicyName, partitionOfRegion } from "@platform/core";
+import { CI_IAM_PATH, Validator, applyBoundaryArn, applyBoundaryPolicyName, arn, awsContextOf, checkAccountId } from "@platform/core";
 import { Construct } from "constructs";
 import { lockStatements } from "./terraform-ci-roles";
 
@@ -77,24 +77,25 @@ export class ApplyRoleBoundary extends Construct {
     const v = new Validator(this.node.path);
     v.check(/^[a-z][a-z0-9-]*$/.test(props.project), "project", props.project, "must be lower-case letters, digits and hyphens.");
     v.check(/^[a-z][a-z0-9-]*$/.test(props.environment), "environment", props.environment, "must be an environment name such as \"staging\".");
-    v.check(/^\d{12}$/.test(props.accountId), "accountId", props.accountId, "must be a 12-digit AWS account ID.");
+    checkAccountId(v, "accountId", props.accountId);
     v.throwIfAny();
 
-    const p = partitionOfRegion(props.region);
+    const context = awsContextOf(props);
+    const anywhere = (service: string, resource: string) => arn(context, { service, region: "*", account: "*", resource });
     const tagKey = props.environmentTagKey ?? "environment";
     const prefix = `${props.project}-${props.environment}`;
     const name = applyBoundaryPolicyName(props.project, props.environment);
-    this.arn = `arn:${p}:iam::${props.accountId}:policy${CI_IAM_PATH}${name}`;
-    const bucketArn = `arn:${p}:s3:::${props.state.bucketName}`;
+    this.arn = applyBoundaryArn({ project: props.project, name: props.environment, accountId: props.accountId, region: props.region });
+    const bucketArn = arn(context, { service: "s3", region: "", account: "", resource: props.state.bucketName });
 
     const statements: DataAwsIamPolicyDocumentStatement[] = [
       {
         sid: "OwnNamedResources",
         actions: ["*"],
         resources: [
-          ...NAMED_SERVICES.map((service) => `arn:${p}:${service}:*:*:*${prefix}-*`),
-          `arn:${p}:ssm:*:*:parameter/${props.project}/${props.environment}/*`,
-          `arn:${p}:secretsmanager:*:*:secret:rds!*`,
+          ...NAMED_SERVICES.map((service) => anywhere(service, `*${prefix}-*`)),
+          anywhere("ssm", `parameter/${props.project}/${props.environment}/*`),
+          anywhere("secretsmanager", "secret:rds!*"),
         ],
       },
       {
@@ -113,7 +114,7 @@ export class ApplyRoleBoundary extends Construct {
       {
         sid: "PublicParameters",
         actions: ["ssm:GetParameter", "ssm:GetParameters"],
-        resources: [`arn:${p}:ssm:*::parameter/aws/service/*`],
+        resources: [arn(context, { service: "ssm", region: "*", account: "", resource: "parameter/aws/service/*" })],
       },
       // Account-wide by design: AWS accepts no narrower resource for these.
       {
@@ -155,7 +156,7 @@ export class ApplyRoleBoundary extends Construct {
           "iam:TagPolicy",
           "iam:UntagPolicy",
         ],
-        resources: [`arn:${p}:iam::${props.accountId}:policy${CI_IAM_PATH}*`],
+        resources: [arn(context, { service: "iam", region: "", resource: `policy${CI_IAM_PATH}*` })],
       },
       {
         sid: "DenyUsersAndKeys",

@@ -5,7 +5,7 @@ import {
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { CI_IAM_PATH, CONSTRUCT_KEY_PATTERN, NAME_LIMITS, Validator, isKnown } from "@platform/core";
+import { ARN_SHAPES, CI_IAM_PATH, CONSTRUCT_KEY_PATTERN, NAME_LIMITS, Validator, checkArn, isKnown } from "@platform/core";
 import { Construct } from "constructs";
 import { GITHUB_OIDC_HOST, STS_AUDIENCE } from "./github-oidc-provider";
 import { subjectClaim, subjectProblems, type GithubRepository, type GithubSubject } from "./subjects";
@@ -86,9 +86,7 @@ export class GithubActionsRole extends Construct {
       v.check(CONSTRUCT_KEY_PATTERN.test(key), `managedPolicyArns.${key}`, key, "key must be lower-case letters, digits and hyphens (it becomes the construct ID).");
     }
     for (const [key, arn] of Object.entries(props.managedPolicyArns ?? {})) {
-      if (isKnown(arn)) {
-        v.check(/^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/.+$/.test(arn), `managedPolicyArns.${key}`, arn, "must be an IAM policy ARN (arn:aws:iam::aws:policy/<name> or arn:aws:iam::<account>:policy/<name>).");
-      }
+      checkArn(v, `managedPolicyArns.${key}`, arn, ARN_SHAPES.iamPolicy);
     }
     v.throwIfAny();
 

@@ -1,5 +1,5 @@
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { NAME_LIMITS, Validator, awsContext, boundedName, isKnown } from "@platform/core";
+import { NAME_LIMITS, Validator, arn, awsContext, awsManagedPolicyArn, boundedName, checkBucketName, isKnown, type AwsContext } from "@platform/core";
 import { Construct } from "constructs";
 import { GITHUB_ROLE_PATH, GithubActionsRole } from "./github-actions-role";
 import { GITHUB_OIDC_HOST } from "./github-oidc-provider";
@@ -150,12 +150,13 @@ export class TerraformCiRoles extends Construct {
       v.check(/^\/[A-Za-z0-9_.-]+\/$/.test(p), `protectedSecrets.parameterPaths[${i}]`, p, 'must be a top-level SSM path such as "/acme/" (leading and trailing "/").');
     });
     if (isKnown(props.state.bucketName)) {
-      v.check(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.state.bucketName), "state.bucketName", props.state.bucketName, "must be an S3 bucket name.");
+      checkBucketName(v, "state.bucketName", props.state.bucketName);
     }
     v.throwIfAny();
 
-    const { partition } = awsContext(this);
-    const bucketArn = `arn:${partition}:s3:::${props.state.bucketName}`;
+    const aws = awsContext(this);
+    const bucketArn = arn(aws, { service: "s3", region: "", account: "", resource: props.state.bucketName });
+    const iamAnyAccount = (resource: string) => arn(aws, { service: "iam", region: "", account: "*", resource });
     const ownState = `${bucketArn}/${props.state.keyPrefix}*`;
     const otherState = (props.state.deniedKeyPrefixes ?? []).map((p) => `${bucketArn}/${p}*`);
     const locks = lockStatements(props.state.bucketName, props.state.keyPrefix, props.state.lockTableArn);
@@ -170,14 +171,14 @@ export class TerraformCiRoles extends Construct {
       subjects: props.planSubjects ?? [{ pullRequest: true }],
       roleName: boundedName([props.namePrefix, "github-plan"], NAME_LIMITS.iamRoleName),
       description: `Read-only terraform plan of ${props.state.keyPrefix}* from pull requests`,
-      managedPolicyArns: { "read-only": `arn:${partition}:iam::aws:policy/ReadOnlyAccess` },
+      managedPolicyArns: { "read-only": awsManagedPolicyArn(aws, "ReadOnlyAccess") },
       statements: [
         { sid: "ListStateBucket", actions: ["s3:ListBucket"], resources: [bucketArn] },
         { sid: "ReadState", actions: ["s3:GetObject"], resources: [ownState] },
         { sid: "WriteLockFiles", actions: ["s3:PutObject", "s3:DeleteObject"], resources: [`${bucketArn}/${props.state.keyPrefix}*.tflock`] },
         ...locks,
         ...denyOtherState,
-        ...secretReadDenies(partition, props),
+        ...secretReadDenies(aws, props),
       ],
     });
 
@@ -187,7 +188,7 @@ export class TerraformCiRoles extends Construct {
       subjects: [{ environment: props.githubEnvironment }],
       roleName: boundedName([props.namePrefix, "github-apply"], NAME_LIMITS.iamRoleName),
       description: `terraform apply of ${props.state.keyPrefix}* from the ${props.githubEnvironment} environment`,
-      managedPolicyArns: props.applyManagedPolicyArns ?? { admin: `arn:${partition}:iam::aws:policy/AdministratorAccess` },
+      managedPolicyArns: props.applyManagedPolicyArns ?? { admin: awsManagedPolicyArn(aws, "AdministratorAccess") },
       maxSessionSeconds: props.applyMaxSessionSeconds,
       permissionsBoundaryArn: props.applyPermissionsBoundaryArn,
       statements: [
@@ -231,17 +232,17 @@ export class TerraformCiRoles extends Construct {
             "iam:Set*",
           ],
           resources: [
-            `arn:${partition}:iam::*:role${GITHUB_ROLE_PATH}*`,
+            iamAnyAccount(`role${GITHUB_ROLE_PATH}*`),
             // The permissions boundaries of confined environments live under the same path.
-            `arn:${partition}:iam::*:policy${GITHUB_ROLE_PATH}*`,
-            `arn:${partition}:iam::*:oidc-provider/${GITHUB_OIDC_HOST}`,
+            iamAnyAccount(`policy${GITHUB_ROLE_PATH}*`),
+            iamAnyAccount(`oidc-provider/${GITHUB_OIDC_HOST}`),
           ],
         },
         {
           sid: "NoLongLivedCredentials",
           effect: "Deny",
           actions: ["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile"],
-          resources: [`arn:${partition}:iam::*:user/*`],
+          resources: [iamAnyAccount("user/*")],
         },
       ],
     });
@@ -253,7 +254,7 @@ export class TerraformCiRoles extends Construct {
  * and SSM decrypts a SecureString with the caller's own kms:Decrypt. Explicit denies win over
  * any allow, so a later change to the managed policy cannot reopen them.
  */
-function secretReadDenies(partition: string, props: TerraformCiRolesProps): DataAwsIamPolicyDocumentStatement[] {
+function secretReadDenies(aws: AwsContext, props: TerraformCiRolesProps): DataAwsIamPolicyDocumentStatement[] {
   const paths = props.protectedSecrets?.parameterPaths ?? [];
   const s3 = `s3.${props.state.region ?? "*"}.amazonaws.com`;
   return [
@@ -263,7 +264,7 @@ function secretReadDenies(partition: string, props: TerraformCiRolesProps): Data
             sid: "DenyProductParameters",
             effect: "Deny",
             actions: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"],
-            resources: paths.map((p) => `arn:${partition}:ssm:*:*:parameter${p}*`),
+            resources: paths.map((p) => arn(aws, { service: "ssm", region: "*", account: "*", resource: `parameter${p}*` })),
           },
         ]
       : []),

@@ -323,7 +323,7 @@ describe("TerraformCiRoles", () => {
 
   it("fails when the state bucket name is not an S3 bucket name", () => {
     const error = configError(() => new TerraformCiRoles(testStack("ci"), "ci", { ...props, state: { ...props.state, bucketName: "Bad_Bucket" } }));
-    expect(error.message).toContain('state.bucketName: "Bad_Bucket" must be an S3 bucket name');
+    expect(error.message).toContain('state.bucketName: "Bad_Bucket" must be 3-63 lower-case letters, digits, dots and hyphens');
   });
 });
 

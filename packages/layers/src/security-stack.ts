@@ -41,8 +41,6 @@ export class SecurityStack extends EnvironmentStack {
     const namePrefix = `${environment.project}-${environment.name}`;
     this.secretsKey = new SecretsKey(this, "secrets-key", {
       namePrefix,
-      accountId: environment.accountId,
-      region: environment.region,
       // The compute stack's task execution roles (TaskExecutionRole names them <prefix>-<service>-execution)
       // inject the secrets; matched by name so this earlier stack needs no reference to them.
       decrypterRoleNames: [`${namePrefix}-*-execution`],

@@ -72,7 +72,7 @@ const rows: Row[] = [
   at("a project that makes bucket names start with amzn-s3-demo-", "environment.project", "amzn-s3-demo", /S3 reserves the prefix "amzn-s3-demo-"/),
   // checked by the constructs, reported on the config path (misleading before: staging-database/postgres.identifier, staging-storage/assets.bucketName)
   at("a database identifier RDS refuses", "database.identifier", "Bad_ID", /lower-case letters, digits and single hyphens/),
-  at("an asset bucket name with dots", "storage.assetsBucketName", "bad..name", /dots are refused/),
+  at("an asset bucket name with two adjacent dots", "storage.assetsBucketName", "bad..name", /two adjacent dots/),
   ["an upper-case environment name", set("environment.name", "Staging"), "Staging.environment.name", "Staging", /lower-case letters/],
   ["an environment name with a hyphen (stack names <env>-<layer> split on the last hyphen)", set("environment.name", "staging-eu"), "staging-eu.environment.name", "staging-eu", /lower-case letters and digits.*split the name on its last hyphen/],
   at("a region that is a city", "environment.region", "tokyo", /is not an AWS region; use one like "ap-northeast-1"/),

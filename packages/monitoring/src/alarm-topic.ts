@@ -4,7 +4,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { NAME_LIMITS, Validator, arn, awsContext, boundedName, isKnown, shortHash } from "@platform/core";
+import { NAME_LIMITS, Validator, arn, awsContext, boundedName, checkAccountId, checkNamePrefix, isKnown, shortHash } from "@platform/core";
 import { Construct } from "constructs";
 import type { AlarmSink } from "./alarm-sink";
 
@@ -191,17 +191,8 @@ function statementId(service: string): string {
 
 function validate(path: string, props: AlarmTopicProps, publishers: string[], emails: string[]): void {
   const v = new Validator(path);
-  if (isKnown(props.namePrefix)) {
-    v.check(props.namePrefix.trim().length > 0, "namePrefix", props.namePrefix, 'must not be empty; use e.g. "acme-prod".');
-  }
-  if (isKnown(props.accountId)) {
-    v.check(
-      /^\d{12}$/.test(props.accountId),
-      "accountId",
-      props.accountId,
-      'must be the 12-digit AWS account ID (e.g. "123456789012"), as a string so leading zeros survive.',
-    );
-  }
+  checkNamePrefix(v, props.namePrefix);
+  checkAccountId(v, "accountId", props.accountId);
   const seen = new Set<string>();
   emails.forEach((email, i) => {
     if (!isKnown(email)) return;

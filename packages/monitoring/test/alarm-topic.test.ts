@@ -120,7 +120,7 @@ describe("AlarmTopic", () => {
 
   it("fails when the account ID is not 12 digits", () => {
     expect(() => new AlarmTopic(testStack(), "alarms", { namePrefix: "x", accountId: "1234" })).toThrow(
-      /alarms\.accountId: "1234" must be the 12-digit AWS account ID/,
+      /alarms\.accountId: "1234" must be the 12-digit ID of an AWS account/,
     );
   });
 

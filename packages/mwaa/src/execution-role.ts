@@ -47,13 +47,13 @@ export function executionRoleStatements(context: AwsContext, scope: ExecutionRol
     {
       sid: "CeleryQueues",
       actions: ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ReceiveMessage", "sqs:SendMessage"],
-      resources: [`arn:${context.partition}:sqs:${region}:*:airflow-celery-*`],
+      resources: [arn(context, { service: "sqs", region, account: "*", resource: "airflow-celery-*" })],
     },
     {
       // The queues are encrypted with an AWS-owned key: any key outside this account, used through SQS only.
       sid: "CeleryQueueKeysThroughSqs",
       actions: ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey*", "kms:Encrypt"],
-      notResources: [`arn:${context.partition}:kms:*:${scope.accountId}:key/*`],
+      notResources: [arn(context, { service: "kms", region: "*", account: scope.accountId, resource: "key/*" })],
       condition: [{ test: "StringLike", variable: "kms:ViaService", values: [`sqs.${region}.amazonaws.com`] }],
     },
   ];

@@ -3,6 +3,8 @@ import {
   REGION_AZ_LETTERS,
   Validator,
   cidrContains,
+  checkKmsKeyArn,
+  checkNamePrefix,
   cidrsOverlap,
   isKnown,
   isRegionName,
@@ -16,7 +18,6 @@ import { INTERFACE_ENDPOINT_SERVICES, type InterfaceEndpointService, type S3Gate
 import { FLOW_LOG_TRAFFIC_TYPES } from "./vpc-flow-logs";
 
 const S3_MODES: readonly S3GatewayEndpointMode[] = ["none", "privateRouteTables", "allRouteTables"];
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 
 type Tier = "public" | "private";
 
@@ -42,12 +43,7 @@ export function resolveNetworkLayout(path: string, props: NetworkProps): Network
   const v = new Validator(path);
   const publicSubnetsEnabled = props.publicSubnetsEnabled ?? true;
 
-  v.check(
-    isKnown(props.namePrefix) && /^[a-z0-9][a-z0-9-]*$/.test(props.namePrefix),
-    "namePrefix",
-    props.namePrefix,
-    'must be lower-case letters, digits and hyphens, e.g. "acme-staging".',
-  );
+  checkNamePrefix(v, props.namePrefix);
   const regionOk = v.check(
     isKnown(props.region) && isRegionName(props.region),
     "region",
@@ -319,12 +315,6 @@ function checkFlowLogs(v: Validator, props: NetworkProps): void {
       "must be 60 or 600.",
     );
   }
-  if (isKnown(flow.kmsKeyArn)) {
-    v.check(
-      KMS_KEY_ARN.test(flow.kmsKeyArn!),
-      "flowLogs.kmsKeyArn",
-      flow.kmsKeyArn,
-      'must be a KMS key ARN such as "arn:aws:kms:ap-northeast-1:123456789012:key/<key-id>" (aliases are not accepted).',
-    );
-  }
+  // CloudWatch Logs associates the key itself with the log group: no alias.
+  if (flow.kmsKeyArn !== undefined) checkKmsKeyArn(v, "flowLogs.kmsKeyArn", flow.kmsKeyArn, { aliases: false });
 }

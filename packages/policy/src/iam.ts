@@ -33,7 +33,7 @@ export function statements(stack: StackJson, policy: unknown): Statement[] {
 }
 
 /** Statements of an `aws_iam_policy_document` data source. */
-export function documentStatements(doc: Record<string, unknown> | undefined): Statement[] {
+function documentStatements(doc: Record<string, unknown> | undefined): Statement[] {
   const raw = doc?.statement;
   return (Array.isArray(raw) ? raw : raw ? [raw] : []).map((s: Record<string, unknown>) => ({
     sid: s.sid as string | undefined,
@@ -55,7 +55,7 @@ export function documentStatements(doc: Record<string, unknown> | undefined): St
 }
 
 /** Statements of a JSON policy (`{"Statement": [...]}`). */
-export function jsonStatements(policy: { Statement?: unknown }): Statement[] {
+function jsonStatements(policy: { Statement?: unknown }): Statement[] {
   const raw = policy?.Statement;
   return (Array.isArray(raw) ? raw : raw ? [raw] : []).map((s: Record<string, unknown>) => {
     const principal = s.Principal;
@@ -80,7 +80,7 @@ export function jsonStatements(policy: { Statement?: unknown }): Statement[] {
 }
 
 /** Whether an IAM action pattern (with `*`) covers `action`, e.g. `ssm:Get*` covers `ssm:GetParameter`. */
-export function actionMatches(pattern: string, action: string): boolean {
+function actionMatches(pattern: string, action: string): boolean {
   const re = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`, "i");
   return re.test(action);
 }

@@ -1,6 +1,6 @@
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
-import { CONSTRUCT_KEY_PATTERN, NAME_LIMITS, Validator, boundedName, isKnown, mapRecord } from "@platform/core";
+import { CONSTRUCT_KEY_PATTERN, NAME_LIMITS, Validator, boundedName, checkKmsKeyArn, isKnown, checkNamePrefix, mapRecord } from "@platform/core";
 import { Construct } from "constructs";
 import { renderLifecyclePolicy, retentionPolicy } from "./lifecycle-policy";
 
@@ -99,8 +99,6 @@ export const DEFAULT_KEEP_LAST_IMAGES = 30;
 export const DEFAULT_UNTAGGED_IMAGE_EXPIRY_DAYS = 7;
 const KEEP_LAST_IMAGES_RANGE = [1, 1000] as const;
 const UNTAGGED_EXPIRY_RANGE = [1, 3650] as const;
-const NAME_PREFIX_PATTERN = /^[a-z][a-z0-9-]*[a-z0-9]$/;
-const KMS_KEY_ARN_PATTERN = /^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 const MUTABILITY: readonly string[] = ["IMMUTABLE", "MUTABLE"];
 
 /**
@@ -155,12 +153,7 @@ export class ContainerRepositories extends Construct {
 }
 
 function validate(v: Validator, props: ContainerRepositoriesProps): void {
-  v.check(
-    typeof props.namePrefix === "string" && NAME_PREFIX_PATTERN.test(props.namePrefix),
-    "namePrefix",
-    props.namePrefix,
-    'must be lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen (e.g. "acme-staging").',
-  );
+  checkNamePrefix(v, props.namePrefix);
   const keys = Object.keys(props.repositories ?? {});
   v.check(keys.length > 0, "repositories", props.repositories, "must name at least one repository, e.g. { web: {}, api: {} }.");
   for (const key of keys) {
@@ -180,15 +173,8 @@ function validate(v: Validator, props: ContainerRepositoriesProps): void {
   if (props.encryption !== undefined) {
     const type = (props.encryption as { type?: unknown }).type;
     if (v.check(type === "AES256" || type === "KMS", "encryption.type", type, 'must be "AES256" or "KMS".') && props.encryption.type === "KMS") {
-      const arn = props.encryption.kmsKeyArn;
-      if (arn === undefined || isKnown(arn)) {
-        v.check(
-          typeof arn === "string" && KMS_KEY_ARN_PATTERN.test(arn),
-          "encryption.kmsKeyArn",
-          arn,
-          "must be a KMS key ARN like arn:aws:kms:ap-northeast-1:123456789012:key/<key-id> (not an alias or bare key ID).",
-        );
-      }
+      // ECR keeps the key with the repository: the key itself, not an alias.
+      checkKmsKeyArn(v, "encryption.kmsKeyArn", props.encryption.kmsKeyArn, { aliases: false });
     }
   }
   v.throwIfAny();

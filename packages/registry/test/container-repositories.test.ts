@@ -175,7 +175,7 @@ describe("ContainerRepositories validation", () => {
   it("fails when the KMS key is an alias instead of a key ARN", () => {
     expect(() =>
       build({ ...ok, encryption: { type: "KMS", kmsKeyArn: "alias/ecr" } }),
-    ).toThrow(/encryption\.kmsKeyArn: "alias\/ecr" must be a KMS key ARN like arn:aws:kms:/);
+    ).toThrow(/encryption\.kmsKeyArn: "alias\/ecr" must be a KMS key ARN \(arn:aws:kms:<region>:<account>:key\/<key-id>\), not an alias/);
   });
 
   it("fails when imageTagMutability is misspelt (untyped config)", () => {

@@ -14,7 +14,7 @@ interface Holiday {
 const JP_HOLIDAYS = holidayJp.holidays as unknown as Readonly<Record<string, Holiday>>;
 
 /** `YYYY-MM-DD` of an instant in Asia/Tokyo: a holiday is a Japanese date, whatever the Lambda's TZ. */
-export function tokyoDate(at: Date): string {
+function tokyoDate(at: Date): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Tokyo", year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
 }
 

@@ -6,11 +6,15 @@ import type { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedu
 import type { SchedulerScheduleGroup } from "@cdktf/provider-aws/lib/scheduler-schedule-group";
 import type { TerraformResource } from "cdktf";
 import {
+  ARN_SHAPES,
+  matchArn,
   CONSTRUCT_KEY_PATTERN,
   NAME_LIMITS,
   Validator,
   awsContext,
   boundedName,
+  checkArn,
+  checkEcsServiceReferences,
   checkLogRetention,
   checkNamePrefix,
   isKnown,
@@ -147,11 +151,7 @@ export const DEFAULT_SCHEDULER_TIME_ZONE = "Asia/Tokyo";
 /** Lambda retries a failed asynchronous run; safe because every run skips what is done. */
 const ASYNC_RETRY = { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 };
 
-const ECS_NAME_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
-const ECS_SERVICE_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:service\/([^/]+)\/([^/]+)$/;
-const SCALABLE_TARGET_ARN = /^arn:aws[a-z-]*:application-autoscaling:[a-z0-9-]+:\d{12}:scalable-target\/[A-Za-z0-9]+$/;
 const RDS_IDENTIFIER = /^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}(?<!-)$/;
-const RDS_INSTANCE_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:db:(.+)$/;
 
 /**
  * Stops ECS services (and optionally an RDS instance) outside working hours and starts them
@@ -331,7 +331,6 @@ function toTargets(props: ServiceSchedulerProps): SchedulerTargets {
   };
 }
 
-const NAME_FIX = "must be 1-255 letters, digits, hyphens or underscores.";
 
 function isWhole(n: number): boolean {
   return Number.isInteger(n);
@@ -353,8 +352,9 @@ function validate(
     props.services,
     "has nothing to schedule; give at least one ECS service or a database.",
   );
-  const seen = { services: new Map<string, string>(), targets: new Map<string, string>() };
-  for (const [key, service] of entries) validateService(v, key, service, seen);
+  checkEcsServiceReferences(v, "services", props.services);
+  const targets = new Map<string, string>();
+  for (const [key, service] of entries) validateService(v, key, service, targets);
   if (props.database) validateDatabase(v, props.database);
   validateSchedule(v, props.schedule, timeZone);
   checkLogRetention(v, "logRetentionDays", logRetentionDays);
@@ -374,32 +374,11 @@ function validateService(
   v: Validator,
   key: string,
   s: ScheduledServiceProps,
-  seen: { services: Map<string, string>; targets: Map<string, string> },
+  targets: Map<string, string>,
 ): void {
   const f = `services.${key}`;
   v.check(CONSTRUCT_KEY_PATTERN.test(key), f, key, "key must match [a-z][a-z0-9-]{0,30}, e.g. web.");
-  if (isKnown(s.clusterName)) v.check(ECS_NAME_PATTERN.test(s.clusterName), `${f}.clusterName`, s.clusterName, NAME_FIX);
-  if (isKnown(s.serviceName)) v.check(ECS_NAME_PATTERN.test(s.serviceName), `${f}.serviceName`, s.serviceName, NAME_FIX);
   const namesKnown = isKnown(s.clusterName) && isKnown(s.serviceName);
-
-  const arn = isKnown(s.serviceArn) ? ECS_SERVICE_ARN.exec(s.serviceArn) : null;
-  if (isKnown(s.serviceArn)) {
-    const fix = "must be a long-format service ARN arn:aws:ecs:<region>:<account>:service/<cluster>/<service> (aws_ecs_service.id).";
-    if (v.check(arn !== null, `${f}.serviceArn`, s.serviceArn, fix) && namesKnown) {
-      v.check(
-        arn![1] === s.clusterName && arn![2] === s.serviceName,
-        `${f}.serviceArn`,
-        s.serviceArn,
-        `names service ${arn![1]}/${arn![2]}, not ${s.clusterName}/${s.serviceName}; pass the ARN of the same service.`,
-      );
-    }
-  }
-  const identity = arn ? `${arn[1]}/${arn[2]}` : namesKnown ? `${s.clusterName}/${s.serviceName}` : undefined;
-  if (identity) {
-    const other = seen.services.get(identity);
-    v.check(other === undefined, f, identity, `is the same ECS service as services.${other}; list each service once.`);
-    seen.services.set(identity, key);
-  }
 
   v.check(
     isWhole(s.desiredCount) && s.desiredCount >= 1,
@@ -431,20 +410,15 @@ function validateService(
     }
   }
   if (isKnown(a.scalableTargetArn)) {
-    v.check(
-      SCALABLE_TARGET_ARN.test(a.scalableTargetArn),
-      `${g}.scalableTargetArn`,
-      a.scalableTargetArn,
-      "must be arn:aws:application-autoscaling:<region>:<account>:scalable-target/<id> (aws_appautoscaling_target.arn).",
-    );
-    const other = seen.targets.get(a.scalableTargetArn);
+    checkArn(v, `${g}.scalableTargetArn`, a.scalableTargetArn, ARN_SHAPES.scalableTarget, "pass aws_appautoscaling_target.arn");
+    const other = targets.get(a.scalableTargetArn);
     v.check(
       other === undefined,
       `${g}.scalableTargetArn`,
       a.scalableTargetArn,
       `is also the target of services.${other}; each service has its own target.`,
     );
-    seen.targets.set(a.scalableTargetArn, key);
+    targets.set(a.scalableTargetArn, key);
   }
   if (a.resourceId !== undefined && isKnown(a.resourceId) && namesKnown) {
     const expected = `service/${s.clusterName}/${s.serviceName}`;
@@ -462,9 +436,8 @@ function validateDatabase(v: Validator, db: ScheduledDatabaseProps): void {
     );
   }
   if (!isKnown(db.instanceArn)) return;
-  const m = RDS_INSTANCE_ARN.exec(db.instanceArn);
-  const fix = "must be arn:aws:rds:<region>:<account>:db:<identifier> (aws_db_instance.arn).";
-  if (v.check(m !== null, "database.instanceArn", db.instanceArn, fix) && isKnown(db.instanceIdentifier)) {
+  const m = matchArn(ARN_SHAPES.rdsInstance, db.instanceArn);
+  if (checkArn(v, "database.instanceArn", db.instanceArn, ARN_SHAPES.rdsInstance, "pass aws_db_instance.arn") && m && isKnown(db.instanceIdentifier)) {
     v.check(
       m![1] === db.instanceIdentifier,
       "database.instanceArn",

@@ -380,7 +380,7 @@ describe("ServiceScheduler validation", () => {
   it("fails when a service ARN is not a long-format ECS service ARN", () => {
     expect(
       build((p) => withService(p, "web", { serviceArn: "arn:aws:ecs:ap-northeast-1:123456789012:service/acme-staging-web" })),
-    ).toThrow(/services\.web\.serviceArn: ".+" must be a long-format service ARN arn:aws:ecs:<region>:<account>:service\/<cluster>\/<service>/);
+    ).toThrow(/services\.web\.serviceArn: ".+" must be a long-format ECS service ARN \(arn:aws:ecs:<region>:<account>:service\/<cluster>\/<service>\)/);
   });
 
   it("fails when a service ARN names another service", () => {
@@ -391,7 +391,7 @@ describe("ServiceScheduler validation", () => {
 
   it("fails when the scalable target ARN or resource id is wrong", () => {
     expect(build((p) => withScaling(p, { scalableTargetArn: API_ARN }))).toThrow(
-      /services\.api\.autoScaling\.scalableTargetArn: ".+" must be arn:aws:application-autoscaling:<region>:<account>:scalable-target\/<id>/,
+      /services\.api\.autoScaling\.scalableTargetArn: ".+" must be an Application Auto Scaling target ARN \(arn:aws:application-autoscaling:<region>:<account>:scalable-target\/<id>\)/,
     );
     expect(build((p) => withScaling(p, { resourceId: "service/acme-staging/acme-staging-web" }))).toThrow(
       /services\.api\.autoScaling\.resourceId: "service\/acme-staging\/acme-staging-web" must be service\/acme-staging\/acme-staging-api/,
@@ -421,7 +421,7 @@ describe("ServiceScheduler validation", () => {
   });
 
   it("fails when the name prefix or log retention is invalid", () => {
-    expect(build((p) => ({ ...p, namePrefix: "Acme_Staging" }))).toThrow(/namePrefix: "Acme_Staging" must be a literal of 1-40 lower-case/);
+    expect(build((p) => ({ ...p, namePrefix: "Acme_Staging" }))).toThrow(/namePrefix: "Acme_Staging" must be lower-case letters, digits and hyphens/);
     expect(build((p) => ({ ...p, logRetentionDays: 10 }))).toThrow(/logRetentionDays: 10 is not a CloudWatch Logs retention/);
   });
 

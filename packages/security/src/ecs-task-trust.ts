@@ -1,6 +1,6 @@
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import type { Validator } from "@platform/core";
-import { isKnown } from "@platform/core";
+import { accountResourceArnPattern, checkNamePrefix, isKnown } from "@platform/core";
 import type { Construct } from "constructs";
 
 /**
@@ -19,7 +19,7 @@ export function ecsTasksTrustPolicy(scope: Construct, id: string, accountId: str
         condition: accountId
           ? [
               { test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] },
-              { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:*:ecs:*:${accountId}:*`] },
+              { test: "ArnLike", variable: "aws:SourceArn", values: [accountResourceArnPattern("ecs", accountId)] },
             ]
           : undefined,
       },
@@ -27,13 +27,8 @@ export function ecsTasksTrustPolicy(scope: Construct, id: string, accountId: str
   });
 }
 
-export function checkAccountId(v: Validator, accountId: string | undefined): void {
-  if (accountId === undefined || !isKnown(accountId)) return;
-  v.check(/^\d{12}$/.test(accountId), "accountId", accountId, "must be a 12-digit AWS account ID.");
-}
-
 export function checkRoleNameParts(v: Validator, namePrefix: string, name: string): void {
-  if (isKnown(namePrefix)) v.check(namePrefix.length > 0, "namePrefix", namePrefix, "must be non-empty, e.g. \"acme-staging\".");
+  checkNamePrefix(v, namePrefix);
   if (isKnown(name)) {
     v.check(/^[a-z][a-z0-9-]{0,30}$/.test(name), "name", name, "must be 1-31 lower-case letters, digits or hyphens, starting with a letter (e.g. the service key \"web\").");
   }

@@ -3,4 +3,4 @@ export * from "./secrets-key";
 export * from "./security-groups";
 export * from "./task-execution-role";
 export * from "./task-role";
-export { ANYWHERE_CIDRS, isValidIpv6Cidr } from "./validation";
+export { ANYWHERE_CIDRS } from "./validation";

@@ -1,16 +1,12 @@
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { Validator, partitionOfRegion } from "@platform/core";
+import { Validator, arn, awsContext } from "@platform/core";
 import { Construct } from "constructs";
 
 export interface SecretsKeyProps {
   /** Prefix of the alias, e.g. `acme-staging`: the alias is `alias/<namePrefix>-secrets`. */
   readonly namePrefix: string;
-  /** Account of the key: key administration is delegated to it, and ARNs are built at synth. */
-  readonly accountId: string;
-  /** Region of the key (and of SSM / Secrets Manager calls through it). */
-  readonly region: string;
   /**
    * Names (IAM wildcards allowed) of the roles that read secrets through SSM or Secrets Manager:
    * the ECS task execution roles that inject them, e.g. `acme-staging-*-execution`. They are
@@ -76,7 +72,6 @@ export class SecretsKey extends Construct {
     super(scope, id);
     const deletionWindowDays = props.deletionWindowDays ?? 30;
     const v = new Validator(this.node.path);
-    v.check(/^\d{12}$/.test(props.accountId), "accountId", props.accountId, "must be a 12-digit AWS account ID.");
     v.check(Number.isInteger(deletionWindowDays) && deletionWindowDays >= 7 && deletionWindowDays <= 30, "deletionWindowDays", deletionWindowDays, "must be a whole number of days from 7 to 30 (KMS's range).");
     v.check(props.decrypterRoleNames.length > 0, "decrypterRoleNames", props.decrypterRoleNames, "must name at least one role (the task execution roles), or nothing could read the secrets.");
     [...props.decrypterRoleNames, ...(props.writerRoleNames ?? [])].forEach((name) =>
@@ -84,10 +79,12 @@ export class SecretsKey extends Construct {
     );
     v.throwIfAny();
 
-    const p = partitionOfRegion(props.region);
-    const root = `arn:${p}:iam::${props.accountId}:root`;
-    const roleArns = (names: readonly string[]) => names.map((n) => `arn:${p}:iam::${props.accountId}:role/${n}`);
-    const viaSecrets = [`ssm.${props.region}.amazonaws.com`, `secretsmanager.${props.region}.amazonaws.com`];
+    // Key administration is delegated to the stack's account; its region is where SSM and Secrets Manager call through the key.
+    const aws = awsContext(this);
+    const iam = (resource: string) => arn(aws, { service: "iam", region: "", resource });
+    const root = iam("root");
+    const roleArns = (names: readonly string[]) => names.map((n) => iam(`role/${n}`));
+    const viaSecrets = [`ssm.${aws.region}.amazonaws.com`, `secretsmanager.${aws.region}.amazonaws.com`];
     const account = { principals: [{ type: "AWS", identifiers: [root] }], resources: ["*"] };
     const statements: DataAwsIamPolicyDocumentStatement[] = [
       { sid: "KeyAdministration", ...account, actions: ADMIN_ACTIONS },
@@ -118,8 +115,8 @@ export class SecretsKey extends Construct {
         ...account,
         actions: ["kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"],
         condition: [
-          { test: "StringEquals", variable: "kms:ViaService", values: [`rds.${props.region}.amazonaws.com`, `secretsmanager.${props.region}.amazonaws.com`] },
-          { test: "StringEquals", variable: "kms:CallerAccount", values: [props.accountId] },
+          { test: "StringEquals", variable: "kms:ViaService", values: [`rds.${aws.region}.amazonaws.com`, `secretsmanager.${aws.region}.amazonaws.com`] },
+          { test: "StringEquals", variable: "kms:CallerAccount", values: [aws.accountId] },
         ],
       },
       {
@@ -127,8 +124,8 @@ export class SecretsKey extends Construct {
         ...account,
         actions: ["kms:Decrypt"],
         condition: [
-          { test: "StringEquals", variable: "kms:ViaService", values: [`rds.${props.region}.amazonaws.com`] },
-          { test: "StringEquals", variable: "kms:CallerAccount", values: [props.accountId] },
+          { test: "StringEquals", variable: "kms:ViaService", values: [`rds.${aws.region}.amazonaws.com`] },
+          { test: "StringEquals", variable: "kms:CallerAccount", values: [aws.accountId] },
         ],
       },
     ];

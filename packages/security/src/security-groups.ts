@@ -1,10 +1,10 @@
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { NAME_LIMITS, Validator, boundedName, isKnown, isValidCidr } from "@platform/core";
+import { NAME_LIMITS, Validator, boundedName, checkNamePrefix, isKnown, isValidCidr, isValidIpv6Cidr } from "@platform/core";
 import { Fn, TerraformCount, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
-import { ANYWHERE_CIDRS, checkAllowedCidrs, checkPorts, isIpv6Cidr, isValidIpv6Cidr, isValidPort } from "./validation";
+import { ANYWHERE_CIDRS, checkAllowedCidrs, checkPorts, isIpv6Cidr, isValidPort } from "./validation";
 
 /**
  * Who may reach the load balancer's listeners. `{ public: true }` is the only way to open it to
@@ -226,14 +226,7 @@ function tcp(port: number): { ipProtocol: string; fromPort: number; toPort: numb
 
 function validate(path: string, props: SecurityGroupsProps, databasePort: number, listenerPorts: number[]): void {
   const v = new Validator(path);
-  if (isKnown(props.namePrefix)) {
-    v.check(
-      props.namePrefix.length > 0 && !props.namePrefix.toLowerCase().startsWith("sg-"),
-      "namePrefix",
-      props.namePrefix,
-      "must be non-empty and must not start with \"sg-\" (reserved by EC2); use e.g. \"acme-staging\".",
-    );
-  }
+  checkNamePrefix(v, props.namePrefix);
   if (isKnown(props.vpcCidr)) {
     v.check(isValidCidr(props.vpcCidr), "vpcCidr", props.vpcCidr, "is not a valid IPv4 CIDR; pass the VPC's block, e.g. 10.0.0.0/16.");
   }

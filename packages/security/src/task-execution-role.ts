@@ -2,10 +2,10 @@ import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { NAME_LIMITS, Validator, boundedName, isKnown } from "@platform/core";
+import { ARN_SHAPES, NAME_LIMITS, Validator, boundedName, checkAccountId, isKnown } from "@platform/core";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import { checkAccountId, checkRoleNameParts, ecsTasksTrustPolicy } from "./ecs-task-trust";
+import { checkRoleNameParts, ecsTasksTrustPolicy } from "./ecs-task-trust";
 import { checkArns } from "./validation";
 
 export interface TaskExecutionRoleProps {
@@ -55,15 +55,15 @@ export class TaskExecutionRole extends Construct {
     super(scope, id);
     const v = new Validator(this.node.path);
     checkRoleNameParts(v, props.namePrefix, props.name);
-    checkAccountId(v, props.accountId);
-    checkArns(v, "repositoryArns", props.repositoryArns, "ecr", "repository/", "aws_ecr_repository.arn");
-    checkArns(v, "logGroupArns", props.logGroupArns, "logs", "log-group:", "aws_cloudwatch_log_group.arn");
+    if (props.accountId !== undefined) checkAccountId(v, "accountId", props.accountId);
+    checkArns(v, "repositoryArns", props.repositoryArns, ARN_SHAPES.ecrRepository, "aws_ecr_repository.arn");
+    checkArns(v, "logGroupArns", props.logGroupArns, ARN_SHAPES.logGroup, "aws_cloudwatch_log_group.arn");
     for (const arn of isKnown(props.logGroupArns) ? props.logGroupArns : []) {
       if (isKnown(arn)) v.check(!arn.endsWith(":*"), "logGroupArns", arn, "must be the plain log group ARN; the role appends :* itself.");
     }
-    checkArns(v, "secretArns", props.secretArns, "secretsmanager", "secret:", "aws_secretsmanager_secret.arn");
-    checkArns(v, "parameterArns", props.parameterArns, "ssm", "parameter/", "aws_ssm_parameter.arn");
-    checkArns(v, "kmsKeyArns", props.kmsKeyArns, "kms", "key/", "aws_kms_key.arn");
+    checkArns(v, "secretArns", props.secretArns, ARN_SHAPES.secretLoose, "aws_secretsmanager_secret.arn");
+    checkArns(v, "parameterArns", props.parameterArns, ARN_SHAPES.ssmParameter, "aws_ssm_parameter.arn");
+    checkArns(v, "kmsKeyArns", props.kmsKeyArns, ARN_SHAPES.kmsKey, "aws_kms_key.arn");
     v.throwIfAny();
 
     const statements: DataAwsIamPolicyDocumentStatement[] = [];

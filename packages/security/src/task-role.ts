@@ -2,9 +2,9 @@ import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { NAME_LIMITS, Validator, boundedName } from "@platform/core";
+import { NAME_LIMITS, Validator, boundedName, checkAccountId } from "@platform/core";
 import { Construct } from "constructs";
-import { checkAccountId, checkRoleNameParts, ecsTasksTrustPolicy } from "./ecs-task-trust";
+import { checkRoleNameParts, ecsTasksTrustPolicy } from "./ecs-task-trust";
 
 export interface TaskRoleProps {
   /** Prefix of the role name, e.g. `acme-staging`. */
@@ -42,7 +42,7 @@ export class TaskRole extends Construct {
     super(scope, id);
     const v = new Validator(this.node.path);
     checkRoleNameParts(v, props.namePrefix, props.name);
-    checkAccountId(v, props.accountId);
+    if (props.accountId !== undefined) checkAccountId(v, "accountId", props.accountId);
     (props.statements ?? []).forEach((s, i) => {
       const resources = s.resources ?? [];
       v.check(

@@ -1,32 +1,9 @@
-import { isIPv6 } from "node:net";
-import { type Validator, isKnown, isValidCidr } from "@platform/core";
+import { type ArnShape, type Validator, checkArn, isKnown, isValidCidr, isValidIpv6Cidr } from "@platform/core";
 
 /** The two "whole internet" blocks: allowlists must never contain them. */
 export const ANYWHERE_CIDRS = ["0.0.0.0/0", "::/0"] as const;
 
-/** True for a canonical IPv6 network in CIDR form (`2001:db8::/32`, no host bits set). */
-export function isValidIpv6Cidr(text: string): boolean {
-  const slash = text.lastIndexOf("/");
-  if (slash < 0) return false;
-  const address = text.slice(0, slash);
-  const prefixText = text.slice(slash + 1);
-  if (!/^\d{1,3}$/.test(prefixText) || !isIPv6(address) || address.includes(".")) return false;
-  const prefix = Number(prefixText);
-  if (prefix > 128) return false;
-  const value = ipv6ToBigInt(address);
-  const hostBits = 128n - BigInt(prefix);
-  return hostBits === 0n || value % (1n << hostBits) === 0n;
-}
-
-function ipv6ToBigInt(address: string): bigint {
-  const [head = "", tail = ""] = address.split("::");
-  const headGroups = head ? head.split(":") : [];
-  const tailGroups = address.includes("::") && tail ? tail.split(":") : [];
-  const zeros = address.includes("::") ? 8 - headGroups.length - tailGroups.length : 0;
-  const groups = [...headGroups, ...Array<string>(zeros).fill("0"), ...tailGroups];
-  return groups.reduce((acc, g) => (acc << 16n) + BigInt(parseInt(g, 16)), 0n);
-}
-
+/** Which family a (valid) CIDR is, for splitting rules into IPv4 and IPv6 lists. */
 export function isIpv6Cidr(text: string): boolean {
   return text.includes(":");
 }
@@ -75,23 +52,8 @@ export function checkAllowedCidrs(v: Validator, field: string, cidrs: readonly s
   v.check(new Set(cidrs).size === cidrs.length, field, cidrs, "lists a CIDR twice; list each CIDR once.");
 }
 
-/** Checks that every literal ARN in `arns` has the given service and resource type, e.g. `ecr` + `repository/`. */
-export function checkArns(
-  v: Validator,
-  field: string,
-  arns: readonly string[] | undefined,
-  service: string,
-  resourcePrefix: string,
-  example: string,
-): void {
+/** Checks that every literal ARN in `arns` is of `shape`, e.g. {@link ARN_SHAPES.ecrRepository}. */
+export function checkArns(v: Validator, field: string, arns: readonly string[] | undefined, shape: ArnShape, hint: string): void {
   if (!arns || !isKnown(arns as string[])) return;
-  const pattern = new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]*:[0-9]*:${escape(resourcePrefix)}.+`);
-  for (const arn of arns) {
-    if (!isKnown(arn)) continue;
-    v.check(pattern.test(arn), field, arn, `is not the ARN of a ${service} ${resourcePrefix.replace(/[:/]$/, "")}; pass e.g. ${example}.`);
-  }
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  for (const arn of arns) checkArn(v, field, arn, shape, `pass e.g. ${hint}`);
 }

@@ -109,13 +109,13 @@ describe("TaskExecutionRole naming and validation", () => {
           secretArns: [ARN.param],
         }),
     ).toThrow(
-      /exec\.repositoryArns: "acme-test-web" is not the ARN of a ecr repository; pass e\.g\. aws_ecr_repository\.arn[\s\S]*exec\.logGroupArns: ".*:\*" must be the plain log group ARN[\s\S]*exec\.secretArns: "arn:aws:ssm:.*" is not the ARN of a secretsmanager secret/,
+      /exec\.repositoryArns: "acme-test-web" must be an ECR repository ARN \(.*\), pass e\.g\. aws_ecr_repository\.arn[\s\S]*exec\.logGroupArns: ".*:\*" must be the plain log group ARN[\s\S]*exec\.secretArns: "arn:aws:ssm:.*" must be a Secrets Manager secret ARN/,
     );
   });
 
   it("fails when the account ID or the service name are malformed", () => {
     expect(() => new TaskExecutionRole(testStack("bad"), "exec", { ...props, name: "Web App", accountId: "1234" })).toThrow(
-      /exec\.name: "Web App" must be 1-31 lower-case letters[\s\S]*exec\.accountId: "1234" must be a 12-digit AWS account ID/,
+      /exec\.name: "Web App" must be 1-31 lower-case letters[\s\S]*exec\.accountId: "1234" must be the 12-digit ID of an AWS account/,
     );
   });
 });

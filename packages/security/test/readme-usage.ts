@@ -13,7 +13,5 @@ export const groups = new SecurityGroups(stack, "groups", {
 });
 new SecretsKey(stack, "secrets-key", {
   namePrefix: "acme-staging",
-  accountId: "123456789012",
-  region: "ap-northeast-1",
   decrypterRoleNames: ["acme-staging-web-execution"],
 });

@@ -7,8 +7,6 @@ type Statement = { sid: string; actions: string[]; principals: { type: string; i
 
 const props: SecretsKeyProps = {
   namePrefix: "acme-prod",
-  accountId: "123456789012",
-  region: "ap-northeast-1",
   decrypterRoleNames: ["acme-prod-*-execution"],
   writerRoleNames: ["acme-prod-database-url"],
 };
@@ -51,16 +49,15 @@ describe("SecretsKey", () => {
     for (const s of decrypters) expect(s.condition!.some((c) => c.variable === "kms:ViaService")).toBe(true);
   });
 
-  it("fails, listing every problem, on a bad account, deletion window or a decrypter of '*'", () => {
+  it("fails, listing every problem, on a bad deletion window or a decrypter of '*'", () => {
     let error: unknown;
     try {
-      new SecretsKey(testStack("security"), "secrets", { ...props, accountId: "1", deletionWindowDays: 3, decrypterRoleNames: ["*"] });
+      new SecretsKey(testStack("security"), "secrets", { ...props, deletionWindowDays: 3, decrypterRoleNames: ["*"] });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as Error).message;
-    expect(message).toContain('accountId: "1"');
     expect(message).toContain("deletionWindowDays: 3");
     expect(message).toContain('decrypterRoleNames: "*"');
   });

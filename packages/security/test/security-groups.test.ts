@@ -209,7 +209,7 @@ describe("SecurityGroups validation", () => {
 
   it("fails when the VPC CIDR is malformed or the name prefix starts with sg-", () => {
     expect(fails({ vpcCidr: "10.0.0.0/33", namePrefix: "sg-acme" })).toThrow(
-      /namePrefix: "sg-acme" must be non-empty and must not start with "sg-"[\s\S]*vpcCidr: "10\.0\.0\.0\/33" is not a valid IPv4 CIDR/,
+      /namePrefix: "sg-acme" must be lower-case letters, digits and hyphens: .*not "sg-" first[\s\S]*vpcCidr: "10\.0\.0\.0\/33" is not a valid IPv4 CIDR/,
     );
   });
 });

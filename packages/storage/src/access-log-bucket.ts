@@ -1,9 +1,9 @@
-import { NAME_LIMITS, Validator, boundedName, isKnown, isRegionName } from "@platform/core";
+import { NAME_LIMITS, Validator, boundedName, checkBucketName, checkNamePrefix, isKnown, isRegionName } from "@platform/core";
 import { Construct } from "constructs";
 import { createBucketBaseline, type BucketBaseline } from "./bucket-baseline";
 import { elbLogDeliveryPrincipal } from "./elb-log-delivery";
 import type { AccessLogBucketRef } from "./refs";
-import { checkBucketName, checkDays, checkNamePrefix, checkPurpose } from "./validation";
+import { checkDays, checkPurpose } from "./validation";
 
 export interface AccessLogBucketProps {
   /** Prefix of the derived bucket name, e.g. `acme-prod`. */

@@ -1,13 +1,13 @@
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { S3BucketCorsConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-cors-configuration";
 import type { S3BucketLifecycleConfigurationRule } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { NAME_LIMITS, Validator, boundedName } from "@platform/core";
+import { NAME_LIMITS, Validator, boundedName, checkBucketName, checkNamePrefix } from "@platform/core";
 import { Construct } from "constructs";
 import { createBucketBaseline, type BucketBaseline } from "./bucket-baseline";
 import { checkCors, corsRule, type BucketCors } from "./cors";
 import type { BucketEncryption } from "./encryption";
 import type { StorageRef } from "./refs";
-import { checkBucketName, checkDays, checkEncryption, checkNamePrefix, checkPurpose } from "./validation";
+import { checkDays, checkEncryption, checkPurpose } from "./validation";
 
 /** Object lifecycle. Days count from object creation (current) or from becoming noncurrent. */
 export interface AssetLifecycle {

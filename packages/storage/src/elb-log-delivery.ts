@@ -1,5 +1,5 @@
 import type { DataAwsIamPolicyDocumentStatementPrincipals } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { arn, partitionOf } from "@platform/core";
+import { arn, awsContextOf } from "@platform/core";
 
 /**
  * Elastic Load Balancing accounts that deliver access logs in regions launched before
@@ -41,6 +41,6 @@ export const ELB_LOG_DELIVERY_SERVICE_PRINCIPAL = "logdelivery.elasticloadbalanc
 export function elbLogDeliveryPrincipal(region: string): DataAwsIamPolicyDocumentStatementPrincipals {
   const account = ELB_LOG_DELIVERY_ACCOUNTS[region];
   return account
-    ? { type: "AWS", identifiers: [arn({ region, partition: partitionOf(region), accountId: account }, { service: "iam", region: "", resource: "root" })] }
+    ? { type: "AWS", identifiers: [arn(awsContextOf({ region, accountId: account }), { service: "iam", region: "", resource: "root" })] }
     : { type: "Service", identifiers: [ELB_LOG_DELIVERY_SERVICE_PRINCIPAL] };
 }

@@ -10,8 +10,6 @@ export type BucketEncryption =
    */
   | { readonly type: "KMS"; readonly kmsKeyArn: string };
 
-export const KMS_KEY_ARN_PATTERN = /^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
-
 export function encryptionRule(encryption: BucketEncryption): S3BucketServerSideEncryptionConfigurationRuleA {
   return encryption.type === "KMS"
     ? {

@@ -104,24 +104,6 @@ export const RESERVED_POSTGRES_USER_NAMES: ReadonlySet<string> = new Set([
   "rdsadmin", "rdsrepladmin", "rds_superuser", "rds_replication", "rdstopmgr", "public",
 ]);
 
-/** Prefixes and suffixes S3 reserves in general purpose bucket names. */
-export const RESERVED_BUCKET_PREFIXES = ["xn--", "sthree-", "amzn-s3-demo-"] as const;
-export const RESERVED_BUCKET_SUFFIXES = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"] as const;
-
-/** Why `name` is not a general purpose S3 bucket name, or undefined when it is one. */
-export function bucketNameProblem(name: string): string | undefined {
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name)) {
-    return "must be 3-63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit";
-  }
-  if (name.includes("..")) return "must not contain two adjacent dots";
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return "must not look like an IP address";
-  const prefix = RESERVED_BUCKET_PREFIXES.find((p) => name.startsWith(p));
-  if (prefix) return `must not start with "${prefix}", a prefix S3 reserves`;
-  const suffix = RESERVED_BUCKET_SUFFIXES.find((s) => name.endsWith(s));
-  if (suffix) return `must not end with "${suffix}", a suffix S3 reserves`;
-  return undefined;
-}
-
 /** AWS tag limits (every service that takes tags). */
 export const TAG_KEY_MAX = 128;
 export const TAG_VALUE_MAX = 256;

@@ -1,4 +1,4 @@
-import { CONSTRUCT_KEY_PATTERN, NAME_LIMITS, type Validator, checkLogRetention } from "@platform/core";
+import { CONSTRUCT_KEY_PATTERN, NAME_LIMITS, type Validator, checkLogRetention, ssmParameterNameProblem } from "@platform/core";
 import { FARGATE_CPU_VALUES, describeMemoryOptions, isValidFargateSize, validateAutoScaling, validateTargetHealthCheck } from "@platform/compute";
 import { ECS_MAX_TASKS_PER_SERVICE } from "./aws-tables";
 import { type Raw, arrayOf, entriesOf, isNumber, isObject, isString } from "./raw";
@@ -144,7 +144,7 @@ function checkVariables(v: Validator, f: string, s: Raw, parameterScope: string 
     if (name === "DATABASE_URL" && s.databaseUrl !== false) {
       v.fail(pf, parameter, "is injected by the database layer already; remove it here, or set databaseUrl: false to use your own.");
     }
-    if (!v.check(isString(parameter) && /^\/[A-Za-z0-9_.\-/]+$/.test(parameter) && !parameter.includes("//"), pf, parameter, `must be an SSM parameter name (not an ARN), e.g. "${parameterScope ?? "/<project>/<env>/"}${name}".`)) continue;
+    if (!v.check(isString(parameter) && ssmParameterNameProblem(parameter) === undefined, pf, parameter, `must be an SSM parameter name (not an ARN), e.g. "${parameterScope ?? "/<project>/<env>/"}${name}".`)) continue;
     if (parameterScope) {
       v.check((parameter as string).startsWith(parameterScope), pf, parameter, `is outside this environment's parameters (${parameterScope}*); an environment must not read another's secrets. Copy the value to ${parameterScope}${name}.`);
     }

@@ -1,10 +1,10 @@
 import { cidrContains, cidrsOverlap, parseCidr } from "@platform/core";
 
 /** RFC 1918 private ranges: the only ranges VPCs of this platform use. */
-export const RFC1918_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as const;
+const RFC1918_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as const;
 
 /** Ranges that never arrive at an internet-facing ALB from the internet. */
-export const NON_INTERNET_RANGES = [
+const NON_INTERNET_RANGES = [
   ...RFC1918_RANGES,
   "100.64.0.0/10", // carrier-grade NAT (RFC 6598)
   "127.0.0.0/8",

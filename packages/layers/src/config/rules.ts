@@ -5,7 +5,11 @@ import {
   Validator,
   checkLogRetention,
   isRegionName,
+  RESERVED_BUCKET_PREFIXES,
+  bucketNameProblem,
+  cidrPrefix,
   isValidCidr,
+  isValidIpv6Cidr,
   parseCidr,
   regionFix,
   type ConfigIssue,
@@ -15,17 +19,15 @@ import { runbookUrlProblem } from "@platform/monitoring";
 import { ALARM_THRESHOLD_DEFAULTS, AUTO_SCALING_TARGET_DEFAULTS } from "../monitoring-defaults";
 import { resolveNetworkLayout } from "@platform/network";
 import { cronProblem, isKnownTimeZone } from "@platform/scheduler";
-import { ANYWHERE_CIDRS, isValidIpv6Cidr } from "@platform/security";
+import { ANYWHERE_CIDRS } from "@platform/security";
 import { normalizeOrigin } from "@platform/storage";
 import {
   POSTGRES_MAJORS,
   RDS_POSTGRES_INSTANCE_CLASSES,
-  RESERVED_BUCKET_PREFIXES,
   RESERVED_POSTGRES_USER_NAMES,
   TAG_CHARACTERS,
   TAG_KEY_MAX,
   TAG_VALUE_MAX,
-  bucketNameProblem,
   isEc2InstanceType,
   isRdsPostgresInstanceClass,
 } from "./aws-tables";
@@ -68,7 +70,7 @@ export function environmentRuleIssues(config: Raw): ConfigIssue[] {
 }
 
 /** The issues a Validator collected (it only exposes them by throwing). */
-export function issuesOf(v: Validator): ConfigIssue[] {
+function issuesOf(v: Validator): ConfigIssue[] {
   try {
     v.throwIfAny();
   } catch (error) {
@@ -188,7 +190,7 @@ function checkSecurity(v: Validator, security: Raw): void {
       return void v.check(prefix >= ALLOWLIST_MIN_PREFIX.ipv4, f, cidr, `is wider than /${ALLOWLIST_MIN_PREFIX.ipv4} (${2 ** (32 - prefix)} addresses), which admits whole providers; list your own egress ranges, or use albIngress: "public" behind the WAF.`);
     }
     if (isValidIpv6Cidr(cidr)) {
-      const prefix = Number(cidr.split("/")[1]);
+      const prefix = cidrPrefix(cidr)!;
       return void v.check(prefix >= ALLOWLIST_MIN_PREFIX.ipv6, f, cidr, `is wider than /${ALLOWLIST_MIN_PREFIX.ipv6} (one site); list your own ranges, or use albIngress: "public" behind the WAF.`);
     }
     v.fail(f, cidr, "is not a valid CIDR network address; write e.g. 203.0.113.10/32 (no host bits set).");

@@ -2,7 +2,7 @@ import { blocks, containers, isTrue, references, resources, setting, violation, 
 import type { PolicyInput, Rule } from "../types";
 
 /** Subnets whose route table sends 0.0.0.0/0 to an internet gateway. */
-export function publicSubnets(input: PolicyInput): ResourceRef[] {
+function publicSubnets(input: PolicyInput): ResourceRef[] {
   const gateways = resources(input, "aws_internet_gateway");
   const viaGateway = (route: Record<string, unknown>) => route.destination_cidr_block === "0.0.0.0/0" && gateways.some((g) => references(route.gateway_id, g));
   const tables = resources(input, "aws_route_table").filter(

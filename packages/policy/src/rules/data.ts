@@ -3,9 +3,9 @@ import { attached, blocks, isTrue, num, references, resources, setting, stackOf,
 import type { PolicyInput, Rule } from "../types";
 
 /** Days a production bucket keeps current objects at least (a 1-day expiry deletes live assets). */
-export const PROD_EXPIRY_FLOOR_DAYS = 30;
+const PROD_EXPIRY_FLOOR_DAYS = 30;
 /** Days of automated RDS backups production keeps at least. */
-export const PROD_BACKUP_DAYS = 7;
+const PROD_BACKUP_DAYS = 7;
 
 function databases(input: PolicyInput): ResourceRef[] {
   return [...resources(input, "aws_db_instance"), ...resources(input, "aws_rds_cluster")];

@@ -28,7 +28,7 @@ function roleStatements(input: PolicyInput, role: ResourceRef): Statement[] {
 }
 
 /** Roles GitHub Actions assumes through OIDC, with the `sub` values their trust allows. */
-export function githubRoles(input: PolicyInput): { role: ResourceRef; subjects: string[] }[] {
+function githubRoles(input: PolicyInput): { role: ResourceRef; subjects: string[] }[] {
   return resources(input, "aws_iam_role").flatMap((role) => {
     const trust = trustStatements(stackOf(input, role), role).filter((s) =>
       s.principals.some((p) => p.type === "Federated" && p.identifiers.some((id) => id.includes(GITHUB_OIDC) || id.includes("aws_iam_openid_connect_provider"))),

@@ -3,7 +3,7 @@ import { blocks, containers, isTrue, num, references, resources, setting, stackO
 import type { PolicyInput, Rule } from "../types";
 
 /** Days production keeps logs at least. */
-export const PROD_LOG_RETENTION_DAYS = 30;
+const PROD_LOG_RETENTION_DAYS = 30;
 
 /** Names of variables that hold secrets. */
 const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?|AUTH)$/i;

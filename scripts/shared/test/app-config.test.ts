@@ -4,11 +4,13 @@ import { join } from "node:path";
 import { ConfigError, synthesizeApp, type ConfigIssue } from "@platform/core";
 import type { EnvironmentLayersConfig } from "@platform/layers";
 import { describe, expect, it } from "vitest";
-import { assertValidApp } from "../../main";
-import { prod } from "../../prod/src/config";
-import { staging } from "../../staging/src/config";
-import { account, github } from "../src/config";
-import { bootstrapConfigIssues } from "../src/config-schema";
+import { account } from "@platform/accounts";
+import { Testing } from "cdktf";
+import { assertValidApp, buildAll } from "../../../apps/main";
+import { prod } from "../../../apps/prod/src/config";
+import { staging } from "../../../apps/staging/src/config";
+import { github } from "../../../apps/bootstrap/src/config";
+import { bootstrapConfigIssues } from "../../../apps/bootstrap/src/config-schema";
 
 /*
  * Bad inputs across the whole app: the bootstrap config and the rules between environments,
@@ -64,5 +66,15 @@ describe("app-wide bad configuration: path, value and fix, nothing written", () 
   it("accepts the app's own configs", () => {
     expect(bootstrapConfigIssues(account, github, ["staging", "prod"])).toEqual([]);
     expect(() => assertValidApp()).not.toThrow();
+  });
+});
+
+describe("the environments app", () => {
+  it("leaves the examples out (cdktf synth builds environments only; the examples app is built on its own)", () => {
+    const app = Testing.app();
+    buildAll(app);
+    const names = app.node.children.map((c) => c.node.id);
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.filter((n) => n.startsWith("example-"))).toEqual([]);
   });
 });
