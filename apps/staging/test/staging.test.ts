@@ -106,13 +106,14 @@ describe("staging", () => {
       }
     });
 
-    it("keeps only the newest 10 images of each repository", () => {
+    it("keeps only the newest 10 CI builds of each repository, and every release image", () => {
       for (const name of ["web", "api"]) {
         const policy = resourceAt(registry, "aws_ecr_lifecycle_policy", `repositories/${name}/lifecycle-policy`);
         expect(policy.repository).toBe(ref(registry, "aws_ecr_repository", `repositories/${name}/repository`, "name"));
         const rules = (JSON.parse(policy.policy as string) as { rules: Attrs[] }).rules;
-        const keep = rules.find((r) => r.selection.countType === "imageCountMoreThan");
-        expect(keep).toMatchObject({ selection: { tagStatus: "any", countNumber: 10 }, action: { type: "expire" } });
+        expect(rules.find((r) => r.selection.tagPrefixList?.[0] === "sha-")).toMatchObject({ selection: { tagStatus: "tagged", countNumber: 10 }, action: { type: "expire" } });
+        expect(rules.find((r) => r.selection.tagPrefixList?.[0] === "v")).toMatchObject({ rulePriority: 1, selection: { tagStatus: "tagged", countNumber: 9999 } });
+        expect(rules.some((r) => r.selection.tagStatus === "any")).toBe(false);
       }
     });
   });

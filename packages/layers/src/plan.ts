@@ -33,7 +33,10 @@ export interface NetworkPlan {
 export interface RegistryPlan {
   /** One repository per name, e.g. `["web", "api"]`; repositories are `<project>-<env>-<name>`. */
   readonly repositories: readonly string[];
-  /** Images kept per repository (older ones expire). */
+  /**
+   * CI builds (`sha-*`, `ci-*`) kept per repository and prefix; older ones expire. Release images
+   * (`v*`, `release-*`), which environments run, are kept (see @platform/registry image-tags.ts).
+   */
   readonly keepLastImages: number;
   /** @default "IMMUTABLE": a pushed tag can never point at other code */
   readonly imageTagMutability?: ImageTagMutability;
