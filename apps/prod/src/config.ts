@@ -1,6 +1,8 @@
 import type { EnvironmentPlan, ServicePlan } from "@platform/layers";
 import type { Waiver } from "@platform/policy";
 import { account } from "../../bootstrap/src/config";
+// The image tag each service runs: written by `pnpm release` (scripts/release), one line per service.
+import releases from "./releases.json";
 
 /** Seeds 003 and 000: 1 vCPU / 2 GiB, 1-10 tasks on CPU 70 % and memory 80 %. */
 const scaledService = {
@@ -20,7 +22,7 @@ const scaledService = {
 const web: ServicePlan = {
   ...scaledService,
   port: 3000, // Next.js
-  imageTag: "v1.0.1",
+  imageTag: releases.web,
   route: "default",
   healthCheck: { path: "/health" },
 };
@@ -28,7 +30,7 @@ const web: ServicePlan = {
 const api: ServicePlan = {
   ...scaledService,
   port: 3000, // NestJS
-  imageTag: "v1.0.1",
+  imageTag: releases.api,
   route: { priority: 10, pathPatterns: ["/api/*"] },
   healthCheck: { path: "/api/health" },
 };
