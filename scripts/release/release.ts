@@ -5,7 +5,7 @@
  */
 import { ConfigError, NAME_LIMITS, Validator, boundedName, type ConfigIssue } from "@platform/core";
 import type { EnvironmentPlan } from "@platform/layers";
-import { releaseTagProblem } from "@platform/registry";
+import { defaultRepositoryName, releaseTagProblem } from "@platform/registry";
 import type { FileVersion } from "./history";
 
 export interface ReleaseRequest {
@@ -119,7 +119,7 @@ export function planRelease(request: ReleaseRequest, sources: ReleaseSources): R
     text: renderReleases({ ...tags, [request.service]: after }),
     stack: `${request.environment}-compute`,
     taskDefinition: boundedName([namePrefix, request.service], NAME_LIMITS.ecsServiceName),
-    repository: envPlan.registry.repositoryNames?.[request.service] ?? boundedName([namePrefix, request.service], NAME_LIMITS.ecrRepositoryName),
+    repository: envPlan.registry.repositoryNames?.[request.service] ?? defaultRepositoryName(namePrefix, request.service),
     from,
   };
 }

@@ -13,7 +13,8 @@ import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { account, github, sharedAccountOwner } from "./config";
 import { bootstrapConfigIssues } from "./config-schema";
-import { environmentConfigs } from "./environments";
+import { environmentConfigs, environmentRegistries } from "./environments";
+import { addImagePushRoles } from "./image-push";
 
 /**
  * One bootstrap stack per AWS account the environments name: the state bucket and lock table of
@@ -91,6 +92,7 @@ function addGithubRoles(stack: EnvironmentStack, store: StateStore, group: reado
     variables[`AWS_PLAN_ROLE_ARN_${variableSuffix(e.name)}`] = roles.plan.arn;
     variables[`AWS_APPLY_ROLE_ARN_${variableSuffix(e.name)}`] = roles.apply.arn;
   }
+  addImagePushRoles(stack, providerArn, group, github.applicationRepositories, environmentRegistries);
   new TerraformOutput(stack, "github_variables", {
     value: variables,
     description: "Repository variables .github/workflows read: set each with `gh variable set NAME --body VALUE`",

@@ -4,12 +4,51 @@ import { describe, expect, it } from "vitest";
 import { account } from "../src/config";
 import { environmentConfigs, withAccountBoundary } from "../src/environments";
 import { buildBootstrap } from "../src/main";
+import { TerraformStack } from "cdktf";
+import { addImagePushRoles } from "../src/image-push";
+import { buildProd } from "../../prod/src/main";
 import { staging } from "../../staging/src/config";
+import { buildStaging } from "../../staging/src/main";
 
 const stacks = synthAppStacks(buildBootstrap);
 const bootstrap = stacks.bootstrap!;
 
 describe("bootstrap", () => {
+  describe("the application repository's image push role", () => {
+    const trust = policyStatements(bootstrap, "app-repository-app/role/trust") as Array<{ condition: Array<{ test: string; variable: string; values: string[] }> }>;
+    const permissions = policyStatements(bootstrap, "app-repository-app/role/permissions") as Array<{ sid: string; actions: string[]; resources: string[] }>;
+
+    it("trusts only the app repository's v* tags and main branch, for the STS audience", () => {
+      expect(trust[0]!.condition).toEqual([
+        { test: "StringEquals", variable: "token.actions.githubusercontent.com:aud", values: ["sts.amazonaws.com"] },
+        { test: "StringLike", variable: "token.actions.githubusercontent.com:sub", values: ["repo:bookmark-manager/bookmark-manager:ref:refs/tags/v*", "repo:bookmark-manager/bookmark-manager:ref:refs/heads/main"] },
+      ]);
+    });
+
+    it("pushes to exactly the ECR repositories the registry stacks create, and logs in account-wide", () => {
+      const created = [buildStaging, buildProd].flatMap((build) => Object.values(synthAppStacks(build)).flatMap((s) => listResources(s, "aws_ecr_repository").map((r) => r.name as string)));
+      const push = permissions.find((p) => p.sid === "PushToOwnRepositories")!;
+      expect(push.resources.map((arn) => arn.replace(/^arn:aws:ecr:ap-northeast-1:123456789012:repository\//, "")).sort()).toEqual(created.sort());
+      expect(permissions.find((p) => p.sid === "EcrLogin")).toMatchObject({ actions: ["ecr:GetAuthorizationToken"], resources: ["*"] });
+      expect(permissions.map((p) => p.sid)).toEqual(["EcrLogin", "PushToOwnRepositories"]);
+    });
+
+    it("outputs the role ARN the app repository's workflow assumes", () => {
+      expect(bootstrap.output!.application_push_roles!.value).toEqual({ app: expect.stringMatching(/^\$\{aws_iam_role\.app-repository-app_role_/) });
+    });
+
+    it("fails when an application names a repository the environment does not have", () => {
+      expect(() =>
+        synthAppStacks((app) => {
+          const stack = new TerraformStack(app, "t");
+          addImagePushRoles(stack, "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com", [staging.environment], {
+            app: { owner: "acme", repository: "app", pushFrom: [{ tag: "v*" }], ecrRepositories: { staging: ["worker"] } },
+          }, { staging: staging.registry });
+        }),
+      ).toThrow(/bootstrap\.github\.applicationRepositories\.app\.ecrRepositories\.staging: "worker" is not an image repository of staging \(web, api\)/);
+    });
+  });
+
   it("is one account-wide stack on local state, kept outside cdktf.out", () => {
     expect(Object.keys(stacks)).toEqual(["bootstrap"]);
     expect((bootstrap.terraform as { backend: unknown }).backend).toEqual({
@@ -78,7 +117,15 @@ describe("bootstrap with an account per environment", () => {
       const s = apps[`bootstrap-${name}`]!;
       expect(listResources(s, "aws_s3_bucket").map((b) => b.bucket)).toEqual([`bookmark-manager-${name}-tfstate`]);
       expect(listResources(s, "aws_iam_openid_connect_provider")).toHaveLength(1);
-      expect(listResources(s, "aws_iam_role").map((r) => r.name).sort()).toEqual([`bookmark-manager-${name}-github-apply`, `bookmark-manager-${name}-github-plan`]);
+      expect(listResources(s, "aws_iam_role").map((r) => r.name).sort()).toEqual([
+        "bookmark-manager-app-github-ecr-push",
+        `bookmark-manager-${name}-github-apply`,
+        `bookmark-manager-${name}-github-plan`,
+      ]);
+      // The app's push role in each account reaches only that account's repositories.
+      const push = JSON.stringify(policyStatements(s, "app-repository-app/role/permissions"));
+      expect(push).toContain(`:${id}:repository/bookmark-manager-${name}-web`);
+      expect(push).not.toContain(name === "prod" ? "staging" : "prod-");
       expect((s.provider as { aws: Array<{ allowed_account_ids: string[] }> }).aws[0]!.allowed_account_ids).toEqual([id]);
       // Own account: no boundary needed.
       expect(listResources(s, "aws_iam_policy")).toEqual([]);

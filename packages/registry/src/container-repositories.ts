@@ -118,6 +118,14 @@ const KMS_KEY_ARN_PATTERN = /^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za
 const MUTABILITY: readonly string[] = ["IMMUTABLE", "MUTABLE"];
 
 /**
+ * The name a repository gets without an explicit `name`: `<namePrefix>-<key>`, shortened with a
+ * hash past ECR's limit. Bootstrap (push roles) and `pnpm release` name repositories with it too.
+ */
+export function defaultRepositoryName(namePrefix: string, key: string): string {
+  return boundedName([namePrefix, key], NAME_LIMITS.ecrRepositoryName);
+}
+
+/**
  * ECR repositories for an application's images, each with scan-on-push, encryption at rest
  * and a lifecycle policy that keeps release images, the newest N CI builds, and untagged
  * images for N days (lifecycle-policy.ts).
@@ -138,7 +146,7 @@ export class ContainerRepositories extends Construct {
     for (const [key, options] of Object.entries(props.repositories)) {
       const group = new Construct(this, key);
       const repository = new EcrRepository(group, "repository", {
-        name: options.name ?? boundedName([props.namePrefix, key], NAME_LIMITS.ecrRepositoryName),
+        name: options.name ?? defaultRepositoryName(props.namePrefix, key),
         imageTagMutability: options.imageTagMutability ?? props.imageTagMutability ?? "IMMUTABLE",
         imageScanningConfiguration: { scanOnPush: options.scanOnPush ?? props.scanOnPush ?? true },
         encryptionConfiguration: [
