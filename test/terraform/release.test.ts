@@ -17,7 +17,7 @@ import type { PlanJson } from "../../scripts/shared/plan-json";
 import { SchemaCache } from "../../scripts/shared/planned-outputs";
 import { synthAllToTemp } from "../../scripts/shared/synth-all";
 import { findTerraform, prepareTerraform, runTerraform } from "../../scripts/shared/terraform";
-import { applyOffline, localCopy, OFFLINE_PLAN, writeProducerState } from "./local-pipeline";
+import { applyOffline, editStack, localCopy, OFFLINE_PLAN, writeProducerState } from "./local-pipeline";
 
 const terraform = findTerraform();
 const inCi = process.env.CI === "true";
@@ -112,6 +112,51 @@ describe.skipIf(!terraform && !inCi)("a release of a new tag changes only <env>-
       const unknown = service.change.after_unknown as Record<string, unknown>;
       const differing = Object.keys({ ...before, ...after }).filter((k) => unknown[k] === true || JSON.stringify(before[k]) !== JSON.stringify(after[k]));
       expect(differing).toEqual(["task_definition"]);
+    });
+  });
+
+  /**
+   * The lifecycle policy that keeps release images, as it reaches a registry deployed with the
+   * old "keep the newest N of any tag" policy: what its pull request's plan shows.
+   */
+  describe("the offline plan of staging-registry moving to the release-aware lifecycle policy", () => {
+    const REGISTRY = "staging-registry";
+    const OLD_POLICY = (n: number) =>
+      JSON.stringify({
+        rules: [
+          { rulePriority: 1, description: "Expire untagged images 7 days after push", selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 }, action: { type: "expire" } },
+          { rulePriority: 2, description: `Keep only the newest ${n} images`, selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: n }, action: { type: "expire" } },
+        ],
+      });
+    let plan: PlanJson;
+
+    beforeAll(async () => {
+      const root = resolve(".tf-test", "release-registry");
+      rmSync(root, { recursive: true, force: true });
+      const states = join(root, "states");
+      mkdirSync(states, { recursive: true });
+      const setup = prepareTerraform(resolve(".tf-test"));
+      const before = localCopy(base, join(root, "before"), [REGISTRY], states);
+      editStack(before, REGISTRY, (json) => {
+        for (const p of Object.values(json.resource.aws_ecr_lifecycle_policy ?? {})) p.policy = OLD_POLICY(10);
+      });
+      const init = await runTerraform(setup, stackDir(before, REGISTRY), ["init", "-input=false", "-no-color"], OFFLINE_PLAN.env);
+      if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
+      const schema = await new SchemaCache(setup, resolve(".tf-test")).get(stackDir(before, REGISTRY));
+      await applyOffline(setup, before, REGISTRY, states, schema);
+      const after = localCopy(base, join(root, "after"), [REGISTRY], states);
+      const planned = await planStack(setup, after, REGISTRY, join(root, "plans", `${REGISTRY}.json`), OFFLINE_PLAN);
+      if (!planned.ok) throw new Error(`plan of ${REGISTRY} failed: ${planned.error}`);
+      plan = planned.unredacted!;
+    });
+
+    it("replaces each repository's lifecycle policy (provider 5.100.0: policy forces a new one) and touches no repository", () => {
+      // A replace deletes the old policy, then puts the new one: no image is deleted by it, and
+      // the review asks no approval (a policy is not stateful; the repositories are untouched).
+      expect(changes(plan).map((c) => [c.type, c.actions])).toEqual([
+        ["aws_ecr_lifecycle_policy", ["create", "delete"]],
+        ["aws_ecr_lifecycle_policy", ["create", "delete"]],
+      ]);
     });
   });
 });

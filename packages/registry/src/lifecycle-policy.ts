@@ -59,6 +59,9 @@ export interface RetentionRules {
  * - there is deliberately no `tagStatus: "any"` rule: it would count every image and could
  *   expire one an environment runs under a tag of neither form; such images are kept.
  * The prefixes come from image-tags.ts, the grammar `pnpm release` accepts.
+ *
+ * A changed policy replaces `aws_ecr_lifecycle_policy` (AWS provider 5.100.0: `policy` forces a
+ * new resource): the old policy is deleted, then the new one put. No image is touched by that.
  */
 export function retentionPolicy(rules: RetentionRules): EcrLifecyclePolicyDocument {
   const release = RELEASE_TAG_PREFIXES.map((prefix) => ({
