@@ -34,7 +34,7 @@ export function assertValidApp(
 /** Adds every environment's stacks to `app`, once every config has been checked. */
 export function buildAll(app: App): void {
   assertValidApp();
-  buildBootstrap(app);
+  buildBootstrap(app, undefined, { staging: staging.registry, prod: prod.registry });
   buildStaging(app);
   buildProd(app);
   withImports(app);

@@ -1,4 +1,4 @@
-import { ARN_SHAPES, arnTemplate, bucketNameProblem, isAccountId, isArnOf, isRegionName, regionFix, type ConfigIssue } from "@platform/core";
+import { ARN_SHAPES, CONSTRUCT_KEY_PATTERN, arnTemplate, bucketNameProblem, isAccountId, isArnOf, isRegionName, regionFix, type ConfigIssue } from "@platform/core";
 import { schemaIssues } from "@platform/layers";
 import { z } from "zod";
 
@@ -22,6 +22,19 @@ export const githubSchema = z
     repository: z.string(),
     deployEnvironments: z.record(z.string(), z.string()),
     existingOidcProviderArn: z.string().optional(),
+    applicationRepositories: z
+      .record(
+        z.string(),
+        z
+          .object({
+            owner: z.string(),
+            repository: z.string(),
+            pushFrom: z.array(z.union([z.object({ tag: z.string() }).strict(), z.object({ branch: z.string() }).strict()])),
+            ecrRepositories: z.record(z.string(), z.array(z.string())),
+          })
+          .strict(),
+      )
+      .optional(),
   })
   .strict();
 
@@ -53,6 +66,24 @@ export function bootstrapConfigIssues(account: unknown, github: unknown, environ
   }
   if (g.existingOidcProviderArn !== undefined && typeof g.existingOidcProviderArn === "string" && !isArnOf(ARN_SHAPES.githubOidcProvider, g.existingOidcProviderArn)) {
     fail("github.existingOidcProviderArn", g.existingOidcProviderArn, `must be GitHub's OIDC provider ARN, ${arnTemplate(ARN_SHAPES.githubOidcProvider)}.`);
+  }
+
+  for (const [key, app] of Object.entries(g.applicationRepositories ?? {})) {
+    const field = `github.applicationRepositories.${key}`;
+    if (!CONSTRUCT_KEY_PATTERN.test(key)) fail(field, key, "key must be 1-31 lower-case letters, digits or hyphens starting with a letter (it names the role and its construct).");
+    if (typeof app?.owner === "string" && !GITHUB_OWNER.test(app.owner)) fail(`${field}.owner`, app.owner, "must be a GitHub user or organisation name (letters, digits, inner hyphens, at most 39).");
+    if (typeof app?.repository === "string" && !GITHUB_REPOSITORY.test(app.repository)) {
+      fail(`${field}.repository`, app.repository, "must be the repository name only (letters, digits, . _ -), without the owner or .git.");
+    }
+    if (Array.isArray(app?.pushFrom) && app.pushFrom.length === 0) fail(`${field}.pushFrom`, app.pushFrom, 'must name the release tags or branch whose runs push, e.g. [{ tag: "v*" }].');
+    if (typeof app?.ecrRepositories === "object" && app.ecrRepositories !== null) {
+      if (Object.keys(app.ecrRepositories).length === 0) fail(`${field}.ecrRepositories`, app.ecrRepositories, 'must name at least one environment\'s repositories, e.g. { staging: ["web"] }.');
+      for (const environment of Object.keys(app.ecrRepositories)) {
+        if (environments && !environments.includes(environment)) {
+          fail(`${field}.ecrRepositories.${environment}`, environment, `names no environment the app builds (${environments.join(", ")}).`);
+        }
+      }
+    }
   }
 
   const deploy = typeof g.deployEnvironments === "object" && g.deployEnvironments !== null ? g.deployEnvironments : {};

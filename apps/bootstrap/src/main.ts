@@ -14,6 +14,8 @@ import type { Construct } from "constructs";
 import { account, environmentConfigs, sharedAccountOwner } from "@platform/accounts";
 import { github } from "./config";
 import { bootstrapConfigIssues } from "./config-schema";
+import type { RegistryConfig } from "@platform/layers";
+import { addImagePushRoles } from "./image-push";
 
 /**
  * One bootstrap stack per AWS account the environments name: the state bucket and lock table of
@@ -24,7 +26,11 @@ import { bootstrapConfigIssues } from "./config-schema";
  * exists (see the README to move it in), and CI never applies it: a workflow must not be able to
  * change the roles it runs with.
  */
-export function buildBootstrap(scope: Construct, environments: readonly EnvironmentConfig[] = environmentConfigs): EnvironmentStack[] {
+export function buildBootstrap(
+  scope: Construct,
+  environments: readonly EnvironmentConfig[] = environmentConfigs,
+  registries: Readonly<Record<string, RegistryConfig>> = {},
+): EnvironmentStack[] {
   const issues = bootstrapConfigIssues(account, github);
   if (issues.length > 0) throw new ConfigError(issues);
   const byAccount = environmentsByAccount(environments);
@@ -33,11 +39,17 @@ export function buildBootstrap(scope: Construct, environments: readonly Environm
   const single = Object.keys(byAccount).length === 1;
   return Object.values(byAccount).map((names) => {
     const group = names.map((n) => environments.find((e) => e.name === n)!);
-    return accountStack(scope, single ? "bootstrap" : `bootstrap-${names.join("-")}`, group, confined);
+    return accountStack(scope, single ? "bootstrap" : `bootstrap-${names.join("-")}`, group, confined, registries);
   });
 }
 
-function accountStack(scope: Construct, stackName: string, group: readonly EnvironmentConfig[], confined: readonly string[]): EnvironmentStack {
+function accountStack(
+  scope: Construct,
+  stackName: string,
+  group: readonly EnvironmentConfig[],
+  confined: readonly string[],
+  registries: Readonly<Record<string, RegistryConfig>>,
+): EnvironmentStack {
   const first = group[0]!;
   const environment = defineEnvironment({
     project: first.project,
@@ -50,7 +62,7 @@ function accountStack(scope: Construct, stackName: string, group: readonly Envir
   const store = new StateStore(stack, "state", { bucketName: first.state.bucket, lockTableName: first.state.lockTable });
   new TerraformOutput(stack, "state_bucket", { value: store.bucket.bucket.bucket, description: "S3 bucket holding Terraform state" });
   new TerraformOutput(stack, "lock_table", { value: store.lockTable.name, description: "DynamoDB table for state locks" });
-  addGithubRoles(stack, store, group, confined);
+  addGithubRoles(stack, store, group, confined, registries);
   return stack;
 }
 
@@ -59,7 +71,13 @@ function variableSuffix(environment: string): string {
   return environment.toUpperCase().replace(/[^A-Z0-9]/g, "_");
 }
 
-function addGithubRoles(stack: EnvironmentStack, store: StateStore, group: readonly EnvironmentConfig[], confined: readonly string[]): void {
+function addGithubRoles(
+  stack: EnvironmentStack,
+  store: StateStore,
+  group: readonly EnvironmentConfig[],
+  confined: readonly string[],
+  registries: Readonly<Record<string, RegistryConfig>>,
+): void {
   const providerArn = github.existingOidcProviderArn ?? new GithubOidcProvider(stack, "github-oidc").arn;
   const names = group.map((e) => e.name);
   const region = stack.environment.state.region;
@@ -91,6 +109,7 @@ function addGithubRoles(stack: EnvironmentStack, store: StateStore, group: reado
     variables[`AWS_PLAN_ROLE_ARN_${variableSuffix(e.name)}`] = roles.plan.arn;
     variables[`AWS_APPLY_ROLE_ARN_${variableSuffix(e.name)}`] = roles.apply.arn;
   }
+  addImagePushRoles(stack, providerArn, group, github.applicationRepositories, registries);
   new TerraformOutput(stack, "github_variables", {
     value: variables,
     description: "Repository variables .github/workflows read: set each with `gh variable set NAME --body VALUE`",

@@ -3,11 +3,49 @@ import { listResources, policyStatements, resourceAddresses, resourceAt, scrubVo
 import { describe, expect, it } from "vitest";
 import { account, environmentConfigs, placements, withAccountBoundary } from "@platform/accounts";
 import { buildBootstrap } from "../src/main";
+import { TerraformStack } from "cdktf";
+import { addImagePushRoles } from "../src/image-push";
 
 const stacks = synthAppStacks(buildBootstrap);
 const bootstrap = stacks.bootstrap!;
 
 describe("bootstrap", () => {
+  describe("the application repository's image push role", () => {
+    const trust = policyStatements(bootstrap, "app-repository-app/role/trust") as Array<{ condition: Array<{ test: string; variable: string; values: string[] }> }>;
+    const permissions = policyStatements(bootstrap, "app-repository-app/role/permissions") as Array<{ sid: string; actions: string[]; resources: string[] }>;
+
+    it("trusts only the app repository's v* tags and main branch, for the STS audience", () => {
+      expect(trust[0]!.condition).toEqual([
+        { test: "StringEquals", variable: "token.actions.githubusercontent.com:aud", values: ["sts.amazonaws.com"] },
+        { test: "StringLike", variable: "token.actions.githubusercontent.com:sub", values: ["repo:bookmark-manager/bookmark-manager:ref:refs/tags/v*", "repo:bookmark-manager/bookmark-manager:ref:refs/heads/main"] },
+      ]);
+    });
+
+    it("pushes to the environments' repositories by their default names, and logs in account-wide", () => {
+      // That these are exactly the repositories the registry stacks create is checked across apps in scripts/shared/test/app-config.test.ts.
+      const created = ["staging", "prod"].flatMap((env) => ["web", "api"].map((r) => `bookmark-manager-${env}-${r}`));
+      const push = permissions.find((p) => p.sid === "PushToOwnRepositories")!;
+      expect(push.resources.map((arn) => arn.replace(/^arn:aws:ecr:ap-northeast-1:123456789012:repository\//, "")).sort()).toEqual(created.sort());
+      expect(permissions.find((p) => p.sid === "EcrLogin")).toMatchObject({ actions: ["ecr:GetAuthorizationToken"], resources: ["*"] });
+      expect(permissions.map((p) => p.sid)).toEqual(["EcrLogin", "PushToOwnRepositories"]);
+    });
+
+    it("outputs the role ARN the app repository's workflow assumes", () => {
+      expect(bootstrap.output!.application_push_roles!.value).toEqual({ app: expect.stringMatching(/^\$\{aws_iam_role\.app-repository-app_role_/) });
+    });
+
+    it("fails when an application names a repository the environment does not have", () => {
+      expect(() =>
+        synthAppStacks((app) => {
+          const stack = new TerraformStack(app, "t");
+          addImagePushRoles(stack, "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com", [placements.staging], {
+            app: { owner: "acme", repository: "app", pushFrom: [{ tag: "v*" }], ecrRepositories: { staging: ["worker"] } },
+          }, { staging: { repositories: ["web", "api"], keepLastImages: 10 } });
+        }),
+      ).toThrow(/bootstrap\.github\.applicationRepositories\.app\.ecrRepositories\.staging: "worker" is not an image repository of staging \(web, api\)/);
+    });
+  });
+
   it("is one account-wide stack on local state, kept outside cdktf.out", () => {
     expect(Object.keys(stacks)).toEqual(["bootstrap"]);
     expect((bootstrap.terraform as { backend: unknown }).backend).toEqual({
@@ -76,7 +114,15 @@ describe("bootstrap with an account per environment", () => {
       const s = apps[`bootstrap-${name}`]!;
       expect(listResources(s, "aws_s3_bucket").map((b) => b.bucket)).toEqual([`bookmark-manager-${name}-tfstate`]);
       expect(listResources(s, "aws_iam_openid_connect_provider")).toHaveLength(1);
-      expect(listResources(s, "aws_iam_role").map((r) => r.name).sort()).toEqual([`bookmark-manager-${name}-github-apply`, `bookmark-manager-${name}-github-plan`]);
+      expect(listResources(s, "aws_iam_role").map((r) => r.name).sort()).toEqual([
+        "bookmark-manager-app-github-ecr-push",
+        `bookmark-manager-${name}-github-apply`,
+        `bookmark-manager-${name}-github-plan`,
+      ]);
+      // The app's push role in each account reaches only that account's repositories.
+      const push = JSON.stringify(policyStatements(s, "app-repository-app/role/permissions"));
+      expect(push).toContain(`:${id}:repository/bookmark-manager-${name}-web`);
+      expect(push).not.toContain(name === "prod" ? "staging" : "prod-");
       expect((s.provider as { aws: Array<{ allowed_account_ids: string[] }> }).aws[0]!.allowed_account_ids).toEqual([id]);
       // Own account: no boundary needed.
       expect(listResources(s, "aws_iam_policy")).toEqual([]);

@@ -1,6 +1,8 @@
 import type { EnvironmentLayersConfig, ServiceConfig } from "@platform/layers";
 import type { Waiver } from "@platform/policy";
 import { placements, runbookUrl } from "@platform/accounts";
+// The image tag each service runs: written by `pnpm release` (scripts/release), one line per service.
+import releases from "./releases.json";
 
 /** Seeds 003 and 000: 1 vCPU / 2 GiB, 1-10 tasks on CPU 70 % and memory 80 %. */
 const scaledService = {
@@ -24,7 +26,7 @@ const scaledService = {
 const web: ServiceConfig = {
   ...scaledService,
   port: 3000, // Next.js
-  imageTag: "v1.0.1",
+  imageTag: releases.web,
   route: "default",
   healthCheck: { path: "/health" },
 };
@@ -32,7 +34,7 @@ const web: ServiceConfig = {
 const api: ServiceConfig = {
   ...scaledService,
   port: 3000, // NestJS
-  imageTag: "v1.0.1",
+  imageTag: releases.api,
   route: { priority: 10, pathPatterns: ["/api/*"] },
   healthCheck: { path: "/api/health" },
 };

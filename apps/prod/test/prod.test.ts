@@ -446,7 +446,7 @@ describe("prod", () => {
   describe("registry (seed 003)", () => {
     const registry = stack("prod-registry");
 
-    it("keeps 30 images per repository and refuses to delete a repository that holds images", () => {
+    it("keeps 30 CI builds and every release image per repository, and refuses to delete a repository that holds images", () => {
       const repos = listResources(registry, "aws_ecr_repository") as Attrs[];
       expect(repos.map((r) => r.name).sort()).toEqual([`${PREFIX}-api`, `${PREFIX}-web`]);
       for (const repo of repos) {
@@ -456,10 +456,10 @@ describe("prod", () => {
       for (const service of SERVICES) {
         const policy = resourceAt(registry, "aws_ecr_lifecycle_policy", `repositories/${service}/lifecycle-policy`);
         expect(policy.repository).toBe(ref(registry, "aws_ecr_repository", `repositories/${service}/repository`, "name"));
-        const keep = (JSON.parse(policy.policy as string) as { rules: Attrs[] }).rules.find(
-          (r) => r.selection.countType === "imageCountMoreThan",
-        );
-        expect(keep).toMatchObject({ selection: { tagStatus: "any", countNumber: 30 }, action: { type: "expire" } });
+        const rules = (JSON.parse(policy.policy as string) as { rules: Attrs[] }).rules;
+        expect(rules.find((r) => r.selection.tagPrefixList?.[0] === "sha-")).toMatchObject({ selection: { tagStatus: "tagged", countNumber: 30 }, action: { type: "expire" } });
+        expect(rules.find((r) => r.selection.tagPrefixList?.[0] === "v")).toMatchObject({ rulePriority: 1, selection: { tagStatus: "tagged", countNumber: 9999 } });
+        expect(rules.some((r) => r.selection.tagStatus === "any")).toBe(false);
       }
     });
   });

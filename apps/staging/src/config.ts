@@ -1,6 +1,8 @@
 import type { EnvironmentLayersConfig, ServiceConfig } from "@platform/layers";
 import type { Waiver } from "@platform/policy";
 import { placements, runbookUrl } from "@platform/accounts";
+// The image tag each service runs: written by `pnpm release` (scripts/release), one line per service.
+import releases from "./releases.json";
 
 /** Seed 002's health-check tuning: slow starters are not killed in a loop (the NAT-bill incident). */
 const tolerantHealthCheck = { intervalSeconds: 60, unhealthyThreshold: 10 } as const;
@@ -25,7 +27,7 @@ const smallService = {
 const web: ServiceConfig = {
   ...smallService,
   port: 3000, // Next.js
-  imageTag: "v1.0.1",
+  imageTag: releases.web,
   route: "default",
   healthCheck: { ...tolerantHealthCheck, path: "/health" },
 };
@@ -33,7 +35,7 @@ const web: ServiceConfig = {
 const api: ServiceConfig = {
   ...smallService,
   port: 3000, // NestJS
-  imageTag: "v1.0.1",
+  imageTag: releases.api,
   route: { priority: 10, pathPatterns: ["/api/*"] },
   healthCheck: { ...tolerantHealthCheck, path: "/api/health" },
 };

@@ -12,6 +12,7 @@ import {
   type SynthesizedStack,
 } from "@platform/core/testing";
 import { describe, expect, it } from "vitest";
+import { staging } from "../src/config";
 import { buildStaging } from "../src/main";
 
 const stacks = synthAppStacks(buildStaging);
@@ -134,13 +135,14 @@ describe("staging", () => {
       }
     });
 
-    it("keeps only the newest 10 images of each repository", () => {
+    it("keeps only the newest 10 CI builds of each repository, and every release image", () => {
       for (const name of ["web", "api"]) {
         const policy = resourceAt(registry, "aws_ecr_lifecycle_policy", `repositories/${name}/lifecycle-policy`);
         expect(policy.repository).toBe(ref(registry, "aws_ecr_repository", `repositories/${name}/repository`, "name"));
         const rules = (JSON.parse(policy.policy as string) as { rules: Attrs[] }).rules;
-        const keep = rules.find((r) => r.selection.countType === "imageCountMoreThan");
-        expect(keep).toMatchObject({ selection: { tagStatus: "any", countNumber: 10 }, action: { type: "expire" } });
+        expect(rules.find((r) => r.selection.tagPrefixList?.[0] === "sha-")).toMatchObject({ selection: { tagStatus: "tagged", countNumber: 10 }, action: { type: "expire" } });
+        expect(rules.find((r) => r.selection.tagPrefixList?.[0] === "v")).toMatchObject({ rulePriority: 1, selection: { tagStatus: "tagged", countNumber: 9999 } });
+        expect(rules.some((r) => r.selection.tagStatus === "any")).toBe(false);
       }
     });
   });
@@ -540,10 +542,11 @@ describe("staging", () => {
       const ecs = statements.filter((s) => s.actions.some((a: string) => a.startsWith("ecs:")));
       expect(ecs).toHaveLength(1);
       expect(ecs[0]!.actions).toEqual(["ecs:DescribeServices", "ecs:UpdateService"]);
-      expect(ecs[0]!.resources).toEqual([
-        ref(compute, "aws_ecs_service", "web/service", "id"),
-        ref(compute, "aws_ecs_service", "api/service", "id"),
-      ]);
+      // The ARNs the services get (aws_ecs_service.id), as literals: no release defers this document to apply.
+      const cluster = listResources(compute, "aws_ecs_cluster")[0]!.name as string;
+      expect(ecs[0]!.resources).toEqual(
+        ["web", "api"].map((s) => `arn:aws:ecs:ap-northeast-1:${staging.environment.accountId}:service/${cluster}/${resourceAt(compute, "aws_ecs_service", `${s}/service`).name}`),
+      );
       for (const statement of statements) expect(statement.resources).not.toContain("*");
       expect(policyStatements(compute, "scheduler/trigger/permissions")).toEqual([
         expect.objectContaining({ actions: ["lambda:InvokeFunction"], resources: [ref(compute, "aws_lambda_function", "scheduler/function", "arn")] }),

@@ -17,12 +17,19 @@ export type GithubSubject =
   | { readonly pullRequest: true }
   /** Jobs on a branch that use no environment: `repo:<owner>/<name>:ref:refs/heads/<branch>`. */
   | { readonly branch: string }
+  /**
+   * Jobs on a pushed tag that use no environment: `repo:<owner>/<name>:ref:refs/tags/<tag>`; a
+   * pattern such as `v*` trusts every tag starting with `v` (protect it with a tag ruleset).
+   */
+  | { readonly tag: string }
   /** Jobs with `environment: <name>`: `repo:<owner>/<name>:environment:<name>`. */
   | { readonly environment: string };
 
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const REPOSITORY = /^[A-Za-z0-9._-]{1,100}$/;
 const BRANCH = /^[A-Za-z0-9._/*-]{1,255}$/;
+/** A ref pattern whose only wildcard is a trailing `*` after a literal prefix (`v*`, `release/*`). */
+const PREFIX_PATTERN = /^[A-Za-z0-9._/-]+\*?$/;
 const ENVIRONMENT = /^[A-Za-z0-9._ -]{1,255}$/;
 
 /** The `sub` value of one subject. */
@@ -30,6 +37,7 @@ export function subjectClaim(repository: GithubRepository, subject: GithubSubjec
   const repo = `repo:${repository.owner}/${repository.name}`;
   if ("pullRequest" in subject) return `${repo}:pull_request`;
   if ("branch" in subject) return `${repo}:ref:refs/heads/${subject.branch}`;
+  if ("tag" in subject) return `${repo}:ref:refs/tags/${subject.tag}`;
   return `${repo}:environment:${subject.environment}`;
 }
 
@@ -46,6 +54,9 @@ export function subjectProblems(repository: GithubRepository, subjects: readonly
   subjects.forEach((s, i) => {
     if ("branch" in s && (!BRANCH.test(s.branch) || s.branch === "*" || s.branch === "**")) {
       problems.push([`subjects[${i}].branch`, s.branch, "must be a branch name such as \"main\" (a pattern like \"release/*\" is allowed, \"*\" alone is not: it trusts every branch)."]);
+    }
+    if ("tag" in s && (!PREFIX_PATTERN.test(s.tag) || s.tag.length > 255)) {
+      problems.push([`subjects[${i}].tag`, s.tag, "must be a tag name or a prefix pattern such as \"v*\" (one trailing '*' after a literal prefix; \"*\" alone would trust every tag anyone pushes)."]);
     }
     if ("environment" in s && (!ENVIRONMENT.test(s.environment) || s.environment.includes("*"))) {
       problems.push([`subjects[${i}].environment`, s.environment, "must be a GitHub environment name such as \"production\", without wildcards."]);

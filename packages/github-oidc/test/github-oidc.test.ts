@@ -14,7 +14,9 @@ import {
   ApplyRoleBoundary,
   GITHUB_OIDC_URL,
   GithubActionsRole,
+  ECR_PUSH_ACTIONS,
   GithubOidcProvider,
+  ImagePushRole,
   TerraformCiRoles,
   subjectClaim,
   type GithubActionsRoleProps,
@@ -398,5 +400,61 @@ describe("ApplyRoleBoundary", () => {
     );
     expect(error.message).toContain('project: "Acme"');
     expect(error.message).toContain('accountId: "12345"');
+  });
+});
+
+describe("ImagePushRole", () => {
+  const STAGING_WEB = "arn:aws:ecr:ap-northeast-1:123456789012:repository/acme-staging-web";
+  const PROD_WEB = "arn:aws:ecr:ap-northeast-1:123456789012:repository/acme-prod-web";
+  const stack = testStack("ci");
+  new ImagePushRole(stack, "app", {
+    providerArn: PROVIDER_ARN,
+    repository: { owner: "acme", name: "app" },
+    subjects: [{ tag: "v*" }, { branch: "main" }],
+    roleName: "acme-app-github-ecr-push",
+    repositoryArns: { "staging/web": STAGING_WEB, "prod/web": PROD_WEB },
+  });
+  const json = synth(stack);
+  const permissions = statements(json, "app/role/permissions");
+  const trust = statements(json, "app/role/trust");
+
+  it("trusts only the app repository's release tags and main branch, for the STS audience", () => {
+    expect(trust).toHaveLength(1);
+    expect(trust[0]!.principals).toEqual([{ type: "Federated", identifiers: [PROVIDER_ARN] }]);
+    expect(trust[0]!.condition).toEqual([
+      { test: "StringEquals", variable: "token.actions.githubusercontent.com:aud", values: ["sts.amazonaws.com"] },
+      // StringLike only because `v*` is a pattern; the repository part is literal.
+      { test: "StringLike", variable: "token.actions.githubusercontent.com:sub", values: ["repo:acme/app:ref:refs/tags/v*", "repo:acme/app:ref:refs/heads/main"] },
+    ]);
+  });
+
+  it("may log in to ECR and push to the named repositories, and nothing else", () => {
+    expect(permissions).toEqual([
+      { sid: "EcrLogin", actions: ["ecr:GetAuthorizationToken"], resources: ["*"] },
+      { sid: "PushToOwnRepositories", actions: [...ECR_PUSH_ACTIONS], resources: [STAGING_WEB, PROD_WEB] },
+    ]);
+    expect(ECR_PUSH_ACTIONS).not.toContain("ecr:DeleteRepository");
+    expect(ECR_PUSH_ACTIONS.every((a) => !a.includes("*"))).toBe(true);
+    expect(listResources(json, "aws_iam_role_policy_attachment")).toEqual([]);
+    expect(onlyResource(json, "aws_iam_role").path).toBe("/github-actions/");
+  });
+
+  it("fails on pull-request subjects, a bare * tag, and a wildcard repository ARN, all at once", () => {
+    const error = configError(
+      () =>
+        new ImagePushRole(testStack("ci"), "app", {
+          providerArn: PROVIDER_ARN,
+          repository: { owner: "acme", name: "app" },
+          subjects: [{ pullRequest: true }, { tag: "*" }],
+          roleName: "acme-app-github-ecr-push",
+          repositoryArns: { any: "arn:aws:ecr:ap-northeast-1:123456789012:repository/*" },
+        }),
+    );
+    expect(error.issues.map((i) => i.field.replace(/^test-ci\/app\./, ""))).toEqual(["repositoryArns.any", "subjects[1].tag", "subjects[0]"]);
+    expect(error.message).toMatch(/"\*" alone would trust every tag anyone pushes/);
+  });
+
+  it("names tag subjects in the claim GitHub sends for a tag push", () => {
+    expect(subjectClaim({ owner: "acme", name: "app" }, { tag: "v1.2.3" })).toBe("repo:acme/app:ref:refs/tags/v1.2.3");
   });
 });

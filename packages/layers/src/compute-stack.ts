@@ -126,6 +126,12 @@ export class ComputeStack extends EnvironmentStack {
         : undefined,
     });
 
+    // Service ARNs as literals (arn:…:ecs:…:service/<cluster>/<service>, what aws_ecs_service.id
+    // holds), not references: Terraform reads a policy document that references a service only at
+    // apply whenever that service changes, so every release would show the Lambdas' role policies
+    // as "known after apply" next to the task definition it is about.
+    const serviceArnOf = (s: FargateService) => arn(aws, { service: "ecs", resource: `service/${this.cluster.clusterName}/${s.serviceName}` });
+
     // Tasks read DATABASE_URL only at start; after RDS rotates the password (every 7 days),
     // replace them so new connections use the new one.
     const databaseClients = Object.entries(services).filter(([name]) => config.services[name]!.databaseUrl !== false);
@@ -136,7 +142,7 @@ export class ComputeStack extends EnvironmentStack {
         services: Object.fromEntries(
           databaseClients.map(([name, s]) => [
             name,
-            { clusterName: s.ref.clusterName, serviceName: s.ref.serviceName, serviceArn: s.ref.serviceArn },
+            { clusterName: s.ref.clusterName, serviceName: s.ref.serviceName, serviceArn: serviceArnOf(s) },
           ]),
         ),
         logRetentionDays: config.logRetentionDays,
@@ -153,7 +159,7 @@ export class ComputeStack extends EnvironmentStack {
             {
               clusterName: s.ref.clusterName,
               serviceName: s.ref.serviceName,
-              serviceArn: s.ref.serviceArn,
+              serviceArn: serviceArnOf(s),
               desiredCount: s.ref.desiredCount,
               autoScaling: s.ref.scaling,
             },

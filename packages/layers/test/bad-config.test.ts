@@ -195,6 +195,7 @@ const rows: Row[] = [
   ["the image tag edge (silent)", withService({ imageTag: "edge" }), "staging.compute.services.web.imageTag", "edge", /moving tag/],
   ["the image tag nightly (silent)", withService({ imageTag: "nightly" }), "staging.compute.services.web.imageTag", "nightly", /moving tag/],
   ["an empty image tag", withService({ imageTag: "" }), "staging.compute.services.web.imageTag", "", /is required: pin a version/],
+  ["a CI build tag the registry expires", withService({ imageTag: "sha-3f9c2e1" }), "staging.compute.services.web.imageTag", "sha-3f9c2e1", /CI build tag .*lifecycle expires it/],
   ["an image tag with a colon", withService({ imageTag: "web:v1" }), "staging.compute.services.web.imageTag", "web:v1", /not a Docker tag/],
   ["a /* route that hides the default service (silent)", withServices({ web, api: { ...api, route: { priority: 10, pathPatterns: ["/*"] } } }), "staging.compute.services.api.route.pathPatterns[0]", "/*", /default service would never be reached/],
   ["two routes with the same pattern (silent)", withServices({ web, api, admin: { ...api, route: { priority: 20, pathPatterns: ["/api/*"] } } }), "staging.compute.services.admin.route.pathPatterns[0]", "/api/*", /also routed to service "api"/],

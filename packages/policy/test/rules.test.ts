@@ -152,6 +152,16 @@ describe("rules", () => {
     expect(boundary(false)).toHaveLength(1);
   });
 
+  it("PLAT-IAM-004 accepts a trailing wildcard after a literal branch or tag prefix of one repository, and nothing wider", () => {
+    const trusting = (sub: string) =>
+      firing("PLAT-IAM-004", { breakIt: (s) => ((statement(s, "apply_trust", 0).condition as Record<string, unknown>[])[1]!.values = [sub]) });
+    expect(trusting("repo:acme/app:ref:refs/tags/v*")).toEqual([]);
+    expect(trusting("repo:acme/app:ref:refs/heads/release/*")).toEqual([]);
+    for (const wide of ["repo:acme/app:ref:refs/tags/*", "repo:acme/app:*", "repo:acme/*:ref:refs/tags/v*", "repo:acme/app:ref:refs/tags/v*:x*", "repo:acme/app:environment:prod*"]) {
+      expect({ wide, findings: trusting(wide).length }).toEqual({ wide, findings: 1 });
+    }
+  });
+
   it("PLAT-IAM-003 exempts EC2 instance profiles only (EC2 sends neither aws:SourceAccount nor aws:SourceArn)", () => {
     const trustedBy = (service: string) =>
       firing("PLAT-IAM-003", {

@@ -22,10 +22,15 @@ export interface ContainerRepositoryOptions {
    */
   readonly name?: string;
   /**
-   * Newest images kept; older ones expire.
+   * Newest CI builds kept per CI tag prefix; older ones expire.
    * @default the construct's `keepLastImages`
    */
   readonly keepLastImages?: number;
+  /**
+   * Newest release images kept per release tag prefix.
+   * @default the construct's `keepReleaseImages`
+   */
+  readonly keepReleaseImages?: number;
   /**
    * Days after push before an untagged image expires.
    * @default the construct's `untaggedImageExpiryDays`
@@ -52,11 +57,18 @@ export interface ContainerRepositoriesProps {
    */
   readonly repositories: Readonly<Record<string, ContainerRepositoryOptions>>;
   /**
-   * Newest images kept per repository (1-1000), whatever their tags; older images expire.
-   * Size it above the number of pushes between a deploy and its rollback.
+   * Newest CI builds kept per repository and CI tag prefix (`sha-*`, `ci-*`, see image-tags.ts),
+   * 1-1000; older CI builds expire. Release images (`v*`, `release-*`), which environments run,
+   * are not counted here (`keepReleaseImages`), and images with other tags never expire.
    * @default 30
    */
   readonly keepLastImages?: number;
+  /**
+   * Newest release images kept per repository and release tag prefix, 1-9999. High by default so
+   * that no image an environment still runs (or may roll back to) ever expires.
+   * @default 9999
+   */
+  readonly keepReleaseImages?: number;
   /**
    * Days after push before an untagged image expires (1-3650).
    * @default 7
@@ -97,13 +109,24 @@ export interface RegistryRef {
 
 export const DEFAULT_KEEP_LAST_IMAGES = 30;
 export const DEFAULT_UNTAGGED_IMAGE_EXPIRY_DAYS = 7;
+export const DEFAULT_KEEP_RELEASE_IMAGES = 9999;
 const KEEP_LAST_IMAGES_RANGE = [1, 1000] as const;
+const KEEP_RELEASE_IMAGES_RANGE = [1, 9999] as const;
 const UNTAGGED_EXPIRY_RANGE = [1, 3650] as const;
 const MUTABILITY: readonly string[] = ["IMMUTABLE", "MUTABLE"];
 
 /**
+ * The name a repository gets without an explicit `name`: `<namePrefix>-<key>`, shortened with a
+ * hash past ECR's limit. Bootstrap (push roles) and `pnpm release` name repositories with it too.
+ */
+export function defaultRepositoryName(namePrefix: string, key: string): string {
+  return boundedName([namePrefix, key], NAME_LIMITS.ecrRepositoryName);
+}
+
+/**
  * ECR repositories for an application's images, each with scan-on-push, encryption at rest
- * and a lifecycle policy that expires untagged images and keeps the newest N.
+ * and a lifecycle policy that keeps release images, the newest N CI builds, and untagged
+ * images for N days (lifecycle-policy.ts).
  */
 export class ContainerRepositories extends Construct {
   readonly repositories: Readonly<Record<string, EcrRepository>>;
@@ -121,7 +144,7 @@ export class ContainerRepositories extends Construct {
     for (const [key, options] of Object.entries(props.repositories)) {
       const group = new Construct(this, key);
       const repository = new EcrRepository(group, "repository", {
-        name: options.name ?? boundedName([props.namePrefix, key], NAME_LIMITS.ecrRepositoryName),
+        name: options.name ?? defaultRepositoryName(props.namePrefix, key),
         imageTagMutability: options.imageTagMutability ?? props.imageTagMutability ?? "IMMUTABLE",
         imageScanningConfiguration: { scanOnPush: options.scanOnPush ?? props.scanOnPush ?? true },
         encryptionConfiguration: [
@@ -135,6 +158,7 @@ export class ContainerRepositories extends Construct {
         policy: renderLifecyclePolicy(
           retentionPolicy({
             keepLastImages: options.keepLastImages ?? props.keepLastImages ?? DEFAULT_KEEP_LAST_IMAGES,
+            keepReleaseImages: options.keepReleaseImages ?? props.keepReleaseImages ?? DEFAULT_KEEP_RELEASE_IMAGES,
             untaggedImageExpiryDays:
               options.untaggedImageExpiryDays ?? props.untaggedImageExpiryDays ?? DEFAULT_UNTAGGED_IMAGE_EXPIRY_DAYS,
           }),
@@ -183,6 +207,7 @@ function validate(v: Validator, props: ContainerRepositoriesProps): void {
 /** Checks the settings shared by the construct and each repository entry. */
 function checkRetention(v: Validator, path: string, o: ContainerRepositoryOptions): void {
   checkIntegerRange(v, `${path}keepLastImages`, o.keepLastImages, KEEP_LAST_IMAGES_RANGE, "images");
+  checkIntegerRange(v, `${path}keepReleaseImages`, o.keepReleaseImages, KEEP_RELEASE_IMAGES_RANGE, "images");
   checkIntegerRange(v, `${path}untaggedImageExpiryDays`, o.untaggedImageExpiryDays, UNTAGGED_EXPIRY_RANGE, "days");
   if (o.imageTagMutability !== undefined) {
     v.check(

@@ -1,2 +1,3 @@
 export * from "./container-repositories";
 export * from "./lifecycle-policy";
+export * from "./image-tags";

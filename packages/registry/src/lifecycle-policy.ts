@@ -4,6 +4,7 @@
  * shape is checked at compile time.
  * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_parameters.html
  */
+import { CI_TAG_PREFIXES, RELEASE_TAG_PREFIXES } from "./image-tags";
 
 export type EcrTagStatus = "tagged" | "untagged" | "any";
 
@@ -37,35 +38,46 @@ export interface EcrLifecyclePolicyDocument {
 export interface RetentionRules {
   /** Untagged images (build leftovers, superseded layers) expire this many days after push. */
   readonly untaggedImageExpiryDays: number;
-  /** Only the newest N images (any tag status) are kept. */
+  /** Newest CI-tagged images kept per CI prefix (`sha-*`, `ci-*`); older CI builds expire. */
   readonly keepLastImages: number;
+  /**
+   * Newest release-tagged images kept per release prefix (`v*`, `release-*`). Set high: an
+   * environment may run an old release, and its image must never expire.
+   */
+  readonly keepReleaseImages: number;
 }
 
 /**
- * Two rules: expire untagged images after N days, then keep only the newest N images.
- * The "any" rule must come last (ECR rejects a policy where it does not have the highest priority).
+ * Release images first (one rule per release prefix, each keeping `keepReleaseImages`), then one
+ * rule per CI prefix keeping the newest `keepLastImages`, then untagged images after N days.
+ *
+ * Why this order and shape (ECR's evaluation rules):
+ * - an image matched by a rule can never be expired by a rule of lower priority, so an image
+ *   tagged both `sha-3f9c2e1` and `v1.4.2` is held by the release rule and the CI rule cannot
+ *   expire it;
+ * - a `tagPrefixList` selects images carrying *all* its prefixes, so each prefix gets its own rule;
+ * - there is deliberately no `tagStatus: "any"` rule: it would count every image and could
+ *   expire one an environment runs under a tag of neither form; such images are kept.
+ * The prefixes come from image-tags.ts, the grammar `pnpm release` accepts.
+ *
+ * A changed policy replaces `aws_ecr_lifecycle_policy` (AWS provider 5.100.0: `policy` forces a
+ * new resource): the old policy is deleted, then the new one put. No image is touched by that.
  */
 export function retentionPolicy(rules: RetentionRules): EcrLifecyclePolicyDocument {
+  const release = RELEASE_TAG_PREFIXES.map((prefix) => ({
+    description: `Keep the newest ${rules.keepReleaseImages} release images tagged ${prefix}* (environments run these)`,
+    selection: { tagStatus: "tagged", tagPrefixList: [prefix], countType: "imageCountMoreThan", countNumber: rules.keepReleaseImages } as const,
+  }));
+  const ci = CI_TAG_PREFIXES.map((prefix) => ({
+    description: `Keep only the newest ${rules.keepLastImages} CI builds tagged ${prefix}*`,
+    selection: { tagStatus: "tagged", tagPrefixList: [prefix], countType: "imageCountMoreThan", countNumber: rules.keepLastImages } as const,
+  }));
+  const untagged = {
+    description: `Expire untagged images ${rules.untaggedImageExpiryDays} days after push`,
+    selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: rules.untaggedImageExpiryDays } as const,
+  };
   return {
-    rules: [
-      {
-        rulePriority: 1,
-        description: `Expire untagged images ${rules.untaggedImageExpiryDays} days after push`,
-        selection: {
-          tagStatus: "untagged",
-          countType: "sinceImagePushed",
-          countUnit: "days",
-          countNumber: rules.untaggedImageExpiryDays,
-        },
-        action: { type: "expire" },
-      },
-      {
-        rulePriority: 2,
-        description: `Keep only the newest ${rules.keepLastImages} images`,
-        selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: rules.keepLastImages },
-        action: { type: "expire" },
-      },
-    ],
+    rules: [...release, ...ci, untagged].map((rule, i) => ({ rulePriority: i + 1, ...rule, action: { type: "expire" } })),
   };
 }
 

@@ -59,21 +59,14 @@ describe("ContainerRepositories with defaults (prod-like)", () => {
     }
   });
 
-  it("expires untagged images after 7 days, then keeps the newest 30 images of any tag", () => {
+  it("keeps release images, the newest 30 CI builds per prefix, and untagged images for 7 days", () => {
     const policy = lifecyclePolicies(json)["bookmark-manager-prod-web"];
-    expect(policy?.rules).toEqual([
-      {
-        rulePriority: 1,
-        description: "Expire untagged images 7 days after push",
-        selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 },
-        action: { type: "expire" },
-      },
-      {
-        rulePriority: 2,
-        description: "Keep only the newest 30 images",
-        selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 30 },
-        action: { type: "expire" },
-      },
+    expect(policy?.rules.map((r) => [r.rulePriority, r.selection])).toEqual([
+      [1, { tagStatus: "tagged", tagPrefixList: ["v"], countType: "imageCountMoreThan", countNumber: 9999 }],
+      [2, { tagStatus: "tagged", tagPrefixList: ["release-"], countType: "imageCountMoreThan", countNumber: 9999 }],
+      [3, { tagStatus: "tagged", tagPrefixList: ["sha-"], countType: "imageCountMoreThan", countNumber: 30 }],
+      [4, { tagStatus: "tagged", tagPrefixList: ["ci-"], countType: "imageCountMoreThan", countNumber: 30 }],
+      [5, { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 }],
     ]);
     expect(Object.keys(lifecyclePolicies(json)).sort()).toEqual(["bookmark-manager-prod-api", "bookmark-manager-prod-web"]);
   });
@@ -124,9 +117,11 @@ describe("ContainerRepositories with explicit choices (staging-like)", () => {
     expect(repos["bookmark-manager-staging-web"]?.image_scanning_configuration).toEqual({ scan_on_push: false });
     expect(repos["bookmark-manager-staging-api"]?.image_tag_mutability).toBe("IMMUTABLE");
     expect(repos["bookmark-manager-staging-api"]?.image_scanning_configuration).toEqual({ scan_on_push: true });
-    expect(policies["bookmark-manager-staging-web"]?.rules[1]?.selection).toMatchObject({ countNumber: 5 });
-    expect(policies["bookmark-manager-staging-api"]?.rules[1]?.selection).toMatchObject({ countNumber: 10 });
-    expect(policies["bookmark-manager-staging-api"]?.rules[0]?.selection).toMatchObject({ countNumber: 1 });
+    const ciRule = (repo: string) => policies[repo]?.rules.find((r) => JSON.stringify(r.selection).includes('"sha-"'))?.selection;
+    const untaggedRule = (repo: string) => policies[repo]?.rules.find((r) => (r.selection as { tagStatus: string }).tagStatus === "untagged")?.selection;
+    expect(ciRule("bookmark-manager-staging-web")).toMatchObject({ countNumber: 5 });
+    expect(ciRule("bookmark-manager-staging-api")).toMatchObject({ countNumber: 10 });
+    expect(untaggedRule("bookmark-manager-staging-api")).toMatchObject({ countNumber: 1 });
   });
 
   it("encrypts with the given KMS key and allows force deletion when asked", () => {
@@ -145,6 +140,13 @@ describe("ContainerRepositories validation", () => {
     expect(low.message).toMatch(/registry\.keepLastImages: 0 must be a whole number of images from 1 to 1000/);
     const high = configError(() => build({ ...ok, repositories: { web: { keepLastImages: 1001 } } }));
     expect(high.message).toMatch(/registry\.repositories\.web\.keepLastImages: 1001 must be a whole number of images from 1 to 1000/);
+  });
+
+  it("fails when keepReleaseImages is 0 or above 9999", () => {
+    expect(() => build({ ...ok, keepReleaseImages: 0 })).toThrow(/keepReleaseImages: 0 must be a whole number of images from 1 to 9999/);
+    expect(() => build({ ...ok, repositories: { web: { keepReleaseImages: 10000 } } })).toThrow(
+      /repositories\.web\.keepReleaseImages: 10000 must be a whole number of images from 1 to 9999/,
+    );
   });
 
   it("fails when keepLastImages is not a whole number", () => {

@@ -6,6 +6,7 @@ import type { EnvironmentLayersConfig } from "@platform/layers";
 import { describe, expect, it } from "vitest";
 import { account } from "@platform/accounts";
 import { Testing } from "cdktf";
+import { listResources, policyStatements, synthAppStacks } from "@platform/core/testing";
 import { assertValidApp, buildAll } from "../../../apps/main";
 import { prod } from "../../../apps/prod/src/config";
 import { staging } from "../../../apps/staging/src/config";
@@ -76,5 +77,19 @@ describe("the environments app", () => {
     const names = app.node.children.map((c) => c.node.id);
     expect(names.length).toBeGreaterThan(0);
     expect(names.filter((n) => n.startsWith("example-"))).toEqual([]);
+  });
+});
+
+describe("the bootstrap's image push roles across the apps", () => {
+  it("push to exactly the ECR repositories the environments' registry stacks create", () => {
+    const stacks = synthAppStacks(buildAll);
+    const created = Object.entries(stacks)
+      .filter(([name]) => name.endsWith("-registry"))
+      .flatMap(([, json]) => listResources(json, "aws_ecr_repository").map((r) => r.name as string));
+    const push = (policyStatements(stacks.bootstrap!, "app-repository-app/role/permissions") as Array<{ sid: string; resources: string[] }>).find(
+      (p) => p.sid === "PushToOwnRepositories",
+    )!;
+    expect(push.resources.map((arn) => arn.split(":repository/")[1]).sort()).toEqual(created.sort());
+    expect(created.length).toBeGreaterThan(0);
   });
 });

@@ -3,14 +3,10 @@ import { FARGATE_CPU_VALUES, describeMemoryOptions, isValidFargateSize, validate
 import { ECS_MAX_TASKS_PER_SERVICE } from "./aws-tables";
 import { type Raw, arrayOf, entriesOf, isNumber, isObject, isString } from "./raw";
 import { credentialInValue, isSecretName } from "./secrets";
+import { CI_TAG_PREFIXES, IMAGE_DIGEST_PATTERN, IMAGE_TAG_PATTERN, isCiTag, isMovingTag } from "@platform/registry";
 
 /** Rules of the compute layer: services, routes, image tags, capacity, variables and parameters. */
 
-const MOVING_TAGS = new Set([
-  "latest", "main", "master", "stable", "dev", "develop", "development", "edge", "nightly", "head", "trunk",
-  "current", "next", "canary", "unstable", "snapshot", "release", "prod", "production", "staging", "live", "beta", "alpha",
-]);
-const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PATH_PATTERN = /^\/[A-Za-z0-9_\-.$/~"'@:+&()!,;=*?]{0,127}$/;
 const CATCH_ALL_PATTERNS = new Set(["*", "/*", "/**", "/?*", "*/*"]);
@@ -83,8 +79,14 @@ export function checkCompute(v: Validator, compute: Raw, registry: Raw, env: Raw
 function checkImageTag(v: Validator, field: string, tag: unknown): void {
   if (!isString(tag)) return;
   if (!v.check(tag.trim() !== "", field, tag, 'is required: pin a version or commit SHA (e.g. "v1.4.2" or "3f9c2e1").')) return;
-  if (!v.check(DOCKER_TAG.test(tag) || /^sha256:[0-9a-f]{64}$/.test(tag), field, tag, "is not a Docker tag (1-128 of letters, digits, _ . -, not starting with . or -) nor a sha256: digest.")) return;
-  v.check(!MOVING_TAGS.has(tag.toLowerCase()), field, tag, 'is a moving tag that points at different code over time; pin a version or commit SHA (e.g. "v1.4.2" or "3f9c2e1").');
+  if (!v.check(IMAGE_TAG_PATTERN.test(tag) || IMAGE_DIGEST_PATTERN.test(tag), field, tag, "is not a Docker tag (1-128 of letters, digits, _ . -, not starting with . or -) nor a sha256: digest.")) return;
+  v.check(!isMovingTag(tag), field, tag, 'is a moving tag that points at different code over time; pin a version or commit SHA (e.g. "v1.4.2" or "3f9c2e1").');
+  v.check(
+    !isCiTag(tag),
+    field,
+    tag,
+    `is a CI build tag (${CI_TAG_PREFIXES.map((p) => `${p}*`).join(", ")}): the registry's lifecycle expires it once newer builds exist, while this service still runs it. Release a version tag (e.g. "v1.4.2") with \`pnpm release\`.`,
+  );
 }
 
 function checkRoute(v: Validator, f: string, name: string, route: Raw, priorities: Map<number, string>, patterns: Map<string, string>): void {

@@ -39,6 +39,9 @@ function githubRoles(input: PolicyInput): { role: ResourceRef; subjects: string[
   });
 }
 
+/** One repository's subject; a `*` only at the end of a branch or tag name with a literal prefix. */
+const SCOPED_SUBJECT = /^repo:[^*/:]+\/[^*/:]+:(?:[^*]+|ref:refs\/(?:heads|tags)\/[^*:]+\*)$/;
+
 const SECRET_READS = ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "secretsmanager:GetSecretValue", "kms:Decrypt"];
 const LOCK_WRITES = ["dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"];
 
@@ -105,12 +108,13 @@ export const iamRules: Rule[] = [
     severity: "critical",
     category: "iam",
     title: "GitHub OIDC trusts are scoped to one repository",
-    rationale: "A trust without a repository-specific `sub` lets any GitHub repository's workflow assume the role.",
+    rationale:
+      "A trust without a repository-specific `sub` lets any GitHub repository's workflow assume the role. The one wildcard allowed is a trailing one in a branch or tag name after a literal prefix (`ref:refs/tags/v*`, an application's release tags): it stays within the named repository.",
     anchors: { checkov: ["CKV_AWS_358"] },
     check: (input) =>
       githubRoles(input)
-        .filter(({ subjects }) => subjects.length === 0 || subjects.some((sub) => !/^repo:[^*/:]+\/[^*/:]+:[^*]+$/.test(sub)))
-        .map(({ role, subjects }) => violation(role, `token.actions.githubusercontent.com:sub is ${JSON.stringify(subjects)}; name one repository (repo:owner/name:...) with no wildcard.`)),
+        .filter(({ subjects }) => subjects.length === 0 || subjects.some((sub) => !SCOPED_SUBJECT.test(sub)))
+        .map(({ role, subjects }) => violation(role, `token.actions.githubusercontent.com:sub is ${JSON.stringify(subjects)}; name one repository (repo:owner/name:...) with no wildcard (except a trailing one after a literal branch or tag prefix, e.g. ref:refs/tags/v*).`)),
   },
   {
     id: "PLAT-IAM-005",
