@@ -8,3 +8,6 @@ export * from "./load-balancer";
 export * from "./redeploy-on-parameter-change";
 export * from "./service-auto-scaling";
 export * from "./target-health-check";
+export * from "./service-traffic";
+export * from "./task-grants";
+export * from "./sidecars";
