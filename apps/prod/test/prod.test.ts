@@ -607,11 +607,12 @@ describe("prod secrets", () => {
     expect(fn.environment.variables.PARAMETER_KMS_KEY_ID).toBe(cluster.master_user_secret_kms_key_id);
   });
 
-  it("lets only prod's task execution roles and publisher decrypt, never a staging role", () => {
+  it("lets only prod's task execution roles, task roles (for granted secrets) and publisher decrypt, never a staging role", () => {
     const doc = policyStatements(stack("prod-security"), "secrets-key/policy") as Array<{ sid: string; actions: string[]; condition?: Array<{ variable: string; values: string[] }> }>;
     const principals = doc.flatMap((x) => x.condition ?? []).filter((c) => c.variable === "aws:PrincipalArn").flatMap((c) => c.values);
     expect(principals).toEqual([
       "arn:aws:iam::123456789012:role/bookmark-manager-prod-*-execution",
+      "arn:aws:iam::123456789012:role/bookmark-manager-prod-*-task",
       "arn:aws:iam::123456789012:role/bookmark-manager-prod-database-url",
     ]);
   });

@@ -57,6 +57,7 @@ export function buildEnvironment(scope: Construct, plan: EnvironmentPlan): Envir
       new SecurityStack(scope, environment, plan.security, {
         network: network!.ref,
         servicePorts: Object.values(plan.compute.services).map((s) => s.port),
+        serviceEgress: plan.compute.egress,
         bastion: plan.bastion !== undefined,
       }),
   )!;
@@ -80,6 +81,8 @@ export function buildEnvironment(scope: Construct, plan: EnvironmentPlan): Envir
           databaseInstance: database.instance,
           certificateArn: dns?.ref.certificateArn,
           albAccessLogs: storage!.ref.albLogs,
+          // Only when a service is granted access: otherwise the compute stack reads nothing new from storage.
+          assetsBucket: Object.values(plan.compute.services).some((s) => s.grants?.assets) ? storage!.ref.assets : undefined,
         },
         plan.scheduler,
       ),

@@ -3,6 +3,8 @@ import { FARGATE_CPU_VALUES, describeMemoryOptions, isValidFargateSize, validate
 import { ECS_MAX_TASKS_PER_SERVICE } from "./aws-tables";
 import { type Raw, arrayOf, entriesOf, isNumber, isObject, isString } from "./raw";
 import { credentialInValue, isSecretName } from "./secrets";
+import { checkServiceRuntime } from "./runtime-rules";
+import { validateEgress } from "@platform/security";
 
 /** Rules of the compute layer: services, routes, image tags, capacity, variables and parameters. */
 
@@ -16,7 +18,7 @@ const PATH_PATTERN = /^\/[A-Za-z0-9_\-.$/~"'@:+&()!,;=*?]{0,127}$/;
 const CATCH_ALL_PATTERNS = new Set(["*", "/*", "/**", "/?*", "*/*"]);
 const ROUTE_PRIORITY_MAX = 50000;
 /** Construct IDs the compute stack uses next to the services (service keys become construct IDs there). */
-export const RESERVED_SERVICE_KEYS = ["aws", "backend", "cluster", "load-balancer", "redeploy-on-database-url-change", "scheduler"] as const;
+export const RESERVED_SERVICE_KEYS = ["aws", "backend", "cluster", "load-balancer", "redeploy-on-database-url-change", "scheduler", "traffic"] as const;
 
 export function checkCompute(v: Validator, compute: Raw, registry: Raw, env: Raw): void {
   if (!isObject(compute)) return;
@@ -58,10 +60,12 @@ export function checkCompute(v: Validator, compute: Raw, registry: Raw, env: Raw
     if (isObject(s.healthCheck)) validateTargetHealthCheck(v, `${f}.healthCheck`, s.healthCheck);
     checkCapacity(v, f, s);
     checkVariables(v, f, s, parameterScope);
+    checkServiceRuntime(v, f, name, s, services.map(([n]) => n), parameterScope);
   }
+  if (isObject(compute.egress)) validateEgress(v, "compute.egress", compute.egress);
 }
 
-function checkImageTag(v: Validator, field: string, tag: unknown): void {
+export function checkImageTag(v: Validator, field: string, tag: unknown): void {
   if (!isString(tag)) return;
   if (!v.check(tag.trim() !== "", field, tag, 'is required: pin a version or commit SHA (e.g. "v1.4.2" or "3f9c2e1").')) return;
   if (!v.check(DOCKER_TAG.test(tag) || /^sha256:[0-9a-f]{64}$/.test(tag), field, tag, "is not a Docker tag (1-128 of letters, digits, _ . -, not starting with . or -) nor a sha256: digest.")) return;
