@@ -17,8 +17,22 @@ const scaledService = {
   },
 } as const;
 
+/**
+ * Seed 003's monitoring, as AWS resources only (no Datadog or Sentry provider): a Datadog agent
+ * sidecar in every task (APM and DogStatsD on localhost; logs stay in CloudWatch, 30 days) and
+ * Sentry's DSN injected from Secrets Manager. Both secrets are created outside Terraform:
+ * `aws secretsmanager create-secret --name /bookmark-manager/prod/DATADOG_API_KEY --secret-string …`.
+ */
+const monitored = {
+  // Seed 003: the apps read the static assets bucket (name in ASSETS_BUCKET); uploads go through the api later.
+  grants: { assets: "read" },
+  datadog: { apiKeySecret: "/bookmark-manager/prod/DATADOG_API_KEY" },
+  sentry: { dsnSecret: "/bookmark-manager/prod/SENTRY_DSN" },
+} as const;
+
 const web: ServicePlan = {
   ...scaledService,
+  ...monitored,
   port: 3000, // Next.js
   imageTag: "v1.0.1",
   route: "default",
@@ -27,6 +41,7 @@ const web: ServicePlan = {
 
 const api: ServicePlan = {
   ...scaledService,
+  ...monitored,
   port: 3000, // NestJS
   imageTag: "v1.0.1",
   route: { priority: 10, pathPatterns: ["/api/*"] },

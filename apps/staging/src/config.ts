@@ -25,6 +25,8 @@ const web: ServicePlan = {
   imageTag: "v1.0.1",
   route: "default",
   healthCheck: { ...tolerantHealthCheck, path: "/health" },
+  // Seed 002: the apps read the static assets bucket (name in ASSETS_BUCKET); they never write it.
+  grants: { assets: "read" },
 };
 
 const api: ServicePlan = {
@@ -33,6 +35,7 @@ const api: ServicePlan = {
   imageTag: "v1.0.1",
   route: { priority: 10, pathPatterns: ["/api/*"] },
   healthCheck: { ...tolerantHealthCheck, path: "/api/health" },
+  grants: { assets: "read" },
 };
 
 /**

@@ -110,7 +110,7 @@ export class ComputeStack extends EnvironmentStack {
         grants: serviceGrants(service, aws, deps),
         serviceConnect: this.traffic.serviceConnectOf(name),
         logRetentionDays: plan.logRetentionDays,
-        loadBalancing: { containerPort: service.port, healthCheck: service.healthCheck },
+        loadBalancing: { containerName: "app", containerPort: service.port, healthCheck: service.healthCheck },
         healthCheckGraceSeconds: service.healthCheckGraceSeconds,
         desiredCount: service.desiredCount,
         // The scheduler stops and starts services; Terraform must not undo that.
