@@ -6,6 +6,7 @@ import type { ContainerImage } from "../src/container";
 import { EcsCluster } from "../src/ecs-cluster";
 import { FargateService } from "../src/fargate-service";
 import { LoadBalancer } from "../src/load-balancer";
+import { ServiceTraffic } from "../src/service-traffic";
 import type { AutoScalingProps } from "../src/service-auto-scaling";
 
 export interface TwoBackendsExampleRefs {
@@ -32,6 +33,8 @@ export interface TwoBackendsExample {
   readonly cluster: EcsCluster;
   readonly loadBalancer: LoadBalancer;
   readonly services: Readonly<Record<"backend-go" | "backend-python", FargateService>>;
+  /** Service Connect namespace and the call path Go → Python on 8000. */
+  readonly traffic: ServiceTraffic;
 }
 
 /** Seed 000's scaling: 1–5 tasks, CPU 70 %, memory 80 %, scale out after 60 s, in after 300 s. */
@@ -76,6 +79,17 @@ export function buildTwoBackendsExample(
     },
   } as const;
 
+  // The seed's call path: the Go API calls the Python AI backend as http://backend-python:8000
+  // through Service Connect; only that call is opened, Go's group → Python's group on 8000.
+  const traffic = new ServiceTraffic(root, "traffic", {
+    namePrefix,
+    vpcId: network.vpcId,
+    services: {
+      "backend-go": { port: config["backend-go"].port, portName: "http", calls: ["backend-python"] },
+      "backend-python": { port: config["backend-python"].port, portName: "http" },
+    },
+  });
+
   const services = mapRecord(
     config,
     (svc, key) =>
@@ -86,8 +100,9 @@ export function buildTwoBackendsExample(
         network: {
           vpcId: network.vpcId,
           subnetIds: network.privateSubnetIds,
-          securityGroupIds: [securityGroups.serviceSecurityGroupId],
+          securityGroupIds: [securityGroups.serviceSecurityGroupId, ...traffic.securityGroupIdsOf(key)],
         },
+        serviceConnect: traffic.serviceConnectOf(key),
         cpu: svc.cpu,
         memoryMiB: svc.memoryMiB,
         desiredCount: "desiredCount" in svc ? svc.desiredCount : undefined,
@@ -95,7 +110,10 @@ export function buildTwoBackendsExample(
           app: {
             image: svc.image,
             ports: { http: svc.port },
-            environment: { PORT: String(svc.port) },
+            environment: {
+              PORT: String(svc.port),
+              ...(svc.public ? { AI_BACKEND_URL: `http://backend-python:${config["backend-python"].port}` } : {}),
+            },
             scratchPaths: ["/tmp"],
             // The Python backend has no load balancer, so its own health check is what replaces a hung task.
             healthCheck: svc.public
@@ -117,5 +135,5 @@ export function buildTwoBackendsExample(
     defaultTarget: services["backend-go"].target,
   });
 
-  return { cluster, loadBalancer, services };
+  return { cluster, loadBalancer, services, traffic };
 }
