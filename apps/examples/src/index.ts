@@ -3,3 +3,4 @@ export * from "./foundation";
 export * from "./main";
 export * from "./single-container-stack";
 export * from "./two-backends-stack";
+export * from "./seed-environments";
