@@ -82,6 +82,6 @@ describe("seed 003 as an environment (prod: web + api, Datadog, Sentry, assets)"
   it("pulls the sidecar images from ECR Public without widening the execution role's ECR pull", () => {
     const pull = policyStatements(compute, "api/execution-role/permissions").find((s) => s.sid === "EcrPull");
     expect(pull?.resources).toHaveLength(1);
-    expect(String(pull?.resources?.[0])).toContain("repositories_api_repository");
+    expect(String((pull?.resources as string[] | undefined)?.[0])).toContain("repositories_api_repository");
   });
 });
