@@ -126,7 +126,7 @@ export const prodWaivers: readonly Waiver[] = [
   {
     rule: "PLAT-ECS-002",
     stack: "prod-compute",
-    reason: "The web (Next.js) and api (NestJS) images write caches and temp files under their root filesystem; set readonlyRootFilesystem per service once the images mount a volume for them.",
+    reason: "The web (Next.js) and api (NestJS) images write caches and temp files under their root filesystem; set readonlyRootFilesystem per service once the images mount a volume for them. The Datadog agent sidecar (seed 003) writes its run files and check state under its own root filesystem, as Datadog's Fargate setup does.",
     expires: "2027-02-28",
   },
   {
