@@ -62,9 +62,8 @@ describe.skipIf(!terraform && !inCi)("terraform validate and offline plan of the
   const stack = (name: string) => results.find((r) => r.stack === name);
 
   it("checks both example stacks, the seed 002 and 003 environments and the rollback variant", () => {
-    expect(results.map((r) => r.stack).sort()).toEqual(
-      [...CHECKED, ...["database", "network", "registry", "security", "storage"].flatMap((l) => [`seed-002-${l}`, `seed-003-${l}`])].sort(),
-    );
+    // The seeds' producers (network, security, …) are planned first for their outputs; a failure there fails the compute stack.
+    expect(results.map((r) => r.stack).sort()).toEqual([...CHECKED].sort());
     expect(rollback.map((r) => r.stack)).toEqual(["example-two-backends"]);
   });
 
@@ -122,7 +121,7 @@ describe.skipIf(!terraform && !inCi)("terraform validate and offline plan of the
     const names = created(stack("seed-003-compute"), "aws_ecs_task_definition").map((t) =>
       (JSON.parse(String(t.change.after.container_definitions)) as Array<{ name: string }>).map((c) => c.name),
     );
-    expect(names.sort()).toEqual([["app", "datadog-agent", "log-router"], ["app", "datadog-agent"]]);
+    expect(names.map((n) => n.join(", ")).sort()).toEqual(["app, datadog-agent", "app, datadog-agent, log-router"]);
   });
 
   it("example-two-backends plans scaling 1–5 for both backends; its rollback plans none", () => {
