@@ -10,6 +10,7 @@ import { synthesizeApp } from "@platform/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { airflowExample, examples } from "../../apps/examples/src/config";
 import { buildExamples } from "../../apps/examples/src/main";
+import { buildSeedEnvironments } from "../seeds/seed-environments";
 import { checkStacks, type StackCheck } from "../../scripts/tf-check/offline-check";
 import { findTerraform } from "../../scripts/shared/terraform";
 
@@ -21,9 +22,18 @@ interface PlanJson {
   resource_changes: Array<{ type: string; change: { actions: string[]; after: Record<string, unknown> } }>;
 }
 
-function synthToTemp(plan = examples): string {
+/** The stacks this tier checks: the two self-contained examples and the compute stacks of seeds 002 and 003 (their producers are planned first). */
+const CHECKED = ["example-singlecontainer", "example-twobackends", "seed002-compute", "seed003-compute"];
+
+function synthToTemp(plan = examples, seeds = true): string {
   const outdir = mkdtempSync(join(tmpdir(), "platform-examples-"));
-  synthesizeApp((app) => buildExamples(app, plan), { outdir });
+  synthesizeApp(
+    (app) => {
+      buildExamples(app, plan);
+      if (seeds) buildSeedEnvironments(app);
+    },
+    { outdir },
+  );
   return outdir;
 }
 
@@ -41,17 +51,19 @@ describe.skipIf(!terraform && !inCi)("terraform validate and offline plan of the
     const rollbackPlan = { ...examples, twoBackends: { ...examples.twoBackends, autoScaling: false } };
     // Separate work roots: both variants have a stack named example-twobackends.
     [results, rollback] = await Promise.all([
-      checkStacks({ outdir: synthToTemp(), workRoot: WORK_ROOT, plan: true, concurrency: 2 }),
-      checkStacks({ outdir: synthToTemp(rollbackPlan), workRoot: join(WORK_ROOT, "rollback"), stacks: ["example-twobackends"], plan: true, concurrency: 2 }),
+      checkStacks({ outdir: synthToTemp(), workRoot: WORK_ROOT, stacks: CHECKED, plan: true, concurrency: 2 }),
+      checkStacks({ outdir: synthToTemp(rollbackPlan, false), workRoot: join(WORK_ROOT, "rollback"), stacks: ["example-twobackends"], plan: true, concurrency: 2 }),
     ]);
-  });
+    // Fifteen stacks (the seeds' environments plan their producers too): minutes on a busy 2-core machine.
+  }, 1_800_000);
 
   const created = (result: StackCheck | undefined, type: string) =>
     readPlan(result).resource_changes.filter((r) => r.type === type && r.change.actions.includes("create"));
   const stack = (name: string) => results.find((r) => r.stack === name);
 
-  it("checks both example stacks and the rollback variant", () => {
-    expect(results.map((r) => r.stack)).toEqual(["example-singlecontainer", "example-twobackends"]);
+  it("checks both example stacks, the seed 002 and 003 environments and the rollback variant", () => {
+    // The seeds' producers (network, security, …) are planned first for their outputs; a failure there fails the compute stack.
+    expect(results.map((r) => r.stack).sort()).toEqual([...CHECKED].sort());
     expect(rollback.map((r) => r.stack)).toEqual(["example-twobackends"]);
   });
 
@@ -79,6 +91,39 @@ describe.skipIf(!terraform && !inCi)("terraform validate and offline plan of the
     expect(created(single, "aws_appautoscaling_target").map((t) => [t.change.after.min_capacity, t.change.after.max_capacity])).toEqual([[1, 4]]);
   });
 
+  it("example-twobackends plans the Service Connect namespace and the Go → Python rule pair on 8000", () => {
+    const two = stack("example-twobackends");
+    expect(created(two, "aws_service_discovery_http_namespace").map((n) => n.change.after.name)).toEqual(["example-twobackends"]);
+    const onPort = (type: string) => created(two, type).filter((r) => r.change.after.from_port === 8000).map((r) => r.change.after.description);
+    expect(onPort("aws_vpc_security_group_egress_rule")).toEqual(["backend-go calls backend-python on 8000"]);
+    expect(onPort("aws_vpc_security_group_ingress_rule")).toEqual(["backend-python called by backend-go on 8000"]);
+    const connect = created(two, "aws_ecs_service").map((s) => [s.change.after.name, (s.change.after.service_connect_configuration as Array<Record<string, unknown>>)[0]!.enabled]);
+    expect(connect.sort()).toEqual([
+      ["example-twobackends-backend-go", true],
+      ["example-twobackends-backend-python", true],
+    ]);
+  });
+
+  it("seed002-compute plans the api's own group with 27017 to Atlas, and task roles reading the assets", () => {
+    const seed = stack("seed002-compute");
+    expect(created(seed, "aws_security_group").map((g) => g.change.after.name)).toEqual(["example-seed002-api-task"]);
+    expect(created(seed, "aws_vpc_security_group_egress_rule").map((r) => [r.change.after.cidr_ipv4, r.change.after.from_port])).toEqual([
+      ["192.0.2.0/24", 27017],
+      ["198.51.100.0/24", 27017],
+    ]);
+    expect(created(seed, "aws_iam_role").map((r) => r.change.after.name).filter((n) => String(n).endsWith("-task")).sort()).toEqual([
+      "example-seed002-api-task",
+      "example-seed002-web-task",
+    ]);
+  });
+
+  it("seed003-compute plans task definitions with the Datadog agent (and the api's log router) beside the app", () => {
+    const names = created(stack("seed003-compute"), "aws_ecs_task_definition").map((t) =>
+      (JSON.parse(String(t.change.after.container_definitions)) as Array<{ name: string }>).map((c) => c.name),
+    );
+    expect(names.map((n) => n.join(", ")).sort()).toEqual(["app, datadog-agent", "app, datadog-agent, log-router"]);
+  });
+
   it("example-twobackends plans scaling 1–5 for both backends; its rollback plans none", () => {
     const scaled = created(stack("example-twobackends"), "aws_appautoscaling_target");
     expect(scaled.map((t) => [t.change.after.min_capacity, t.change.after.max_capacity])).toEqual([[1, 5], [1, 5]]);
@@ -86,8 +131,8 @@ describe.skipIf(!terraform && !inCi)("terraform validate and offline plan of the
     expect(created(rollback[0], "aws_appautoscaling_target")).toEqual([]);
     const counts = created(rollback[0], "aws_ecs_service").map((s) => [s.change.after.name, s.change.after.desired_count]);
     expect(counts.sort()).toEqual([
-      ["example-two-backends-backend-go", 2],
-      ["example-two-backends-backend-python", 1],
+      ["example-twobackends-backend-go", 2],
+      ["example-twobackends-backend-python", 1],
     ]);
   });
 });

@@ -2,7 +2,7 @@ import type { NetworkRef } from "@platform/network";
 import type { SecurityGroupsRef } from "@platform/security";
 import { mapRecord } from "@platform/core";
 import { Construct } from "constructs";
-import { type AutoScalingProps, type ContainerImage, EcsCluster, FargateService, LoadBalancer } from "@platform/compute";
+import { type AutoScalingProps, type ContainerImage, EcsCluster, FargateService, LoadBalancer, ServiceTraffic } from "@platform/compute";
 
 export interface TwoBackendsExampleRefs {
   /** e.g. `neuraknot-prod`. */
@@ -28,6 +28,8 @@ export interface TwoBackendsExample {
   readonly cluster: EcsCluster;
   readonly loadBalancer: LoadBalancer;
   readonly services: Readonly<Record<"backend-go" | "backend-python", FargateService>>;
+  /** Service Connect namespace and the call path Go → Python on 8000. */
+  readonly traffic: ServiceTraffic;
 }
 
 /** Seed 000's scaling: 1–5 tasks, CPU 70 %, memory 80 %, scale out after 60 s, in after 300 s. */
@@ -72,6 +74,17 @@ export function buildTwoBackendsExample(
     },
   } as const;
 
+  // The seed's call path: the Go API calls the Python AI backend as http://backend-python:8000
+  // through Service Connect; only that call is opened, Go's group → Python's group on 8000.
+  const traffic = new ServiceTraffic(root, "traffic", {
+    namePrefix,
+    vpcId: network.vpcId,
+    services: {
+      "backend-go": { port: config["backend-go"].port, portName: "http", calls: ["backend-python"] },
+      "backend-python": { port: config["backend-python"].port, portName: "http" },
+    },
+  });
+
   const services = mapRecord(
     config,
     (svc, key) =>
@@ -82,8 +95,9 @@ export function buildTwoBackendsExample(
         network: {
           vpcId: network.vpcId,
           subnetIds: network.privateSubnetIds,
-          securityGroupIds: [securityGroups.serviceSecurityGroupId],
+          securityGroupIds: [securityGroups.serviceSecurityGroupId, ...traffic.securityGroupIdsOf(key)],
         },
+        serviceConnect: traffic.serviceConnectOf(key),
         cpu: svc.cpu,
         memoryMiB: svc.memoryMiB,
         desiredCount: "desiredCount" in svc ? svc.desiredCount : undefined,
@@ -91,7 +105,10 @@ export function buildTwoBackendsExample(
           app: {
             image: svc.image,
             ports: { http: svc.port },
-            environment: { PORT: String(svc.port) },
+            environment: {
+              PORT: String(svc.port),
+              ...(svc.public ? { AI_BACKEND_URL: `http://backend-python:${config["backend-python"].port}` } : {}),
+            },
             scratchPaths: ["/tmp"],
             // The Python backend has no load balancer, so its own health check is what replaces a hung task.
             healthCheck: svc.public
@@ -113,5 +130,5 @@ export function buildTwoBackendsExample(
     defaultTarget: services["backend-go"].target,
   });
 
-  return { cluster, loadBalancer, services };
+  return { cluster, loadBalancer, services, traffic };
 }

@@ -209,6 +209,41 @@ describe("example-twobackends (seed 000: Go + Python, auto scaling and its rollb
     expect(serviceNamed(json, serviceName("backend-python")).load_balancer).toBeUndefined();
   });
 
+  it("lets the Go API call the Python backend on 8000 and nothing wider: one egress and one ingress rule between their own groups", () => {
+    const group = (key: string) => refTo(json, "aws_security_group", "id", (g) => g.name === `${serviceName(key)}-task`);
+    const between = (type: string) =>
+      listResources(json, type).filter((r) => [group("backend-go"), group("backend-python")].includes(String(r.security_group_id)));
+    expect(between("aws_vpc_security_group_egress_rule")).toEqual([
+      expect.objectContaining({ security_group_id: group("backend-go"), referenced_security_group_id: group("backend-python"), ip_protocol: "tcp", from_port: 8000, to_port: 8000 }),
+    ]);
+    expect(between("aws_vpc_security_group_ingress_rule")).toEqual([
+      expect.objectContaining({ security_group_id: group("backend-python"), referenced_security_group_id: group("backend-go"), ip_protocol: "tcp", from_port: 8000, to_port: 8000 }),
+    ]);
+    for (const key of keys) {
+      expect(serviceNamed(json, serviceName(key)).network_configuration).toMatchObject({
+        security_groups: [refTo(json, "aws_security_group", "id", (g) => g.name === "example-two-backends-service"), group(key)],
+      });
+    }
+  });
+
+  it("joins both backends to one Service Connect namespace; the Python backend is published as http://backend-python:8000", () => {
+    const namespace = refTo(json, "aws_service_discovery_http_namespace", "arn");
+    expect(onlyResource(json, "aws_service_discovery_http_namespace").name).toBe("example-two-backends");
+    const go = serviceNamed(json, serviceName("backend-go")).service_connect_configuration as Record<string, any>;
+    const python = serviceNamed(json, serviceName("backend-python")).service_connect_configuration as Record<string, any>;
+    expect(go).toMatchObject({ enabled: true, namespace });
+    expect(go.service).toBeUndefined();
+    expect(python).toMatchObject({
+      enabled: true,
+      namespace,
+      service: [{ port_name: "http", discovery_name: "backend-python", client_alias: { port: 8000, dns_name: "backend-python" } }],
+    });
+    const [goContainer] = containersOf(taskDefinitionOf(json, serviceName("backend-go")));
+    const [pythonContainer] = containersOf(taskDefinitionOf(json, serviceName("backend-python")));
+    expect(goContainer!.environment).toContainEqual({ name: "AI_BACKEND_URL", value: "http://backend-python:8000" });
+    expect(pythonContainer!.portMappings).toEqual([{ name: "http", containerPort: 8000, hostPort: 8000, protocol: "tcp" }]);
+  });
+
   it("outputs the scaling setup of each backend", () => {
     const scaling = json.output?.auto_scaling?.value as Record<string, Record<string, unknown>>;
     expect(Object.keys(scaling).sort()).toEqual([...keys]);

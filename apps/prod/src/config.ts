@@ -23,8 +23,22 @@ const scaledService = {
   },
 } as const;
 
+/**
+ * Seed 003's monitoring, as AWS resources only (no Datadog or Sentry provider): a Datadog agent
+ * sidecar in every task (APM and DogStatsD on localhost; logs stay in CloudWatch, 30 days) and
+ * Sentry's DSN injected from Secrets Manager. Both secrets are created outside Terraform:
+ * `aws secretsmanager create-secret --name /bookmark-manager/prod/DATADOG_API_KEY --secret-string …`.
+ */
+const monitored = {
+  // Seed 003: the apps read the static assets bucket (name in ASSETS_BUCKET); uploads go through the api later.
+  grants: { assets: "read" },
+  datadog: { apiKeySecret: "/bookmark-manager/prod/DATADOG_API_KEY" },
+  sentry: { dsnSecret: "/bookmark-manager/prod/SENTRY_DSN" },
+} as const;
+
 const web: ServiceConfig = {
   ...scaledService,
+  ...monitored,
   port: 3000, // Next.js
   imageTag: releases.web,
   route: "default",
@@ -33,6 +47,7 @@ const web: ServiceConfig = {
 
 const api: ServiceConfig = {
   ...scaledService,
+  ...monitored,
   port: 3000, // NestJS
   imageTag: releases.api,
   route: { priority: 10, pathPatterns: ["/api/*"] },
@@ -129,7 +144,7 @@ export const prodWaivers: readonly Waiver[] = [
   {
     rule: "PLAT-ECS-002",
     stack: "prod-compute",
-    reason: "The web (Next.js) and api (NestJS) images write caches and temp files under their root filesystem; set readonlyRootFilesystem per service once the images mount a volume for them.",
+    reason: "The web (Next.js) and api (NestJS) images write caches and temp files under their root filesystem; set readonlyRootFilesystem per service once the images mount a volume for them. The Datadog agent sidecar (seed 003) writes its run files and check state under its own root filesystem, as Datadog's Fargate setup does.",
     expires: "2027-02-28",
   },
   {

@@ -296,8 +296,45 @@ describe("prod", () => {
           });
           const [app] = JSON.parse(resourceAt(compute, "aws_ecs_task_definition", `${service}/task-definition`).container_definitions as string) as Attrs[];
           expect(app!.image).toBe(`${remote("prod-registry", "aws_ecr_repository", `repositories/${service}/repository`, "repository_url")}:v1.0.1`);
-          expect(app!.secrets.map((s: Attrs) => s.name)).toEqual(["DATABASE_URL"]);
+          expect(app!.secrets.map((s: Attrs) => s.name)).toEqual(["DATABASE_URL", "SENTRY_DSN"]);
           expect(app!.secrets[0].valueFrom).toMatch(/:parameter\/bookmark-manager\/prod\/DATABASE_URL$/);
+        });
+
+        it("runs seed 003's Datadog agent beside the app and gives the app Sentry's DSN, environment and release", () => {
+          const [app, agent] = JSON.parse(resourceAt(compute, "aws_ecs_task_definition", `${service}/task-definition`).container_definitions as string) as Attrs[];
+          expect(agent!.name).toBe("datadog-agent");
+          expect(agent!.essential).toBe(false);
+          expect(agent!.image).toMatch(/^public\.ecr\.aws\/datadog\/agent:\d+\.\d+\.\d+$/);
+          expect(agent!.portMappings).toEqual([
+            { name: "dd-apm", containerPort: 8126, hostPort: 8126, protocol: "tcp" },
+            { name: "dd-dogstatsd", containerPort: 8125, hostPort: 8125, protocol: "udp" },
+          ]);
+          expect(agent!.environment).toContainEqual({ name: "ECS_FARGATE", value: "true" });
+          expect(agent!.secrets).toEqual([{ name: "DD_API_KEY", valueFrom: "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:/bookmark-manager/prod/DATADOG_API_KEY" }]);
+          expect(app!.dependsOn).toEqual([{ containerName: "datadog-agent", condition: "START" }]);
+          const env = Object.fromEntries((app!.environment as Attrs[]).map((e) => [e.name, e.value]));
+          expect(env).toMatchObject({ DD_AGENT_HOST: "localhost", DD_ENV: "prod", DD_SERVICE: service, DD_VERSION: "v1.0.1", SENTRY_ENVIRONMENT: "prod", SENTRY_RELEASE: "v1.0.1" });
+          expect(app!.secrets[1]).toEqual({ name: "SENTRY_DSN", valueFrom: "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:/bookmark-manager/prod/SENTRY_DSN" });
+          const read = policyStatements(compute, `${service}/execution-role/permissions`).find((x) => x.sid === "ReadSecrets");
+          expect(read?.resources).toEqual([
+            "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:/bookmark-manager/prod/SENTRY_DSN-??????",
+            "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:/bookmark-manager/prod/DATADOG_API_KEY-??????",
+          ]);
+        });
+
+        it("reads the asset bucket (name in ASSETS_BUCKET) through a task role that may only list and get its objects", () => {
+          const td = resourceAt(compute, "aws_ecs_task_definition", `${service}/task-definition`) as Attrs;
+          const bucket = remote("prod-storage", "aws_s3_bucket", "assets/bucket", "bucket");
+          const bucketArn = remote("prod-storage", "aws_s3_bucket", "assets/bucket", "arn");
+          const [app, agent] = JSON.parse(td.container_definitions as string) as Attrs[];
+          expect(app!.environment).toContainEqual({ name: "ASSETS_BUCKET", value: bucket });
+          expect(agent!.environment.map((e: Attrs) => e.name)).not.toContain("ASSETS_BUCKET");
+          expect(td.task_role_arn).toBe(ref(compute, "aws_iam_role", `${service}/task-role`, "arn"));
+          const statements = policyStatements(compute, `${service}/task-role/permissions`);
+          expect(statements).toEqual([
+            { sid: "BucketList", actions: ["s3:ListBucket"], resources: [bucketArn] },
+            { sid: "BucketRead", actions: ["s3:GetObject"], resources: [`${bucketArn}/*`] },
+          ]);
         });
 
         it("scales 1-10 tasks on CPU 70 % and memory 80 %, out after 60 s, in after 300 s", () => {
@@ -655,11 +692,12 @@ describe("prod secrets", () => {
     expect(fn.environment.variables.PARAMETER_KMS_KEY_ID).toBe(cluster.master_user_secret_kms_key_id);
   });
 
-  it("lets only prod's task execution roles and publisher decrypt, never a staging role", () => {
+  it("lets only prod's task execution roles, task roles (for granted secrets) and publisher decrypt, never a staging role", () => {
     const doc = policyStatements(stack("prod-security"), "secrets-key/policy") as Array<{ sid: string; actions: string[]; condition?: Array<{ variable: string; values: string[] }> }>;
     const principals = doc.flatMap((x) => x.condition ?? []).filter((c) => c.variable === "aws:PrincipalArn").flatMap((c) => c.values);
     expect(principals).toEqual([
       "arn:aws:iam::123456789012:role/bookmark-manager-prod-*-execution",
+      "arn:aws:iam::123456789012:role/bookmark-manager-prod-*-task",
       "arn:aws:iam::123456789012:role/bookmark-manager-prod-database-url",
     ]);
   });

@@ -30,6 +30,8 @@ const web: ServiceConfig = {
   imageTag: releases.web,
   route: "default",
   healthCheck: { ...tolerantHealthCheck, path: "/health" },
+  // Seed 002: the apps read the static assets bucket (name in ASSETS_BUCKET); they never write it.
+  grants: { assets: "read" },
 };
 
 const api: ServiceConfig = {
@@ -38,6 +40,7 @@ const api: ServiceConfig = {
   imageTag: releases.api,
   route: { priority: 10, pathPatterns: ["/api/*"] },
   healthCheck: { ...tolerantHealthCheck, path: "/api/health" },
+  grants: { assets: "read" },
 };
 
 /**

@@ -1,11 +1,14 @@
-import { ARN_SHAPES, type Validator, checkArn, isArnOf, isKnown } from "@platform/core";
+import { ARN_SHAPES, type Validator, checkArn, isArnOf, isKnown, parseArn } from "@platform/core";
 
 /** A container image in a registry, pinned by tag. `@platform/registry` provides URL and ARN. */
 export interface ContainerImage {
   /** Repository URL without tag, e.g. `123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/acme-web`. */
   readonly repositoryUrl: string;
-  /** Repository ARN; the execution role may pull from exactly this repository. */
-  readonly repositoryArn: string;
+  /**
+   * Repository ARN; the execution role may pull from exactly this repository.
+   * @default none: a public image (e.g. `public.ecr.aws/datadog/agent`), pulled without ECR permissions
+   */
+  readonly repositoryArn?: string;
   /**
    * Image tag (e.g. a version or commit SHA) or digest (`sha256:…`). Required: a moving tag such as
    * `latest` makes `terraform plan` unable to show what will run, and a task restart can silently
@@ -30,8 +33,36 @@ export interface SecretsManagerSecret {
   readonly jsonKey?: string;
 }
 
+/**
+ * A value injected from a Secrets Manager secret of this account and region, by name (e.g.
+ * `/acme/prod/DATADOG_API_KEY`), for secrets created outside Terraform whose ARN suffix is not
+ * known when the config is written. The execution role may read exactly `<name>-??????`.
+ */
+export interface NamedSecretsManagerSecret {
+  readonly secretName: string;
+  /**
+   * Key in the secret's JSON to inject.
+   * @default the whole secret string
+   */
+  readonly jsonKey?: string;
+}
+
 /** Where a secret environment variable comes from. The value never appears in Terraform state. */
-export type ContainerSecret = ParameterSecret | SecretsManagerSecret;
+export type ContainerSecret = ParameterSecret | SecretsManagerSecret | NamedSecretsManagerSecret;
+
+/** Start ordering of a container after another of the task (ECS `dependsOn`). */
+export type ContainerStartCondition = "START" | "HEALTHY" | "COMPLETE" | "SUCCESS";
+
+/** Log routing through a FireLens log router container of the task (`awsfirelens` log driver). */
+export interface ContainerLogRouting {
+  /** Output plugin options, e.g. `{ Name: "datadog", Host: "http-intake.logs.datadoghq.com", TLS: "on" }`. */
+  readonly options: Readonly<Record<string, string>>;
+  /**
+   * Secret options (e.g. the destination's API key), injected by ECS like container secrets.
+   * @default none
+   */
+  readonly secretOptions?: Readonly<Record<string, ContainerSecret>>;
+}
 
 /** A command Docker runs inside the container to decide whether it is healthy. */
 export interface ContainerHealthCheckProps {
@@ -81,6 +112,12 @@ export interface ContainerProps {
    * @default none
    */
   readonly ports?: Readonly<Record<string, number>>;
+  /**
+   * UDP ports the container listens on, keyed by port name, e.g. `{ dogstatsd: 8125 }`. Never
+   * behind the load balancer.
+   * @default none
+   */
+  readonly udpPorts?: Readonly<Record<string, number>>;
   /**
    * Plain environment variables. Never secrets: they are visible in the console and in state.
    * @default none
@@ -134,6 +171,25 @@ export interface ContainerProps {
    * @default 30
    */
   readonly stopTimeoutSeconds?: number;
+  /**
+   * Containers of the task this one waits for, keyed by container name: `START` (started),
+   * `HEALTHY` (its healthCheck passes; it must have one), `COMPLETE`/`SUCCESS` (exited, for
+   * non-essential init containers). ECS stops them in reverse order.
+   * @default starts with the others
+   */
+  readonly dependsOn?: Readonly<Record<string, ContainerStartCondition>>;
+  /**
+   * Makes this container the task's FireLens log router (Fluent Bit); other containers send
+   * their logs to it with `logRouting`. Its own logs go to the service's log group.
+   * @default false
+   */
+  readonly firelensLogRouter?: boolean;
+  /**
+   * Sends this container's stdout/stderr through the task's FireLens log router instead of to
+   * the service's log group. A container of the task must be `firelensLogRouter`.
+   * @default the service's log group (awslogs), shared by every container under its own stream prefix
+   */
+  readonly logRouting?: ContainerLogRouting;
 }
 
 /** Everything about a container that is decided outside the container props. */
@@ -142,6 +198,8 @@ export interface ContainerContext {
   readonly region: string;
   /** ECS Exec enabled on the service: runs an init process so exec sessions do not leave zombies. */
   readonly execEnabled: boolean;
+  /** `arn:<partition>:secretsmanager:<region>:<account>:secret:`, the prefix of named secrets' ARNs. */
+  readonly secretArnPrefix: string;
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -156,15 +214,28 @@ export function isParameterSecret(secret: ContainerSecret): secret is ParameterS
   return "parameterArn" in secret;
 }
 
+export function isNamedSecret(secret: ContainerSecret): secret is NamedSecretsManagerSecret {
+  return "secretName" in secret;
+}
+
+/** What the execution role may read for a secret: the exact ARN, or every version suffix of a named secret. */
+export function secretPermissionArn(secret: SecretsManagerSecret | NamedSecretsManagerSecret, secretArnPrefix: string): string {
+  return isNamedSecret(secret) ? `${secretArnPrefix}${secret.secretName}-??????` : secret.secretArn;
+}
+
 /** `repositoryUrl:tag`, or `repositoryUrl@sha256:…` for a digest. */
 export function imageReference(image: ContainerImage): string {
   return isKnown(image.tag) && IMAGE_DIGEST.test(image.tag) ? `${image.repositoryUrl}@${image.tag}` : `${image.repositoryUrl}:${image.tag}`;
 }
 
-/** The ECS `valueFrom` of a secret: a parameter ARN, a secret ARN, or `secretArn:jsonKey::`. */
-export function secretValueFrom(secret: ContainerSecret): string {
+/**
+ * The ECS `valueFrom` of a secret: a parameter ARN, a secret ARN, or `secretArn:jsonKey::`. A named
+ * secret becomes its partial ARN (without the random suffix), which Secrets Manager resolves.
+ */
+export function secretValueFrom(secret: ContainerSecret, secretArnPrefix: string): string {
   if (isParameterSecret(secret)) return secret.parameterArn;
-  return secret.jsonKey === undefined ? secret.secretArn : `${secret.secretArn}:${secret.jsonKey}::`;
+  const id = isNamedSecret(secret) ? `${secretArnPrefix}${secret.secretName}` : secret.secretArn;
+  return secret.jsonKey === undefined ? id : `${id}:${secret.jsonKey}::`;
 }
 
 /** Name of the task volume that backs a scratch path of a container. */
@@ -200,9 +271,11 @@ export function validateContainer(v: Validator, field: string, c: ContainerProps
     }
   }
 
-  for (const [name, port] of Object.entries(c.ports ?? {})) {
-    v.check(PORT_NAME.test(name), `${field}.ports.${name}`, name, "port names must be lower-case letters, digits and hyphens (at most 64), e.g. \"http\".");
-    v.check(Number.isInteger(port) && port >= 1 && port <= 65535, `${field}.ports.${name}`, port, "must be a port number between 1 and 65535.");
+  for (const [kind, ports] of [["ports", c.ports], ["udpPorts", c.udpPorts]] as const) {
+    for (const [name, port] of Object.entries(ports ?? {})) {
+      v.check(PORT_NAME.test(name), `${field}.${kind}.${name}`, name, "port names must be lower-case letters, digits and hyphens (at most 64), e.g. \"http\".");
+      v.check(Number.isInteger(port) && port >= 1 && port <= 65535, `${field}.${kind}.${name}`, port, "must be a port number between 1 and 65535.");
+    }
   }
 
   const envNames = Object.keys(c.environment ?? {});
@@ -219,25 +292,10 @@ export function validateContainer(v: Validator, field: string, c: ContainerProps
     const f = `${field}.secrets.${name}`;
     v.check(ENV_NAME.test(name), f, name, "environment variable names are letters, digits and underscores, not starting with a digit.");
     v.check(!envNames.includes(name), f, name, "is also a plain environment variable; keep it in secrets only.");
-    if (!secret || typeof secret !== "object" || ("parameterArn" in secret) === ("secretArn" in secret)) {
-      v.fail(f, secret, "must be either { parameterArn } (SSM Parameter Store) or { secretArn, jsonKey? } (Secrets Manager).");
-      continue;
-    }
-    if (isParameterSecret(secret)) {
-      checkArn(v, `${f}.parameterArn`, secret.parameterArn, ARN_SHAPES.ssmParameter);
-    } else {
-      if (isKnown(secret.secretArn)) {
-        v.check(
-          isArnOf(ARN_SHAPES.secret, secret.secretArn),
-          `${f}.secretArn`,
-          secret.secretArn,
-          "must be the full Secrets Manager ARN with its 6-character suffix (…:secret:<name>-AbCdEf); without the suffix the execution role's permission matches nothing.",
-        );
-      }
-      if (secret.jsonKey !== undefined) {
-        v.check(/^[^:\s]+$/.test(secret.jsonKey), `${f}.jsonKey`, secret.jsonKey, "must be a non-empty JSON key without ':' or spaces.");
-      }
-    }
+    validateSecret(v, f, secret);
+  }
+  if (c.logRouting) {
+    for (const [name, secret] of Object.entries(c.logRouting.secretOptions ?? {})) validateSecret(v, `${field}.logRouting.secretOptions.${name}`, secret);
   }
 
   if (c.healthCheck) {
@@ -271,6 +329,40 @@ export function validateContainer(v: Validator, field: string, c: ContainerProps
   }
 }
 
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+
+function validateSecret(v: Validator, f: string, secret: ContainerSecret): void {
+  const kinds = secret && typeof secret === "object" ? ["parameterArn", "secretArn", "secretName"].filter((k) => k in secret) : [];
+  if (kinds.length !== 1) {
+    v.fail(f, secret, "must be one of { parameterArn } (SSM Parameter Store), { secretArn, jsonKey? } or { secretName, jsonKey? } (Secrets Manager).");
+    return;
+  }
+  if (isParameterSecret(secret)) {
+    checkArn(v, `${f}.parameterArn`, secret.parameterArn, ARN_SHAPES.ssmParameter);
+    return;
+  }
+  if (isNamedSecret(secret)) {
+    if (isKnown(secret.secretName)) {
+      v.check(
+        SECRET_NAME.test(secret.secretName) && parseArn(secret.secretName) === undefined,
+        `${f}.secretName`,
+        secret.secretName,
+        "must be a Secrets Manager secret name (letters, digits and /_+=.@-), not an ARN, e.g. \"/acme/prod/SENTRY_DSN\".",
+      );
+    }
+  } else if (isKnown(secret.secretArn)) {
+    v.check(
+      isArnOf(ARN_SHAPES.secret, secret.secretArn),
+      `${f}.secretArn`,
+      secret.secretArn,
+      "must be the full Secrets Manager ARN with its 6-character suffix (…:secret:<name>-AbCdEf); without the suffix the execution role's permission matches nothing.",
+    );
+  }
+  if (secret.jsonKey !== undefined) {
+    v.check(/^[^:\s]+$/.test(secret.jsonKey), `${f}.jsonKey`, secret.jsonKey, "must be a non-empty JSON key without ':' or spaces.");
+  }
+}
+
 function checkRange(v: Validator, field: string, value: number | undefined, min: number, max: number): void {
   if (value === undefined) return;
   v.check(Number.isInteger(value) && value >= min && value <= max, field, value, `must be a whole number between ${min} and ${max}.`);
@@ -291,14 +383,14 @@ export function containerDefinition(name: string, c: ContainerProps, ctx: Contai
     image: imageReference(c.image),
     essential: c.essential ?? true,
     readonlyRootFilesystem: c.readonlyRootFilesystem ?? true,
-    portMappings: sortedEntries(c.ports).map(([portName, port]) => ({
-      name: portName,
-      containerPort: port,
-      hostPort: port,
-      protocol: "tcp",
-    })),
+    portMappings: [
+      ...sortedEntries(c.ports).map(([portName, port]) => ({ name: portName, containerPort: port, hostPort: port, protocol: "tcp" })),
+      ...sortedEntries(c.udpPorts).map(([portName, port]) => ({ name: portName, containerPort: port, hostPort: port, protocol: "udp" })),
+    ],
     environment: sortedEntries(c.environment).map(([key, value]) => ({ name: key, value })),
-    secrets: sortedEntries(c.secrets).map(([key, secret]) => ({ name: key, valueFrom: secretValueFrom(secret) })),
+    secrets: sortedEntries(c.secrets).map(([key, secret]) => ({ name: key, valueFrom: secretValueFrom(secret, ctx.secretArnPrefix) })),
+    ...(c.dependsOn ? { dependsOn: sortedEntries(c.dependsOn).map(([containerName, condition]) => ({ containerName, condition })) } : {}),
+    ...(c.firelensLogRouter ? { firelensConfiguration: { type: "fluentbit", options: { "enable-ecs-log-metadata": "true" } }, user: "0" } : {}),
     mountPoints,
     volumesFrom: [],
     ...(c.command ? { command: [...c.command] } : {}),
@@ -316,17 +408,23 @@ export function containerDefinition(name: string, c: ContainerProps, ctx: Contai
       : {}),
     stopTimeout: c.stopTimeoutSeconds ?? 30,
     ...(ctx.execEnabled ? { linuxParameters: { initProcessEnabled: true } } : {}),
-    logConfiguration: {
-      logDriver: "awslogs",
-      options: {
-        "awslogs-group": ctx.logGroupName,
-        "awslogs-region": ctx.region,
-        "awslogs-stream-prefix": "ecs",
-        // A slow CloudWatch must not block the application's stdout writes.
-        mode: "non-blocking",
-        "max-buffer-size": "25m",
-      },
-    },
+    logConfiguration: c.logRouting
+      ? {
+          logDriver: "awsfirelens",
+          options: Object.fromEntries(sortedEntries(c.logRouting.options)),
+          secretOptions: sortedEntries(c.logRouting.secretOptions).map(([key, secret]) => ({ name: key, valueFrom: secretValueFrom(secret, ctx.secretArnPrefix) })),
+        }
+      : {
+          logDriver: "awslogs",
+          options: {
+            "awslogs-group": ctx.logGroupName,
+            "awslogs-region": ctx.region,
+            "awslogs-stream-prefix": "ecs",
+            // A slow CloudWatch must not block the application's stdout writes.
+            mode: "non-blocking",
+            "max-buffer-size": "25m",
+          },
+        },
   };
 }
 

@@ -49,6 +49,73 @@ export interface ServiceVolumeProps {
   readonly efs: EfsVolumeRef;
 }
 
+/** How the application may use an S3 bucket: objects only, never the bucket's configuration. */
+export type BucketAccess = "read" | "read-write";
+
+/** An S3 bucket the application uses (the environment's asset bucket). */
+export interface BucketGrant {
+  readonly bucketName: string;
+  readonly bucketArn: string;
+  /**
+   * `read`: `s3:ListBucket` on the bucket, `s3:GetObject` on its objects. `read-write` adds
+   * `s3:PutObject`, `s3:DeleteObject` and `s3:AbortMultipartUpload` on its objects.
+   */
+  readonly access: BucketAccess;
+  /**
+   * Environment variable of every essential container that carries the bucket name.
+   * @default "ASSETS_BUCKET"
+   */
+  readonly environmentVariable?: string;
+}
+
+/**
+ * What the application itself may read or write at runtime (its task role), each grant scoped to
+ * exact resources. Secrets injected at start (`ContainerProps.secrets`) need no grant here: the
+ * execution role reads those.
+ */
+export interface TaskGrants {
+  /**
+   * An S3 bucket, with its name in an environment variable.
+   * @default no bucket access
+   */
+  readonly bucket?: BucketGrant;
+  /**
+   * SSM parameters the application reads (`ssm:GetParameter(s)`), as ARNs; an ARN ending in `/*`
+   * grants the path below it (and `ssm:GetParametersByPath` on it).
+   * @default none
+   */
+  readonly parameterArns?: readonly string[];
+  /**
+   * Secrets Manager secrets of this account and region the application reads
+   * (`secretsmanager:GetSecretValue`), by name.
+   * @default none
+   */
+  readonly secretNames?: readonly string[];
+  /**
+   * Customer-managed KMS keys of those parameters or secrets; decrypt only through SSM or Secrets Manager.
+   * @default none (AWS-managed keys need no grant)
+   */
+  readonly kmsKeyArns?: readonly string[];
+}
+
+/** ECS Service Connect: calls between services by name through the namespace's proxies. */
+export interface ServiceConnectProps {
+  /** The namespace (`aws_service_discovery_http_namespace.arn`), one per environment. */
+  readonly namespaceArn: string;
+  /**
+   * Publishes this service as `http://<discoveryName>:<port>` to the namespace's other services.
+   * @default client only: the service calls others but is not called
+   */
+  readonly publish?: {
+    /** Name of a TCP port of a container (`ContainerProps.ports`). */
+    readonly portName: string;
+    /** Host name callers use, e.g. `ai`. */
+    readonly discoveryName: string;
+    /** Port callers use, usually the container port. */
+    readonly port: number;
+  };
+}
+
 /** Share of tasks placed on one capacity provider. */
 export interface CapacityProviderShare {
   readonly capacityProvider: "FARGATE" | "FARGATE_SPOT";
@@ -157,9 +224,20 @@ export interface FargateServiceProps {
   readonly capacityProviderStrategy?: readonly CapacityProviderShare[];
   /**
    * Permissions of the application itself (its task role), scoped to specific resources.
-   * @default none beyond what volumes and ECS Exec need
+   * @default none beyond what volumes, ECS Exec and `grants` need
    */
   readonly taskRoleStatements?: readonly DataAwsIamPolicyDocumentStatement[];
+  /**
+   * Bucket, parameters and secrets the application uses at runtime. The task role exists only
+   * when something is granted (or volumes or ECS Exec need it).
+   * @default nothing granted
+   */
+  readonly grants?: TaskGrants;
+  /**
+   * Joins the environment's Service Connect namespace (as a client, and published when `publish` is set).
+   * @default no Service Connect
+   */
+  readonly serviceConnect?: ServiceConnectProps;
   /**
    * Customer-managed KMS keys that encrypt the injected secrets/parameters; the execution role may decrypt with them.
    * @default none (AWS-managed keys need no grant)

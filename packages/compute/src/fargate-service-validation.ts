@@ -4,6 +4,7 @@ import { FARGATE_CPU_VALUES, describeMemoryOptions, fargateMemoryOptions, isVali
 import type { FargateServiceProps } from "./fargate-service-props";
 import { validateAutoScaling } from "./service-auto-scaling";
 import { validateTargetHealthCheck } from "./target-health-check";
+import { validateTaskGrants } from "./task-grants";
 
 /** Checks every prop of a FargateService and throws one ConfigError listing all problems. */
 export function validateFargateService(path: string, props: FargateServiceProps): void {
@@ -57,8 +58,17 @@ export function validateFargateService(path: string, props: FargateServiceProps)
       Object.values(props.containers).some((c) => c.essential !== false),
       "containers",
       containerNames,
-      "at least one container must be essential (essential: true is the default).",
+      "has no essential container, so the task would run sidecars with nothing to serve; keep the application container essential (essential: true is the default).",
     );
+  }
+  validateContainerRelations(v, props);
+  validateTaskGrants(v, "grants", props.grants);
+  const sc = props.serviceConnect?.publish;
+  if (sc) {
+    const tcpPorts = Object.values(props.containers ?? {}).flatMap((c) => Object.keys(c.ports ?? {}));
+    v.check(tcpPorts.includes(sc.portName), "serviceConnect.publish.portName", sc.portName, `is not a TCP port name of a container; use one of ${tcpPorts.join(", ") || "(none declared)"}.`);
+    v.check(Number.isInteger(sc.port) && sc.port >= 1 && sc.port <= 65535, "serviceConnect.publish.port", sc.port, "must be a port number between 1 and 65535.");
+    v.check(CONSTRUCT_KEY_PATTERN.test(sc.discoveryName), "serviceConnect.publish.discoveryName", sc.discoveryName, 'must be 1-31 lower-case letters, digits and hyphens, starting with a letter (e.g. "ai").');
   }
 
   const lb = props.loadBalancing;
@@ -138,6 +148,36 @@ export function validateFargateService(path: string, props: FargateServiceProps)
     }
   }
   v.throwIfAny();
+}
+
+/** Start ordering, UDP ports and FireLens routing between the containers of one task. */
+function validateContainerRelations(v: Validator, props: FargateServiceProps): void {
+  const containers = props.containers ?? {};
+  const names = Object.keys(containers);
+  const routers = names.filter((n) => containers[n]!.firelensLogRouter);
+  v.check(routers.length <= 1, "containers", routers, "has more than one FireLens log router; a task takes one.");
+  const udpOwners = new Map<number, string>();
+  for (const [name, c] of Object.entries(containers)) {
+    const field = `containers.${name}`;
+    for (const [portName, port] of Object.entries(c.udpPorts ?? {})) {
+      const owner = udpOwners.get(port);
+      v.check(owner === undefined, `${field}.udpPorts.${portName}`, port, `is already used by container "${owner}"; containers of a task share one network namespace.`);
+      udpOwners.set(port, name);
+    }
+    for (const [target, condition] of Object.entries(c.dependsOn ?? {})) {
+      const f = `${field}.dependsOn.${target}`;
+      if (!v.check(names.includes(target) && target !== name, f, target, `must name another container of the task (${names.filter((n) => n !== name).join(", ") || "none"}).`)) continue;
+      if (!v.check(["START", "HEALTHY", "COMPLETE", "SUCCESS"].includes(condition), f, condition, 'must be "START", "HEALTHY", "COMPLETE" or "SUCCESS".')) continue;
+      if (condition === "HEALTHY") v.check(containers[target]!.healthCheck !== undefined, f, condition, `waits for "${target}" to be healthy, but it has no healthCheck; add one or wait for "START".`);
+      if (condition === "COMPLETE" || condition === "SUCCESS") {
+        v.check(containers[target]!.essential === false, f, condition, `waits for "${target}" to exit, which stops the task while it is essential; set essential: false on it.`);
+      }
+      v.check(containers[target]!.dependsOn?.[name] === undefined, f, target, `and "${target}" wait for each other, so neither starts; remove one of the two.`);
+    }
+    if (c.logRouting) {
+      v.check(routers.length === 1 && routers[0] !== name, `${field}.logRouting`, c.logRouting.options, "needs another container of the task with firelensLogRouter: true to route the logs.");
+    }
+  }
 }
 
 /** Other CPU sizes that accept a memory value, as a hint in the error. */

@@ -7,13 +7,22 @@ import { type AwsContext, ConfigError, NAME_LIMITS, arn, awsContext, boundedName
 import { TaskExecutionRole, TaskRole } from "@platform/security";
 import { type ITerraformDependable, TerraformResource, dependable } from "cdktf";
 import { Construct } from "constructs";
-import { containerDefinition, containerDefinitionsJson, isParameterSecret, scratchVolumeName } from "./container";
+import {
+  type ContainerProps,
+  type ContainerSecret,
+  containerDefinition,
+  containerDefinitionsJson,
+  isParameterSecret,
+  scratchVolumeName,
+  secretPermissionArn,
+} from "./container";
 import type { EcsClusterRef } from "./ecs-cluster";
 import type { FargateServiceProps, FargateServiceRef } from "./fargate-service-props";
 import { validateFargateService } from "./fargate-service-validation";
 import type { LoadBalancerTarget } from "./load-balancer";
 import { ServiceAutoScaling } from "./service-auto-scaling";
 import { TARGET_HEALTH_CHECK_DEFAULTS } from "./target-health-check";
+import { DEFAULT_BUCKET_VARIABLE, taskGrantStatements } from "./task-grants";
 
 /**
  * One ECS service on Fargate: task definition, log group, execution and task roles scoped to
@@ -47,14 +56,16 @@ export class FargateService extends Construct {
       kmsKeyId: props.logKmsKeyArn,
     });
 
-    const containers = Object.values(props.containers);
-    const secrets = containers.flatMap((c) => Object.values(c.secrets ?? {}));
+    const secretArnPrefix = arn(aws, { service: "secretsmanager", resource: "secret:" });
+    const containerProps = withGrantedBucket(props);
+    const containers = Object.values(containerProps);
+    const secrets = containers.flatMap((c): ContainerSecret[] => [...Object.values(c.secrets ?? {}), ...Object.values(c.logRouting?.secretOptions ?? {})]);
     this.executionRole = new TaskExecutionRole(this, "execution-role", {
       namePrefix: props.namePrefix,
       name: props.name,
-      repositoryArns: unique(containers.map((c) => c.image.repositoryArn)),
+      repositoryArns: unique(containers.flatMap((c) => (c.image.repositoryArn === undefined ? [] : [c.image.repositoryArn]))),
       logGroupArns: [this.logGroup.arn],
-      secretArns: unique(secrets.flatMap((s) => (isParameterSecret(s) ? [] : [s.secretArn]))),
+      secretArns: unique(secrets.flatMap((s) => (isParameterSecret(s) ? [] : [secretPermissionArn(s, secretArnPrefix)]))),
       parameterArns: unique(secrets.flatMap((s) => (isParameterSecret(s) ? [s.parameterArn] : []))),
       kmsKeyArns: props.secretsKmsKeyArns ? [...props.secretsKmsKeyArns] : undefined,
       accountId: props.accountId,
@@ -64,6 +75,7 @@ export class FargateService extends Construct {
       ...volumeStatements(props),
       ...(execEnabled ? execLoggingStatements(props.cluster, aws) : []),
       ...(props.taskRoleStatements ?? []),
+      ...taskGrantStatements(props.grants, secretArnPrefix),
     ];
     if (execEnabled || taskStatements.length > 0) {
       this.taskRole = new TaskRole(this, "task-role", {
@@ -86,10 +98,11 @@ export class FargateService extends Construct {
       taskRoleArn: this.taskRole?.arn,
       containerDefinitions: containerDefinitionsJson(
         containerNames.map((name) =>
-          containerDefinition(name, props.containers[name]!, {
+          containerDefinition(name, containerProps[name]!, {
             logGroupName: this.logGroup.name,
             region: aws.region,
             execEnabled,
+            secretArnPrefix,
           }),
         ),
       ),
@@ -153,6 +166,26 @@ export class FargateService extends Construct {
       deploymentMinimumHealthyPercent: deployment.minimumHealthyPercent ?? 100,
       deploymentMaximumPercent: deployment.maximumPercent ?? 200,
       enableExecuteCommand: execEnabled,
+      serviceConnectConfiguration: props.serviceConnect
+        ? {
+            enabled: true,
+            namespace: props.serviceConnect.namespaceArn,
+            // The proxy's own logs, next to the application's.
+            logConfiguration: {
+              logDriver: "awslogs",
+              options: { "awslogs-group": this.logGroup.name, "awslogs-region": aws.region, "awslogs-stream-prefix": "service-connect" },
+            },
+            service: props.serviceConnect.publish
+              ? [
+                  {
+                    portName: props.serviceConnect.publish.portName,
+                    discoveryName: props.serviceConnect.publish.discoveryName,
+                    clientAlias: { port: props.serviceConnect.publish.port, dnsName: props.serviceConnect.publish.discoveryName },
+                  },
+                ]
+              : undefined,
+          }
+        : undefined,
       enableEcsManagedTags: true,
       propagateTags: "SERVICE",
       // Deployments are watched by the circuit breaker, not by a blocking apply.
@@ -214,6 +247,19 @@ export class FargateService extends Construct {
       },
     };
   }
+}
+
+/** The containers, with a granted bucket's name in the environment of every essential one. */
+function withGrantedBucket(props: FargateServiceProps): Readonly<Record<string, ContainerProps>> {
+  const bucket = props.grants?.bucket;
+  if (!bucket) return props.containers;
+  const variable = bucket.environmentVariable ?? DEFAULT_BUCKET_VARIABLE;
+  return Object.fromEntries(
+    Object.entries(props.containers).map(([name, c]) => [
+      name,
+      c.essential === false ? c : { ...c, environment: { ...c.environment, [variable]: bucket.bucketName } },
+    ]),
+  );
 }
 
 function unique<T>(values: readonly T[]): T[] {

@@ -7,3 +7,6 @@ export * from "./fargate-sizes";
 export * from "./load-balancer";
 export * from "./service-auto-scaling";
 export * from "./target-health-check";
+export * from "./service-traffic";
+export * from "./task-grants";
+export * from "./sidecars";

@@ -63,6 +63,7 @@ export function buildEnvironment(scope: Construct, config: EnvironmentLayersConf
       new SecurityStack(scope, environment, config.security, {
         network: network!.ref,
         servicePorts: Object.values(config.compute.services).map((s) => s.port),
+        serviceEgress: config.compute.egress,
         bastion: config.bastion !== undefined,
       }),
   )!;
@@ -86,6 +87,8 @@ export function buildEnvironment(scope: Construct, config: EnvironmentLayersConf
           databaseInstance: database.instance,
           certificateArn: certificate?.ref.certificateArn,
           albAccessLogs: storage!.ref.albLogs,
+          // Only when a service is granted access: otherwise the compute stack reads nothing new from storage.
+          assetsBucket: Object.values(config.compute.services).some((s) => s.grants?.assets) ? storage!.ref.assets : undefined,
         },
         config.scheduler,
       ),

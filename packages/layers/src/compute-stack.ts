@@ -3,11 +3,13 @@ import {
   EcsCluster,
   FargateService,
   LoadBalancer,
+  ServiceTraffic,
   type FargateServiceRef,
   type LoadBalancerRef,
   type LoadBalancerRoute,
 } from "@platform/compute";
 import { RedeployOnParameterChange } from "@platform/database";
+import type { StorageRef } from "@platform/storage";
 import type { NetworkRef } from "@platform/network";
 import type { RegistryRef } from "@platform/registry";
 import { ServiceScheduler } from "@platform/scheduler";
@@ -16,6 +18,7 @@ import type { AccessLogBucketRef } from "@platform/storage";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import type { ComputeConfig, SchedulerConfig } from "./environment-config";
+import { serviceContainers, serviceGrants } from "./service-containers";
 
 /** What the compute stack reads from the stacks before it. */
 export interface ComputeDeps {
@@ -33,6 +36,8 @@ export interface ComputeDeps {
   /** Validated certificate for the HTTPS listener. */
   readonly certificateArn?: string;
   readonly albAccessLogs?: AccessLogBucketRef;
+  /** The environment's asset bucket, for services granted `assets` access. */
+  readonly assetsBucket?: StorageRef;
 }
 
 /** `<env>-compute`: the ECS cluster, the ALB and one Fargate service per configured service. */
@@ -42,6 +47,8 @@ export class ComputeStack extends EnvironmentStack {
   readonly loadBalancer: LoadBalancer;
   readonly scheduler?: ServiceScheduler;
   readonly redeployOnDatabaseUrlChange?: RedeployOnParameterChange;
+  /** Service Connect namespace and per-service security groups (calls, per-service egress). */
+  readonly traffic: ServiceTraffic;
   readonly ref: { readonly loadBalancer: LoadBalancerRef; readonly services: Readonly<Record<string, FargateServiceRef>> };
 
   constructor(scope: Construct, environment: Environment, config: ComputeConfig, deps: ComputeDeps, scheduler?: SchedulerConfig) {
@@ -55,11 +62,35 @@ export class ComputeStack extends EnvironmentStack {
       execLogging: config.ecsExec ? { logRetentionDays: config.logRetentionDays } : undefined,
     });
 
+    this.traffic = new ServiceTraffic(this, "traffic", {
+      namePrefix,
+      vpcId: deps.network.vpcId,
+      services: Object.fromEntries(
+        Object.entries(config.services).map(([name, service]) => [name, { port: service.port, portName: "http", calls: service.calls, egress: service.egress }]),
+      ),
+    });
+
     const inPublicSubnets = config.taskSubnets === "public";
     const services: Record<string, FargateService> = {};
     for (const [name, service] of Object.entries(config.services)) {
       const repositoryUrl = deps.registry.repositoryUrls[name]!;
       const repositoryArn = deps.registry.repositoryArns[name]!;
+      const app = {
+        image: { repositoryUrl, repositoryArn, tag: service.imageTag },
+        ports: { http: service.port },
+        environment: service.environment,
+        secrets: {
+          ...(service.databaseUrl === false ? {} : { DATABASE_URL: { parameterArn: deps.databaseUrlParameterArn } }),
+          ...Object.fromEntries(
+            Object.entries(service.parameters ?? {}).map(([env, parameterName]) => [
+              env,
+              { parameterArn: arn(aws, { service: "ssm", resource: `parameter${parameterName}` }) },
+            ]),
+          ),
+        },
+        // The construct's secure default unless the config relaxes it (a config rule requires that with ECS Exec).
+        readonlyRootFilesystem: service.readonlyRootFilesystem,
+      };
       services[name] = new FargateService(this, name, {
         namePrefix,
         name,
@@ -67,32 +98,18 @@ export class ComputeStack extends EnvironmentStack {
         network: {
           vpcId: deps.network.vpcId,
           subnetIds: inPublicSubnets ? deps.network.publicSubnetIds : deps.network.privateSubnetIds,
-          securityGroupIds: [deps.security.serviceSecurityGroupId],
+          securityGroupIds: [deps.security.serviceSecurityGroupId, ...this.traffic.securityGroupIdsOf(name)],
           assignPublicIp: inPublicSubnets,
         },
         cpu: service.cpu,
         memoryMiB: service.memoryMiB,
         cpuArchitecture: service.cpuArchitecture,
         capacityProviderStrategy: service.capacityProviderStrategy,
-        containers: {
-          app: {
-            image: { repositoryUrl, repositoryArn, tag: service.imageTag },
-            ports: { http: service.port },
-            environment: service.environment,
-            secrets: {
-              ...(service.databaseUrl === false ? {} : { DATABASE_URL: { parameterArn: deps.databaseUrlParameterArn } }),
-              ...Object.fromEntries(
-                Object.entries(service.parameters ?? {}).map(([env, parameterName]) => [
-                  env,
-                  { parameterArn: arn(aws, { service: "ssm", resource: `parameter${parameterName}` }) },
-                ]),
-              ),
-            },
-            readonlyRootFilesystem: service.readonlyRootFilesystem,
-          },
-        },
+        containers: serviceContainers(app, service, environment.name, name),
+        grants: serviceGrants(service, aws, deps),
+        serviceConnect: this.traffic.serviceConnectOf(name),
         logRetentionDays: config.logRetentionDays,
-        loadBalancing: { containerPort: service.port, healthCheck: service.healthCheck },
+        loadBalancing: { containerName: "app", containerPort: service.port, healthCheck: service.healthCheck },
         healthCheckGraceSeconds: service.healthCheckGraceSeconds,
         desiredCount: service.desiredCount,
         // The scheduler stops and starts services; Terraform must not undo that.

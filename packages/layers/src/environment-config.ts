@@ -1,10 +1,19 @@
 import type { BastionProps } from "@platform/bastion";
-import type { ContainerProps, FargateServiceProps, ServiceLoadBalancingProps } from "@platform/compute";
+import type {
+  BucketAccess,
+  ContainerProps,
+  ContainerStartCondition,
+  DatadogSidecarProps,
+  FargateServiceProps,
+  ServiceLoadBalancingProps,
+  ServiceTrafficEntry,
+} from "@platform/compute";
 import type { EnvironmentConfig } from "@platform/core";
 import type { AuroraServerlessScaling, PostgresCommonProps, PostgresInstanceProps } from "@platform/database";
 import type { MonitoringProps } from "@platform/monitoring";
 import type { NetworkProps } from "@platform/network";
 import type { ContainerRepositoriesProps } from "@platform/registry";
+import type { EgressDestination } from "@platform/security";
 import type { ServiceSchedulerSchedule } from "@platform/scheduler";
 import type { AssetBucketProps } from "@platform/storage";
 
@@ -141,6 +150,85 @@ export interface ServiceConfig
   readonly parameters?: Readonly<Record<string, string>>;
   /** Inject DATABASE_URL from the database layer. @default true */
   readonly databaseUrl?: boolean;
+  /** Bucket, parameters and secrets the application uses at runtime. @default nothing: no task role unless ECS Exec needs one */
+  readonly grants?: ServiceGrantsConfig;
+  /**
+   * Services (keys of `compute.services`) this one calls as `http://<key>:<port>` through ECS
+   * Service Connect; each call opens exactly this service → that one on its port.
+   * @default calls nobody
+   */
+  readonly calls?: ServiceTrafficEntry["calls"];
+  /**
+   * Destinations only this service may reach besides 443, the database and `compute.egress`, keyed
+   * by name, e.g. `{ atlas: { cidrs: ["192.0.2.0/24"], port: 27017 } }`.
+   * @default none
+   */
+  readonly egress?: ServiceTrafficEntry["egress"];
+  /** Datadog agent sidecar. @default off */
+  readonly datadog?: DatadogConfig;
+  /** Sentry settings for the application. @default off */
+  readonly sentry?: SentryConfig;
+  /** Extra containers keyed by name (not `app`, `datadog-agent` or `log-router`). @default none */
+  readonly sidecars?: Readonly<Record<string, SidecarConfig>>;
+  /**
+   * The application container is essential (its exit stops the task). `false` only when an
+   * essential sidecar is the task's main process.
+   * @default true
+   */
+  readonly essential?: boolean;
+  /** Containers (sidecar names) the application waits for. @default none (Datadog's agent: START) */
+  readonly dependsOn?: Readonly<Record<string, ContainerStartCondition>>;
+}
+
+/**
+ * What a service's application may use at runtime (its task role). Names must lie under
+ * `/<project>/<env>/`: a staging service can never read prod's.
+ */
+export interface ServiceGrantsConfig {
+  /**
+   * The environment's asset bucket, its name in `ASSETS_BUCKET`: `read` (list, get objects) or
+   * `read-write` (also put and delete objects). Never the bucket's configuration or policy.
+   * @default no access
+   */
+  readonly assets?: BucketAccess;
+  /**
+   * SSM parameter names the application reads itself (e.g. `/myapp/prod/feature-flags`); a name
+   * ending in `/*` grants the path below it. Values injected at start belong in `parameters`.
+   * @default none
+   */
+  readonly parameters?: readonly string[];
+  /** Secrets Manager secret names the application reads itself. @default none */
+  readonly secrets?: readonly string[];
+}
+
+/** The Datadog agent sidecar (seed 003): APM on 8126, DogStatsD on 8125/udp, optional log routing. */
+export interface DatadogConfig extends Pick<DatadogSidecarProps, "site" | "logs"> {
+  /** Secrets Manager secret name holding the API key, under `/<project>/<env>/`. */
+  readonly apiKeySecret: string;
+  /** Agent image tag on public.ecr.aws/datadog/agent. @default the platform's pinned DATADOG_AGENT_IMAGE tag */
+  readonly agentImageTag?: string;
+}
+
+/** Sentry (seed 003): `SENTRY_DSN` from Secrets Manager, `SENTRY_ENVIRONMENT` = the env, `SENTRY_RELEASE` = the image tag. */
+export interface SentryConfig {
+  /** Secrets Manager secret name holding the DSN, under `/<project>/<env>/`. */
+  readonly dsnSecret: string;
+}
+
+/** An extra container of the service's task, next to its application container `app`. */
+export interface SidecarConfig {
+  /** Full image reference with a pinned tag, e.g. `public.ecr.aws/nginx/nginx:1.27.3`. */
+  readonly image: string;
+  /** The task stops when an essential container stops. @default false */
+  readonly essential?: boolean;
+  /** Containers (`app` or other sidecars) to wait for. @default none */
+  readonly dependsOn?: Readonly<Record<string, ContainerStartCondition>>;
+  /** Plain environment variables. @default none */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** Secret environment variables: name → Secrets Manager secret name under `/<project>/<env>/`. @default none */
+  readonly secrets?: Readonly<Record<string, string>>;
+  /** Command Docker runs to decide the container is healthy (needed for `dependsOn: HEALTHY`). @default none */
+  readonly healthCheck?: readonly string[];
 }
 
 /** The ECS cluster, the ALB and the services. */
@@ -157,6 +245,11 @@ export interface ComputeConfig extends Pick<FargateServiceProps, "logRetentionDa
   readonly albDeletionProtection: boolean;
   /** Services keyed by name; each needs a registry repository of the same name. */
   readonly services: Readonly<Record<string, ServiceConfig>>;
+  /**
+   * Destinations every service may reach besides 443 and the database, keyed by name.
+   * @default none
+   */
+  readonly egress?: Readonly<Record<string, EgressDestination>>;
 }
 
 /** Weekday start/stop of every service (seed 002): the `ServiceScheduler` schedule. */

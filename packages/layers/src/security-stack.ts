@@ -1,7 +1,7 @@
 import { EnvironmentStack, type Environment } from "@platform/core";
 import type { NetworkRef } from "@platform/network";
 import { databaseUrlPublisherName } from "@platform/database";
-import { AllowlistVariable, SecretsKey, SecurityGroups, type AlbIngress, type SecurityGroupsRef, type SecretsKeyRef } from "@platform/security";
+import { AllowlistVariable, type EgressDestination, SecretsKey, SecurityGroups, type AlbIngress, type SecurityGroupsRef, type SecretsKeyRef } from "@platform/security";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import type { SecurityConfig } from "./environment-config";
@@ -23,7 +23,13 @@ export class SecurityStack extends EnvironmentStack {
     scope: Construct,
     environment: Environment,
     config: SecurityConfig,
-    deps: { readonly network: NetworkRef; readonly servicePorts: readonly number[]; readonly bastion: boolean },
+    deps: {
+      readonly network: NetworkRef;
+      readonly servicePorts: readonly number[];
+      readonly bastion: boolean;
+      /** Destinations every service task may reach besides HTTPS and the database (`compute.egress`). */
+      readonly serviceEgress?: Readonly<Record<string, EgressDestination>>;
+    },
   ) {
     super(scope, { environment, layer: "security" });
     this.groups = new SecurityGroups(this, "groups", {
@@ -35,6 +41,7 @@ export class SecurityStack extends EnvironmentStack {
       bastion: deps.bastion,
       // The ALB is dual-stack exactly when the network is (ComputeStack); no `::/0` rules otherwise.
       ipv6: deps.network.ipv6Enabled ?? false,
+      serviceEgress: deps.serviceEgress,
     });
     this.ref = this.groups.ref;
 
@@ -43,7 +50,9 @@ export class SecurityStack extends EnvironmentStack {
       namePrefix,
       // The compute stack's task execution roles (TaskExecutionRole names them <prefix>-<service>-execution)
       // inject the secrets; matched by name so this earlier stack needs no reference to them.
-      decrypterRoleNames: [`${namePrefix}-*-execution`],
+      // Task roles (<prefix>-<service>-task) too, for parameters and secrets granted to the application
+      // (grants); the key policy only lets a role decrypt that its own IAM policy also allows.
+      decrypterRoleNames: [`${namePrefix}-*-execution`, `${namePrefix}-*-task`],
       // The database stack's DATABASE_URL publisher writes the parameter and reads the master secret.
       writerRoleNames: [databaseUrlPublisherName(namePrefix)],
     });

@@ -275,6 +275,31 @@ const rows: Row[] = [
   // the whole config
   ["a misspelt layer (silent)", { ...good, monitor: { alarmEmails: [] } } as EnvironmentLayersConfig, "staging.monitor", { alarmEmails: [] }, /did you mean "monitoring"\?/],
   ["a missing layer", set("compute", undefined), "staging.compute", undefined, /is required \(object\)/],
+
+  // what a service's application uses at runtime (issue 12)
+  ["a parameter grant in prod's names (a staging service reading prod)", withService({ grants: { parameters: ["/acme/prod/feature-flags"] } }), "staging.compute.services.web.grants.parameters[0]", "/acme/prod/feature-flags", /outside this environment's names \(\/acme\/staging\/\*\)/],
+  ["a secret grant in another project's names", withService({ grants: { secrets: ["/other/staging/TOKEN"] } }), "staging.compute.services.web.grants.secrets[0]", "/other/staging/TOKEN", /outside this environment's names/],
+  ["a secret grant given as an ARN", withService({ grants: { secrets: ["arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:/acme/staging/X-AbCdEf"] } }), "staging.compute.services.web.grants.secrets[0]", "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:/acme/staging/X-AbCdEf", /name \(not an ARN\)/],
+  ["an asset grant that is neither read nor read-write", withService({ grants: { assets: "write" } }), "staging.compute.services.web.grants.assets", "write", /must be one of "read", "read-write"/],
+  ["ASSETS_BUCKET set by hand next to an asset grant", withService({ grants: { assets: "read" }, environment: { ASSETS_BUCKET: "x" } }), "staging.compute.services.web.environment.ASSETS_BUCKET", "x", /set by grants.assets/],
+  ["a Datadog API key outside the environment's names", withService({ datadog: { apiKeySecret: "/acme/prod/DATADOG_API_KEY" } }), "staging.compute.services.web.datadog.apiKeySecret", "/acme/prod/DATADOG_API_KEY", /outside this environment's names/],
+  ["a Sentry DSN outside the environment's names", withService({ sentry: { dsnSecret: "SENTRY_DSN" } }), "staging.compute.services.web.sentry.dsnSecret", "SENTRY_DSN", /outside this environment's names/],
+  ["a call to an undeclared service", withService({ calls: ["ai"] }), "staging.compute.services.web.calls[0]", "ai", /is not a service of this environment/],
+  ["a service calling itself", withService({ calls: ["web"] }), "staging.compute.services.web.calls[0]", "web", /is the service itself/],
+  ["a call listed twice", withServices({ web: { ...web, calls: ["api", "api"] }, api }), "staging.compute.services.web.calls", ["api", "api"], /lists a service twice/],
+  ["sidecars with no essential container", withService({ essential: false, sidecars: { proxy: { image: "public.ecr.aws/nginx/nginx:1.27.3" } } }), "staging.compute.services.web.essential", false, /without an essential container \(sidecars: proxy\)/],
+  ["a sidecar on a moving tag", withService({ sidecars: { proxy: { image: "public.ecr.aws/nginx/nginx:latest" } } }), "staging.compute.services.web.sidecars.proxy.image", "latest", /moving tag/],
+  ["a sidecar named like the application container", withService({ sidecars: { app: { image: "public.ecr.aws/nginx/nginx:1.27.3" } } }), "staging.compute.services.web.sidecars.app", "app", /not app, datadog-agent, log-router/],
+  ["a sidecar waiting for a container that does not exist", withService({ sidecars: { proxy: { image: "public.ecr.aws/nginx/nginx:1.27.3", dependsOn: { db: "START" } } } }), "staging.compute.services.web.sidecars.proxy.dependsOn.db", "db", /another container of the task/],
+  ["a sidecar start condition ECS does not know", withService({ sidecars: { proxy: { image: "public.ecr.aws/nginx/nginx:1.27.3", dependsOn: { app: "READY" } } } }), "staging.compute.services.web.sidecars.proxy.dependsOn.app", "READY", /must be one of "START", "HEALTHY", "COMPLETE", "SUCCESS"/],
+  ["service egress to a bad CIDR", withService({ egress: { atlas: { cidrs: ["192.0.2.0/33"], port: 27017 } } }), "staging.compute.services.web.egress.atlas.cidrs[0]", "192.0.2.0/33", /not a network in CIDR form/],
+  ["service egress with host bits set", withService({ egress: { atlas: { cidrs: ["192.0.2.1/24"], port: 27017 } } }), "staging.compute.services.web.egress.atlas.cidrs[0]", "192.0.2.1/24", /without host bits/],
+  ["service egress to port 0", withService({ egress: { atlas: { cidrs: ["192.0.2.0/24"], port: 0 } } }), "staging.compute.services.web.egress.atlas.port", 0, /between 1 and 65535/],
+  ["service egress to port 70000", withService({ egress: { atlas: { cidrs: ["192.0.2.0/24"], port: 70000 } } }), "staging.compute.services.web.egress.atlas.port", 70000, /between 1 and 65535/],
+  ["service egress with no destination", withService({ egress: { atlas: { port: 27017 } } }), "staging.compute.services.web.egress.atlas", { port: 27017 }, /names no destination/],
+  ["service egress to a malformed prefix list", withService({ egress: { vendor: { prefixListIds: ["pl-xyz"], port: 443 } } }), "staging.compute.services.web.egress.vendor.prefixListIds[0]", "pl-xyz", /not a prefix list ID/],
+  ["environment egress with a port range ending below its start", set("compute.egress", { smtp: { cidrs: ["192.0.2.0/24"], port: 587, toPort: 25 } }), "staging.compute.egress.smtp.toPort", 25, /between port \(587\) and 65535/],
+  ["environment egress on a protocol other than tcp or udp", set("compute.egress", { ntp: { cidrs: ["192.0.2.0/24"], port: 123, protocol: "icmp" } }), "staging.compute.egress.ntp.protocol", "icmp", /must be one of "tcp", "udp"/],
 ];
 
 function synthesizeInto(build: (app: App) => void): { error: unknown; written: string[] } {

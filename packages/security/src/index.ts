@@ -1,4 +1,5 @@
 export * from "./allowlist-variable";
+export * from "./egress";
 export * from "./secrets-key";
 export * from "./security-groups";
 export * from "./task-execution-role";

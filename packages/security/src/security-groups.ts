@@ -4,6 +4,7 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { NAME_LIMITS, Validator, boundedName, checkNamePrefix, isKnown, isValidCidr, isValidIpv6Cidr } from "@platform/core";
 import { Fn, TerraformCount, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
+import { type EgressDestination, addEgressRules, validateEgress } from "./egress";
 import { ANYWHERE_CIDRS, checkAllowedCidrs, checkPorts, isIpv6Cidr, isValidPort } from "./validation";
 
 /**
@@ -53,6 +54,12 @@ export interface SecurityGroupsProps {
    *   `ipv6: true` on a dual-stack ALB would silently refuse every IPv6 client)
    */
   readonly ipv6?: boolean;
+  /**
+   * Destinations every service task may reach besides HTTPS (443) and the database, keyed by name,
+   * e.g. `{ atlas: { cidrs: ["192.0.2.0/24"], port: 27017 } }`.
+   * @default none
+   */
+  readonly serviceEgress?: Readonly<Record<string, EgressDestination>>;
 }
 
 /** Plain IDs for other stacks. */
@@ -136,6 +143,7 @@ export class SecurityGroups extends Construct {
       cidrIpv4: "0.0.0.0/0",
       ...tcp(HTTPS),
     });
+    addEgressRules(this, "service-egress", this.service.id, props.serviceEgress);
     new VpcSecurityGroupEgressRule(this, "service-egress-database", {
       securityGroupId: this.service.id,
       description: `To the database on ${databasePort}`,
@@ -250,5 +258,6 @@ function validate(path: string, props: SecurityGroupsProps, databasePort: number
   checkPorts(v, "servicePorts", props.servicePorts);
   checkPorts(v, "albListenerPorts", listenerPorts);
   v.check(isValidPort(databasePort), "databasePort", databasePort, "is not a port; use an integer between 1 and 65535 (PostgreSQL: 5432).");
+  validateEgress(v, "serviceEgress", props.serviceEgress);
   v.throwIfAny();
 }

@@ -3,7 +3,9 @@ import { FARGATE_CPU_VALUES, describeMemoryOptions, isValidFargateSize, validate
 import { ECS_MAX_TASKS_PER_SERVICE } from "./aws-tables";
 import { type Raw, arrayOf, entriesOf, isNumber, isObject, isString } from "./raw";
 import { credentialInValue, isSecretName } from "./secrets";
-import { CI_TAG_PREFIXES, IMAGE_DIGEST_PATTERN, IMAGE_TAG_PATTERN, isCiTag, isMovingTag } from "@platform/registry";
+import { checkImageTag } from "./image-tag-rule";
+import { checkServiceRuntime } from "./runtime-rules";
+import { validateEgress } from "@platform/security";
 
 /** Rules of the compute layer: services, routes, image tags, capacity, variables and parameters. */
 
@@ -12,7 +14,7 @@ const PATH_PATTERN = /^\/[A-Za-z0-9_\-.$/~"'@:+&()!,;=*?]{0,127}$/;
 const CATCH_ALL_PATTERNS = new Set(["*", "/*", "/**", "/?*", "*/*"]);
 const ROUTE_PRIORITY_MAX = 50000;
 /** Construct IDs the compute stack uses next to the services (service keys become construct IDs there). */
-export const RESERVED_SERVICE_KEYS = ["aws", "backend", "cluster", "load-balancer", "redeploy-on-database-url-change", "scheduler"] as const;
+export const RESERVED_SERVICE_KEYS = ["aws", "backend", "cluster", "load-balancer", "redeploy-on-database-url-change", "scheduler", "traffic"] as const;
 
 export function checkCompute(v: Validator, compute: Raw, registry: Raw, env: Raw): void {
   if (!isObject(compute)) return;
@@ -73,20 +75,9 @@ export function checkCompute(v: Validator, compute: Raw, registry: Raw, env: Raw
       `is read-only${s.readonlyRootFilesystem === undefined ? " (the default)" : ""}, but compute.ecsExec is on and ECS Exec's agent writes to the root filesystem; set readonlyRootFilesystem: false on this service (say why in config.ts) or turn ecsExec off.`,
     );
     checkVariables(v, f, s, parameterScope);
+    checkServiceRuntime(v, f, name, s, services.map(([n]) => n), parameterScope);
   }
-}
-
-function checkImageTag(v: Validator, field: string, tag: unknown): void {
-  if (!isString(tag)) return;
-  if (!v.check(tag.trim() !== "", field, tag, 'is required: pin a version or commit SHA (e.g. "v1.4.2" or "3f9c2e1").')) return;
-  if (!v.check(IMAGE_TAG_PATTERN.test(tag) || IMAGE_DIGEST_PATTERN.test(tag), field, tag, "is not a Docker tag (1-128 of letters, digits, _ . -, not starting with . or -) nor a sha256: digest.")) return;
-  v.check(!isMovingTag(tag), field, tag, 'is a moving tag that points at different code over time; pin a version or commit SHA (e.g. "v1.4.2" or "3f9c2e1").');
-  v.check(
-    !isCiTag(tag),
-    field,
-    tag,
-    `is a CI build tag (${CI_TAG_PREFIXES.map((p) => `${p}*`).join(", ")}): the registry's lifecycle expires it once newer builds exist, while this service still runs it. Release a version tag (e.g. "v1.4.2") with \`pnpm release\`.`,
-  );
+  if (isObject(compute.egress)) validateEgress(v, "compute.egress", compute.egress);
 }
 
 function checkRoute(v: Validator, f: string, name: string, route: Raw, priorities: Map<number, string>, patterns: Map<string, string>): void {

@@ -124,6 +124,25 @@ const autoScaling = strict({
   scaleInCooldownSeconds: z.number().optional(),
 });
 
+const egressDestination = strict({
+  cidrs: list(text).optional(),
+  prefixListIds: list(text).optional(),
+  protocol: z.enum(["tcp", "udp"]).optional(),
+  port: z.number(),
+  toPort: z.number().optional(),
+});
+const egress = record(egressDestination);
+const startCondition = z.enum(["START", "HEALTHY", "COMPLETE", "SUCCESS"]);
+
+const sidecar = strict({
+  image: text,
+  essential: z.boolean().optional(),
+  dependsOn: record(startCondition).optional(),
+  environment: record(text).optional(),
+  secrets: record(text).optional(),
+  healthCheck: list(text).optional(),
+});
+
 const service = strict({
   cpu: z.number(),
   memoryMiB: z.number(),
@@ -144,6 +163,18 @@ const service = strict({
   capacityProviderStrategy: list(
     strict({ capacityProvider: z.enum(["FARGATE", "FARGATE_SPOT"]), weight: whole(0, 1000), base: whole(0, 100000).optional() }),
   ).optional(),
+  grants: strict({
+    assets: z.enum(["read", "read-write"]).optional(),
+    parameters: list(text).optional(),
+    secrets: list(text).optional(),
+  }).optional(),
+  calls: list(text).optional(),
+  egress: egress.optional(),
+  datadog: strict({ apiKeySecret: text, site: text.optional(), logs: z.boolean().optional(), agentImageTag: text.optional() }).optional(),
+  sentry: strict({ dsnSecret: text }).optional(),
+  sidecars: record(sidecar).optional(),
+  essential: z.boolean().optional(),
+  dependsOn: record(startCondition).optional(),
 });
 
 const compute = strict({
@@ -153,6 +184,7 @@ const compute = strict({
   logRetentionDays: z.number(),
   albDeletionProtection: z.boolean(),
   services: record(service),
+  egress: egress.optional(),
 });
 
 const scheduler = strict({
