@@ -92,6 +92,10 @@ export const staging: EnvironmentPlan = {
     // stopped. `pnpm cost`: db.t4g.micro 730 h → 282.75 h, $18.25 → $7.07 a month; storage still bills.
     stopDatabase: true,
   },
+  // Seed 002: "destroy when not in use". `pnpm destroy staging` takes it to $0 (repositories and buckets
+  // with their contents, a final snapshot named per create) and the deploy builds it again
+  // (docs/runbooks/teardown.md). No AWS Backup plan: automated backups and final snapshots suffice here.
+  teardown: "allowed",
 };
 
 /**

@@ -44,11 +44,12 @@ export function buildEnvironment(scope: Construct, plan: EnvironmentPlan): Envir
 
   const environment = defineEnvironment(plan.environment);
   const layers = new LayerErrors();
+  const teardownAllowed = plan.teardown === "allowed";
 
   // Stacks of one tier do not depend on each other: build them all and report every failure together.
   const network = layers.build(() => new NetworkStack(scope, environment, plan.network));
-  const registry = layers.build(() => new RegistryStack(scope, environment, plan.registry));
-  const storage = layers.build(() => new StorageStack(scope, environment, plan.storage));
+  const registry = layers.build(() => new RegistryStack(scope, environment, plan.registry, { teardownAllowed }));
+  const storage = layers.build(() => new StorageStack(scope, environment, plan.storage, { teardownAllowed }));
   const dns = plan.edge ? layers.build(() => new DnsStack(scope, environment, plan.edge!)) : undefined;
   layers.throwIfAny();
 
@@ -58,10 +59,11 @@ export function buildEnvironment(scope: Construct, plan: EnvironmentPlan): Envir
         network: network!.ref,
         servicePorts: Object.values(plan.compute.services).map((s) => s.port),
         bastion: plan.bastion !== undefined,
+        teardownAllowed,
       }),
   )!;
   layers.throwIfAny();
-  const database = layers.build(() => new DatabaseStack(scope, environment, plan.database, { network: network!.ref, security: security.ref, secretsKmsKeyArn: security.secretsKeyRef.keyArn }))!;
+  const database = layers.build(() => new DatabaseStack(scope, environment, plan.database, { network: network!.ref, security: security.ref, secretsKmsKeyArn: security.secretsKeyRef.keyArn, teardownAllowed }))!;
   layers.throwIfAny();
 
   const compute = layers.build(

@@ -3,6 +3,7 @@ import type { FlowLogsOptions, InterfaceEndpointService, NatMode } from "@platfo
 import type { AutoScalingProps, TargetHealthCheckProps } from "@platform/compute";
 import type { ImageTagMutability } from "@platform/registry";
 import type { AssetLifecycle } from "@platform/storage";
+import type { RestoreSource } from "@platform/database";
 
 /** Network choices of one environment. */
 export interface NetworkPlan {
@@ -100,6 +101,24 @@ interface DatabaseCommonPlan {
   readonly performanceInsightsRetentionDays?: number;
   /** Retention of the PostgreSQL log group. @default 30 */
   readonly logRetentionDays?: number;
+  /**
+   * Create the database from a snapshot or a point in time of another one (docs/runbooks/restore.md).
+   * Needs a new `identifier`: the restore is a NEW database for a cut-over, never the source replaced.
+   * @default a new, empty database
+   */
+  readonly restoreFrom?: RestoreSource;
+  /** A daily AWS Backup plan of the database, besides RDS's automated backups. @default none */
+  readonly awsBackup?: DatabaseBackupPlan;
+}
+
+/** AWS Backup of the database: daily, a CMK-encrypted vault, optionally copied to a second region. */
+export interface DatabaseBackupPlan {
+  /** Days each daily recovery point is kept. */
+  readonly retentionDays: number;
+  /** Second region for a copy of every recovery point, e.g. `ap-northeast-3` (Osaka). @default no copy */
+  readonly copyRegion?: string;
+  /** Days the copies are kept. @default retentionDays */
+  readonly copyRetentionDays?: number;
 }
 
 /** A single RDS PostgreSQL instance (staging: cheap, stoppable). */
@@ -257,4 +276,13 @@ export interface EnvironmentPlan {
   readonly monitoring?: MonitoringPlan;
   /** @default no bastion (tunnel through an ECS task with ECS Exec) */
   readonly bastion?: BastionPlan;
+  /**
+   * `"allowed"`: the environment is torn down to $0 and rebuilt at will (`pnpm destroy <env>`):
+   * ECR repositories and buckets are deleted with their contents (`force_delete`/`force_destroy`),
+   * the database's final snapshot is named per create (repeat destroys never collide), and the
+   * secrets key may be deleted (7-day scheduled deletion instead of `prevent_destroy`). Requires
+   * database and ALB deletion protection off. See docs/runbooks/teardown.md.
+   * @default "protected"
+   */
+  readonly teardown?: "allowed" | "protected";
 }

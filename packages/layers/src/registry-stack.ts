@@ -9,14 +9,15 @@ export class RegistryStack extends EnvironmentStack {
   readonly repositories: ContainerRepositories;
   readonly ref: RegistryRef;
 
-  constructor(scope: Construct, environment: Environment, plan: RegistryPlan) {
+  /** `teardownAllowed`: repositories are deleted with their images (`teardown: "allowed"`). */
+  constructor(scope: Construct, environment: Environment, plan: RegistryPlan, options: { readonly teardownAllowed?: boolean } = {}) {
     super(scope, { environment, layer: "registry" });
     this.repositories = new ContainerRepositories(this, "repositories", {
       namePrefix: `${environment.project}-${environment.name}`,
       repositories: Object.fromEntries(plan.repositories.map((name) => [name, plan.repositoryNames?.[name] ? { name: plan.repositoryNames[name] } : {}])),
       keepLastImages: plan.keepLastImages,
       imageTagMutability: plan.imageTagMutability,
-      forceDelete: plan.forceDelete ?? false,
+      forceDelete: plan.forceDelete ?? options.teardownAllowed ?? false,
     });
     this.ref = this.repositories.ref;
     new TerraformOutput(this, "repository_urls", {

@@ -23,7 +23,7 @@ export class SecurityStack extends EnvironmentStack {
     scope: Construct,
     environment: Environment,
     plan: SecurityPlan,
-    deps: { readonly network: NetworkRef; readonly servicePorts: readonly number[]; readonly bastion: boolean },
+    deps: { readonly network: NetworkRef; readonly servicePorts: readonly number[]; readonly bastion: boolean; readonly teardownAllowed?: boolean },
   ) {
     super(scope, { environment, layer: "security" });
     this.groups = new SecurityGroups(this, "groups", {
@@ -48,6 +48,11 @@ export class SecurityStack extends EnvironmentStack {
       decrypterRoleNames: [`${namePrefix}-*-execution`],
       // The database stack's DATABASE_URL publisher writes the parameter and reads the master secret.
       writerRoleNames: [databaseUrlPublisherName(namePrefix)],
+      // Teardown-allowed environments delete the key with everything else: KMS waits the shortest
+      // window (7 days, cancellable with `aws kms cancel-key-deletion`) before the key is gone. Their
+      // databases' storage and snapshots use the AWS managed aws/rds key, so final snapshots stay
+      // restorable; only the master secret (deleted with the database) and DATABASE_URL use this key.
+      ...(deps.teardownAllowed ? { preventDestroy: false, deletionWindowDays: 7 } : {}),
     });
     this.secretsKeyRef = this.secretsKey.ref;
     new TerraformOutput(this, "secrets_key_alias", {
