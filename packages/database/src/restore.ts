@@ -7,7 +7,11 @@ import { Fn } from "cdktf";
  * the way back (docs/runbooks/restore.md).
  */
 export type RestoreSource =
-  /** A manual, automated or final snapshot (`aws rds describe-db-snapshots` / `describe-db-cluster-snapshots`). */
+  /**
+   * A manual, automated or final snapshot (`aws rds describe-db-snapshots` / `describe-db-cluster-snapshots`),
+   * or the ARN of an AWS Backup recovery point of this region. The restored database keeps
+   * `snapshot_identifier` (force-new): leave it in config after the restore.
+   */
   | { readonly snapshotIdentifier: string }
   /** Point-in-time recovery from an existing instance (RDS) or cluster (Aurora) of the same account and region. */
   | {
@@ -31,7 +35,8 @@ export type RestoreSource =
  */
 export type FinalSnapshotNaming = "fixed" | "per-create";
 
-const SNAPSHOT_ID = /^(arn:[a-z-]+:rds:[a-z0-9-]+:\d{12}:(cluster-)?snapshot:)?[a-zA-Z][a-zA-Z0-9-]{0,254}$/;
+/** A snapshot name, or its ARN (AWS Backup's recovery points are ARNs like `…:cluster-snapshot:awsbackup:job-…`). */
+const SNAPSHOT_ID = /^([a-zA-Z][a-zA-Z0-9-]{0,254}|arn:[a-z-]+:rds:[a-z0-9-]+:\d{12}:(cluster-)?snapshot:[a-zA-Z][a-zA-Z0-9:-]{0,254})$/;
 const UTC_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
 /** Checks a restore source: a well-formed source, one restore point, and a new identifier. */

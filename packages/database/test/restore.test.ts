@@ -87,6 +87,11 @@ describe("restore (Aurora cluster)", () => {
     expect(instances.map((i) => i.identifier).sort()).toEqual(["acme-prod-aurora-r1-reader", "acme-prod-aurora-r1-writer"]);
   });
 
+  it("accepts an AWS Backup recovery point ARN as the snapshot", () => {
+    const arn = "arn:aws:rds:ap-northeast-1:123456789012:cluster-snapshot:awsbackup:job-0123abcd-4567-89ef-0123-456789abcdef";
+    expect(cluster({ identifier: "acme-prod-aurora-r1", restoreFrom: { snapshotIdentifier: arn } }).cluster.snapshot_identifier).toBe(arn);
+  });
+
   it("creates a new cluster at a point in time of an existing one", () => {
     const { cluster: c } = cluster({ identifier: "acme-prod-aurora-r1", restoreFrom: { pointInTime: { sourceIdentifier: "acme-prod-aurora", latestRestorable: true } } });
     expect(c.restore_to_point_in_time).toEqual({ source_cluster_identifier: "acme-prod-aurora", use_latest_restorable_time: true });
