@@ -248,6 +248,10 @@ export const ADOPT_RULES: Readonly<Record<string, AdoptRule>> = {
   aws_sns_topic: { identity: [name], importId: arn },
   aws_sns_topic_policy: { identity: [["arn"]], importId: arn },
   aws_sns_topic_subscription: { identity: [["topic_arn", "protocol", "endpoint"]], importId: arn },
+  // AWS Backup (prod's database): plans and vaults by name, selections by plan and name.
+  aws_backup_vault: { identity: [name], importId: attr("name") },
+  aws_backup_plan: { identity: [name], importId: attr("id") },
+  aws_backup_selection: { identity: [["plan_id", "name"]], importId: (a) => `${s(a.plan_id)}|${s(a.id)}` },
   // Budgets are account-wide: imported as `<account id>:<budget name>`.
   aws_budgets_budget: { identity: [name], importId: (a) => `${s(a.account_id)}:${s(a.name)}` },
 };

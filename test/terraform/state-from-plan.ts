@@ -116,7 +116,9 @@ export function stateFromCreatePlan(planJson: object, schema: ProviderSchema, re
     for (const { values, key, ref } of pending) {
       const [type, name, attribute] = ref.split(".");
       const source = filled.get(`${type}.${name}`)?.[attribute!];
-      if (source !== undefined && source !== null) values[key] = source;
+      // Only a single reference of the same shape: a list of references (`route_table_ids = [a.id, b.id]`)
+      // keeps its filled list rather than becoming its first element.
+      if (source !== undefined && source !== null && Array.isArray(source) === Array.isArray(values[key])) values[key] = source;
     }
   }
   return JSON.stringify(

@@ -112,6 +112,10 @@ export const prod: EnvironmentLayersConfig = {
     deletionProtection: true,
     performanceInsightsRetentionDays: 7,
     logRetentionDays: 30,
+    // Seed 001's Aurora backups, beyond RDS's own 30 days of point-in-time recovery: a daily AWS Backup
+    // recovery point in a CMK-encrypted vault, copied to Osaka so a Tokyo region outage or a deleted
+    // cluster still leaves a restorable copy (docs/runbooks/restore.md).
+    awsBackup: { retentionDays: 35, copyRegion: "ap-northeast-3" },
   },
   compute: {
     containerInsights: true,

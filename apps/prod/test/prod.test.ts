@@ -413,6 +413,55 @@ describe("prod", () => {
       expect([...new Set(allKeys(stacks).filter((k) => /password/i.test(k)))]).toEqual(["manage_master_user_password"]);
     });
 
+    it("refuses to destroy an Aurora instance while the cluster is deletion-protected (prevent_destroy)", () => {
+      for (const instance of listResources(database, "aws_rds_cluster_instance") as Attrs[]) {
+        expect(instance.lifecycle).toEqual({ prevent_destroy: true });
+      }
+    });
+
+    describe("AWS Backup (seed 001: backups beyond the cluster's own)", () => {
+      const plan = onlyResource(database, "aws_backup_plan") as Attrs;
+      const vaults = listResources(database, "aws_backup_vault");
+      const vault = resourceAt(database, "aws_backup_vault", "backup/vault") as Attrs;
+      const copyVault = resourceAt(database, "aws_backup_vault", "backup/copy-vault") as Attrs;
+
+      it("runs a daily rule into a vault encrypted with its own CMK, keeping 35 days", () => {
+        expect(vaults).toHaveLength(2);
+        const [rule] = plan.rule as Attrs[];
+        expect(rule).toMatchObject({ rule_name: "daily", schedule: "cron(0 18 * * ? *)", lifecycle: { delete_after: 35 } });
+        expect(rule!.target_vault_name).toBe(ref(database, "aws_backup_vault", "backup/vault", "name"));
+        expect(vault.kms_key_arn).toBe(ref(database, "aws_kms_key", "backup-key", "arn"));
+        const key = resourceAt(database, "aws_kms_key", "backup-key") as Attrs;
+        expect(key.enable_key_rotation).toBe(true);
+      });
+
+      it("copies every recovery point to a CMK-encrypted vault in Osaka through an aliased provider", () => {
+        const [rule] = plan.rule as Attrs[];
+        expect(rule!.copy_action).toEqual([
+          { destination_vault_arn: ref(database, "aws_backup_vault", "backup/copy-vault", "arn"), lifecycle: { delete_after: 35 } },
+        ]);
+        const providers = (database.provider as Attrs).aws as Attrs[];
+        const osaka = providers.find((p) => p.alias === "ap_northeast_3")!;
+        expect(osaka).toMatchObject({ region: "ap-northeast-3", allowed_account_ids: providers.find((p) => !p.alias)!.allowed_account_ids });
+        expect(copyVault.provider).toBe("aws.ap_northeast_3");
+        expect(copyVault.kms_key_arn).toBe(ref(database, "aws_kms_key", "backup-copy-key", "arn"));
+        expect((resourceAt(database, "aws_kms_key", "backup-copy-key") as Attrs).provider).toBe("aws.ap_northeast_3");
+      });
+
+      it("selects only the cluster, by ARN, with a backup role holding the AWS managed backup and restore policies", () => {
+        const selection = onlyResource(database, "aws_backup_selection") as Attrs;
+        expect(selection.resources).toEqual([ref(database, "aws_rds_cluster", "aurora/cluster", "arn")]);
+        expect(selection.iam_role_arn).toBe(ref(database, "aws_iam_role", "backup/role", "arn"));
+        const attached = (listResources(database, "aws_iam_role_policy_attachment") as Attrs[])
+          .filter((a) => a.role === ref(database, "aws_iam_role", "backup/role", "name"))
+          .map((a) => a.policy_arn);
+        expect(attached.sort()).toEqual([
+          "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+          "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
+        ]);
+      });
+    });
+
     it("outputs the writer and reader endpoints", () => {
       expect(output("prod-database", "db_endpoint")).toBe(ref(database, "aws_rds_cluster", "aurora/cluster", "endpoint"));
       expect(output("prod-database", "db_reader_endpoint")).toBe(ref(database, "aws_rds_cluster", "aurora/cluster", "reader_endpoint"));

@@ -116,6 +116,10 @@ export const staging: EnvironmentLayersConfig = {
     monthlyBudgetUsd: 80,
     runbookUrl: runbookUrl("alarms.md"),
   },
+  // Seed 002: "destroy when not in use". `pnpm destroy staging` takes it to $0 (repositories and buckets
+  // with their contents, a final snapshot named per create) and the deploy builds it again
+  // (docs/runbooks/teardown.md). No AWS Backup plan: automated backups and final snapshots suffice here.
+  teardown: "allowed",
 };
 
 /**

@@ -131,7 +131,6 @@ describe("staging", () => {
       for (const repo of repos as Attrs[]) {
         expect(repo.image_scanning_configuration).toEqual({ scan_on_push: true });
         expect(repo.encryption_configuration[0].encryption_type).toMatch(/^(AES256|KMS)$/);
-        expect(repo.force_delete).toBe(false);
       }
     });
 
@@ -283,6 +282,30 @@ describe("staging", () => {
     });
   });
 
+  describe("teardown allowed (seed 002: destroy when not in use)", () => {
+    it("deletes repositories with their images and the asset bucket with its objects", () => {
+      for (const repo of listResources(stack("staging-registry"), "aws_ecr_repository") as Attrs[]) expect(repo.force_delete).toBe(true);
+      for (const bucket of listResources(stack("staging-storage"), "aws_s3_bucket") as Attrs[]) expect(bucket.force_destroy).toBe(true);
+    });
+
+    it("names the final snapshot per create (pinned by ignore_changes), so a second destroy never collides", () => {
+      const instance = onlyResource(stack("staging-database"), "aws_db_instance") as Attrs;
+      expect(instance.skip_final_snapshot).toBe(false);
+      expect(instance.final_snapshot_identifier).toBe(`${PREFIX}-db-final-\${formatdate("YYYYMMDDhhmmss", timestamp())}`);
+      expect(instance.lifecycle).toEqual({ ignore_changes: ["final_snapshot_identifier"] });
+    });
+
+    it("lets the secrets key go with a 7-day scheduled deletion instead of prevent_destroy", () => {
+      const key = onlyResource(stack("staging-security"), "aws_kms_key") as Attrs;
+      expect(key.lifecycle).toEqual({ prevent_destroy: false });
+      expect(key.deletion_window_in_days).toBe(7);
+    });
+
+    it("has no AWS Backup plan (automated backups and final snapshots suffice)", () => {
+      expect(listResources(stack("staging-database"), "aws_backup_plan")).toHaveLength(0);
+    });
+  });
+
   describe("database (seed 002)", () => {
     const database = stack("staging-database");
     const instance = onlyResource(database, "aws_db_instance") as Attrs;
@@ -295,7 +318,6 @@ describe("staging", () => {
         publicly_accessible: false,
         deletion_protection: false,
         skip_final_snapshot: false,
-        final_snapshot_identifier: `${PREFIX}-db-final`,
         manage_master_user_password: true,
         db_name: "bookmarkdb",
         port: 5432,

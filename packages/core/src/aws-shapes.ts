@@ -208,6 +208,12 @@ export const ARN_SHAPES = {
   },
   logGroup: { service: "logs", resource: /^log-group:.+$/, resourceHint: "log-group:<name>", noun: "a CloudWatch Logs log group" },
   rdsInstance: { service: "rds", resource: /^db:(.+)$/, resourceHint: "db:<identifier>", noun: "an RDS instance" },
+  rdsSnapshot: {
+    service: "rds",
+    resource: /^(?:cluster-)?snapshot:[a-zA-Z][a-zA-Z0-9:-]{0,254}$/,
+    resourceHint: "snapshot:<name> or cluster-snapshot:<name>",
+    noun: "an RDS (cluster) snapshot",
+  },
   scalableTarget: {
     service: "application-autoscaling",
     resource: /^scalable-target\/[A-Za-z0-9]+$/,

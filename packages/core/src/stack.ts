@@ -71,6 +71,25 @@ export class EnvironmentStack extends TerraformStack {
   }
 
   /**
+   * An aliased AWS provider for a second region of the same account (e.g. the copy-destination
+   * vault of AWS Backup), configured like the stack's own: same account guard and default tags.
+   * Resources pick it with `provider: stack.regionProvider(region)`; one per region and stack.
+   */
+  regionProvider(region: string): AwsProvider {
+    const alias = region.replace(/-/g, "_");
+    const id = `aws-${region}`;
+    const existing = this.node.tryFindChild(id);
+    if (existing) return existing as AwsProvider;
+    if (region === this.environment.region) throw new Error(`${this.stackName}: ${region} is the stack's own region; use its default provider`);
+    return new AwsProvider(this, id, {
+      alias,
+      region,
+      allowedAccountIds: [this.environment.accountId],
+      defaultTags: [{ tags: this.environment.tagsFor(this.stackName) }],
+    });
+  }
+
+  /**
    * Orders this stack after `producer` although it reads none of its outputs (cdktf
    * `addDependency`, so manifest.json and every deploy order see it), and records why: an
    * ordering that matters is declared, never left to an accidental cross-stack reference.

@@ -9,6 +9,7 @@ import { Construct } from "constructs";
 import { type PostgresCommonProps, checkCommon, enhancedMonitoringRole, postgresLogGroup, resolveCommon } from "./common";
 import type { DatabaseRef } from "./database-ref";
 import { DatabaseUrlPublisher } from "./database-url-publisher";
+import { finalSnapshot } from "./restore";
 import { checkEngineVersion, checkIdentifier } from "./validation";
 
 /** Serverless v2 capacity range of every instance, in Aurora capacity units (1 ACU ≈ 2 GiB memory). */
@@ -102,13 +103,25 @@ export class AuroraPostgresServerless extends Construct {
     }
 
     const { minAcu, maxAcu, autoPauseAfterSeconds } = props.scaling;
+    const restore = props.restoreFrom;
+    const final = finalSnapshot(identifier, props.finalSnapshotNaming ?? "fixed");
     this.cluster = new RdsCluster(this, "cluster", {
       clusterIdentifier: identifier,
       engine: "aurora-postgresql",
       engineMode: "provisioned",
       engineVersion: props.engineVersion,
-      databaseName: props.databaseName,
-      masterUsername: common.masterUsername,
+      // A restored cluster brings its own database and master user from the source.
+      databaseName: restore ? undefined : props.databaseName,
+      masterUsername: restore ? undefined : common.masterUsername,
+      snapshotIdentifier: restore && "snapshotIdentifier" in restore ? restore.snapshotIdentifier : undefined,
+      restoreToPointInTime:
+        restore && "pointInTime" in restore
+          ? {
+              sourceClusterIdentifier: restore.pointInTime.sourceIdentifier,
+              restoreToTime: restore.pointInTime.restoreTime,
+              useLatestRestorableTime: restore.pointInTime.latestRestorable,
+            }
+          : undefined,
       // RDS generates the password and keeps it in a Secrets Manager secret it rotates; Terraform
       // only learns the secret's ARN.
       manageMasterUserPassword: true,
@@ -127,14 +140,13 @@ export class AuroraPostgresServerless extends Construct {
       copyTagsToSnapshot: true,
       deletionProtection: common.deletionProtection,
       skipFinalSnapshot: false,
-      // Fixed name: deleting a re-created cluster fails while an older "-final" snapshot exists,
-      // which is the safe failure (rename or delete that snapshot deliberately).
-      finalSnapshotIdentifier: `${identifier}-final`,
+      finalSnapshotIdentifier: final.identifier,
       allowMajorVersionUpgrade: false,
       applyImmediately: props.applyImmediately ?? false,
       enabledCloudwatchLogsExports: ["postgresql"],
       tags: { Name: identifier },
       dependsOn: [this.logGroup],
+      lifecycle: final.ignoreChanges ? { ignoreChanges: final.ignoreChanges } : undefined,
     });
 
     const pi = props.performanceInsightsRetentionDays;
@@ -166,6 +178,10 @@ export class AuroraPostgresServerless extends Construct {
         monitoringRoleArn: this.monitoringRole?.arn,
         tags: { Name: name },
         dependsOn: writer ? [writer] : undefined,
+        // Destroy deletes instances before their cluster, and the cluster's deletion protection
+        // stops only the cluster: without this guard `terraform destroy` leaves a protected cluster
+        // with no instances. Turn deletion protection off first to remove the database.
+        lifecycle: common.deletionProtection ? { preventDestroy: true } : undefined,
       });
       if (options.role === "writer") writer = instance;
       this.instances[key] = instance;

@@ -15,6 +15,7 @@ import {
   checkSubnets,
   checkWindows,
 } from "./validation";
+import { type FinalSnapshotNaming, type RestoreSource, checkRestore } from "./restore";
 
 /** Props shared by {@link PostgresInstance} and {@link AuroraPostgresServerless}. */
 export interface PostgresCommonProps {
@@ -109,6 +110,17 @@ export interface PostgresCommonProps {
    * @default parsed from the master secret ARN
    */
   readonly accountId?: string;
+  /**
+   * Create the database from a snapshot or a point in time instead of empty. Needs an explicit,
+   * new `identifier`: the source is never replaced (docs/runbooks/restore.md).
+   * @default a new, empty database
+   */
+  readonly restoreFrom?: RestoreSource;
+  /**
+   * How the final snapshot on delete is named (see {@link FinalSnapshotNaming}).
+   * @default "fixed"
+   */
+  readonly finalSnapshotNaming?: FinalSnapshotNaming;
 }
 
 export interface ResolvedCommon {
@@ -147,6 +159,7 @@ export function checkCommon(v: Validator, props: PostgresCommonProps, r: Resolve
   checkPerformanceInsightsRetention(v, props.performanceInsightsRetentionDays);
   checkMonitoringInterval(v, r.monitoringIntervalSeconds);
   checkLogRetention(v, "logRetentionDays", r.logRetentionDays);
+  checkRestore(v, props.restoreFrom, props.identifier);
 }
 
 /** The log group RDS exports `postgresql` logs to, created first so it has a retention. */

@@ -8,6 +8,7 @@ import { Construct } from "constructs";
 import { type PostgresCommonProps, checkCommon, enhancedMonitoringRole, postgresLogGroup, resolveCommon } from "./common";
 import type { DatabaseRef } from "./database-ref";
 import { DatabaseUrlPublisher } from "./database-url-publisher";
+import { finalSnapshot } from "./restore";
 import { checkEngineVersion } from "./validation";
 
 export interface PostgresInstanceProps extends PostgresCommonProps {
@@ -100,13 +101,25 @@ export class PostgresInstance extends Construct {
     }
 
     const pi = props.performanceInsightsRetentionDays;
+    const restore = props.restoreFrom;
+    const final = finalSnapshot(identifier, props.finalSnapshotNaming ?? "fixed");
     this.instance = new DbInstance(this, "instance", {
       identifier,
       engine: "postgres",
       engineVersion: props.engineVersion,
       instanceClass: props.instanceClass,
-      dbName: props.databaseName,
-      username: common.masterUsername,
+      // A restored database brings its own database and master user from the source.
+      dbName: restore ? undefined : props.databaseName,
+      username: restore ? undefined : common.masterUsername,
+      snapshotIdentifier: restore && "snapshotIdentifier" in restore ? restore.snapshotIdentifier : undefined,
+      restoreToPointInTime:
+        restore && "pointInTime" in restore
+          ? {
+              sourceDbInstanceIdentifier: restore.pointInTime.sourceIdentifier,
+              restoreTime: restore.pointInTime.restoreTime,
+              useLatestRestorableTime: restore.pointInTime.latestRestorable,
+            }
+          : undefined,
       // RDS generates the password and keeps it in a Secrets Manager secret it rotates; Terraform
       // only learns the secret's ARN.
       manageMasterUserPassword: true,
@@ -128,9 +141,7 @@ export class PostgresInstance extends Construct {
       copyTagsToSnapshot: true,
       deletionProtection: common.deletionProtection,
       skipFinalSnapshot: false,
-      // Fixed name: deleting a re-created instance fails while an older "-final" snapshot exists,
-      // which is the safe failure (rename or delete that snapshot deliberately).
-      finalSnapshotIdentifier: `${identifier}-final`,
+      finalSnapshotIdentifier: final.identifier,
       autoMinorVersionUpgrade: common.autoMinorVersionUpgrade,
       allowMajorVersionUpgrade: false,
       applyImmediately: props.applyImmediately ?? false,
@@ -142,6 +153,7 @@ export class PostgresInstance extends Construct {
       monitoringRoleArn: this.monitoringRole?.arn,
       tags: { Name: identifier },
       dependsOn: [this.logGroup],
+      lifecycle: final.ignoreChanges ? { ignoreChanges: final.ignoreChanges } : undefined,
     });
 
     const secretArn = this.instance.masterUserSecret.get(0).secretArn;

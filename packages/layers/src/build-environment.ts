@@ -48,11 +48,12 @@ export function buildEnvironment(scope: Construct, config: EnvironmentLayersConf
 
   const environment = defineEnvironment(config.environment);
   const layers = new LayerErrors((issue) => onConfigPath(issue, name, Object.keys(config.compute.services)));
+  const teardownAllowed = config.teardown === "allowed";
 
   // Stacks of one tier do not depend on each other: build them all and report every failure together.
   const network = layers.build(() => new NetworkStack(scope, environment, config.network));
-  const registry = layers.build(() => new RegistryStack(scope, environment, config.registry));
-  const storage = layers.build(() => new StorageStack(scope, environment, config.storage));
+  const registry = layers.build(() => new RegistryStack(scope, environment, config.registry, { teardownAllowed }));
+  const storage = layers.build(() => new StorageStack(scope, environment, config.storage, { teardownAllowed }));
   const dns = config.edge ? layers.build(() => new DnsStack(scope, environment, config.edge!)) : undefined;
   layers.throwIfAny();
 
@@ -65,10 +66,11 @@ export function buildEnvironment(scope: Construct, config: EnvironmentLayersConf
         servicePorts: Object.values(config.compute.services).map((s) => s.port),
         serviceEgress: config.compute.egress,
         bastion: config.bastion !== undefined,
+        teardownAllowed,
       }),
   )!;
   layers.throwIfAny();
-  const database = layers.build(() => new DatabaseStack(scope, environment, config.database, { network: network!.ref, security: security.ref, secretsKmsKeyArn: security.secretsKeyRef.keyArn }))!;
+  const database = layers.build(() => new DatabaseStack(scope, environment, config.database, { network: network!.ref, security: security.ref, secretsKmsKeyArn: security.secretsKeyRef.keyArn, teardownAllowed }))!;
   layers.throwIfAny();
 
   const compute = layers.build(

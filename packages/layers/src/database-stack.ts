@@ -1,5 +1,6 @@
 import { arn, awsContext, EnvironmentStack, type Environment } from "@platform/core";
-import { AuroraPostgresServerless, PostgresInstance, type DatabaseRef } from "@platform/database";
+import { AuroraPostgresServerless, DatabaseBackup, PostgresInstance, type DatabaseRef } from "@platform/database";
+import { BackupVaultKey } from "@platform/security";
 import type { NetworkRef } from "@platform/network";
 import type { SecurityGroupsRef } from "@platform/security";
 import { TerraformOutput } from "cdktf";
@@ -17,7 +18,13 @@ export class DatabaseStack extends EnvironmentStack {
     scope: Construct,
     environment: Environment,
     config: DatabaseConfig,
-    deps: { readonly network: NetworkRef; readonly security: SecurityGroupsRef; readonly secretsKmsKeyArn?: string },
+    deps: {
+      readonly network: NetworkRef;
+      readonly security: SecurityGroupsRef;
+      readonly secretsKmsKeyArn?: string;
+      /** `teardown: "allowed"`: final snapshots named per create, so repeated destroys never collide. */
+      readonly teardownAllowed?: boolean;
+    },
   ) {
     super(scope, { environment, layer: "database" });
     const common = {
@@ -37,6 +44,8 @@ export class DatabaseStack extends EnvironmentStack {
       accountId: environment.accountId,
       // The environment's secrets key: the master secret and DATABASE_URL are readable only by the roles its policy names.
       secretsKmsKeyArn: deps.secretsKmsKeyArn,
+      restoreFrom: config.restoreFrom,
+      finalSnapshotNaming: deps.teardownAllowed ? ("per-create" as const) : ("fixed" as const),
     };
     if (config.kind === "rds-postgres") {
       const instance = new PostgresInstance(this, "postgres", {
@@ -62,6 +71,7 @@ export class DatabaseStack extends EnvironmentStack {
       });
     }
     this.ref = this.database.ref;
+    if (config.awsBackup) this.backup(environment, config.awsBackup, common.namePrefix);
 
     new TerraformOutput(this, "db_endpoint", { value: this.ref.endpoint, description: "Writer endpoint (host name)" });
     if (this.ref.readerEndpoint) {
@@ -72,5 +82,26 @@ export class DatabaseStack extends EnvironmentStack {
       description: "SSM SecureString with DATABASE_URL (aws ssm get-parameter --with-decryption --name …)",
     });
     new TerraformOutput(this, "db_master_secret_arn", { value: this.ref.masterSecretArn, description: "RDS-managed master credentials" });
+  }
+
+  /** AWS Backup of the database: vault keys in both regions, the copy region through an aliased provider. */
+  private backup(environment: Environment, plan: NonNullable<DatabaseConfig["awsBackup"]>, namePrefix: string): void {
+    const database = this.database instanceof PostgresInstance ? this.database.instance : this.database.cluster;
+    const key = new BackupVaultKey(this, "backup-key", { namePrefix, accountId: environment.accountId, region: environment.region });
+    const copy = plan.copyRegion
+      ? (() => {
+          const provider = this.regionProvider(plan.copyRegion!);
+          const copyKey = new BackupVaultKey(this, "backup-copy-key", { namePrefix, accountId: environment.accountId, region: plan.copyRegion!, provider });
+          return { region: plan.copyRegion!, provider, vaultKmsKeyArn: copyKey.key.arn, retentionDays: plan.copyRetentionDays };
+        })()
+      : undefined;
+    new DatabaseBackup(this, "backup", {
+      namePrefix,
+      resourceArn: database.arn,
+      retentionDays: plan.retentionDays,
+      vaultKmsKeyArn: key.key.arn,
+      copy,
+      accountId: environment.accountId,
+    });
   }
 }

@@ -98,7 +98,21 @@ type DatabaseCommonConfig = Pick<
   | "deletionProtection"
   | "performanceInsightsRetentionDays"
   | "logRetentionDays"
->;
+  | "restoreFrom"
+> & {
+  /** A daily AWS Backup plan of the database, besides RDS's automated backups. @default none */
+  readonly awsBackup?: DatabaseBackupConfig;
+};
+
+/** AWS Backup of the database: daily, a CMK-encrypted vault, optionally copied to a second region. */
+export interface DatabaseBackupConfig {
+  /** Days each daily recovery point is kept. */
+  readonly retentionDays: number;
+  /** Second region for a copy of every recovery point, e.g. `ap-northeast-3` (Osaka). @default no copy */
+  readonly copyRegion?: string;
+  /** Days the copies are kept. @default retentionDays */
+  readonly copyRetentionDays?: number;
+}
 
 /** A single RDS PostgreSQL instance (staging: cheap, stoppable): `PostgresInstance` props. */
 export interface RdsPostgresConfig
@@ -333,4 +347,13 @@ export interface EnvironmentLayersConfig {
   readonly monitoring?: MonitoringConfig;
   /** @default no bastion (tunnel through an ECS task with ECS Exec) */
   readonly bastion?: BastionConfig;
+  /**
+   * `"allowed"`: the environment is torn down to $0 and rebuilt at will (`pnpm destroy <env>`):
+   * ECR repositories and buckets are deleted with their contents (`force_delete`/`force_destroy`),
+   * the database's final snapshot is named per create (repeat destroys never collide), and the
+   * secrets key may be deleted (7-day scheduled deletion instead of `prevent_destroy`). Requires
+   * database and ALB deletion protection off. See docs/runbooks/teardown.md.
+   * @default "protected"
+   */
+  readonly teardown?: "allowed" | "protected";
 }

@@ -9,14 +9,15 @@ export class RegistryStack extends EnvironmentStack {
   readonly repositories: ContainerRepositories;
   readonly ref: RegistryRef;
 
-  constructor(scope: Construct, environment: Environment, config: RegistryConfig) {
+  /** `teardownAllowed`: repositories are deleted with their images (`teardown: "allowed"`). */
+  constructor(scope: Construct, environment: Environment, config: RegistryConfig, options: { readonly teardownAllowed?: boolean } = {}) {
     super(scope, { environment, layer: "registry" });
     this.repositories = new ContainerRepositories(this, "repositories", {
       namePrefix: `${environment.project}-${environment.name}`,
       repositories: Object.fromEntries(config.repositories.map((name) => [name, config.repositoryNames?.[name] ? { name: config.repositoryNames[name] } : {}])),
       keepLastImages: config.keepLastImages,
       imageTagMutability: config.imageTagMutability,
-      forceDelete: config.forceDelete,
+      forceDelete: config.forceDelete ?? options.teardownAllowed ?? false,
     });
     this.ref = this.repositories.ref;
     new TerraformOutput(this, "repository_urls", {

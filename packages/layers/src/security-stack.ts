@@ -29,6 +29,8 @@ export class SecurityStack extends EnvironmentStack {
       readonly bastion: boolean;
       /** Destinations every service task may reach besides HTTPS and the database (`compute.egress`). */
       readonly serviceEgress?: Readonly<Record<string, EgressDestination>>;
+      /** `teardown: "allowed"`: the secrets key may be deleted (7-day window, no prevent_destroy). */
+      readonly teardownAllowed?: boolean;
     },
   ) {
     super(scope, { environment, layer: "security" });
@@ -55,6 +57,11 @@ export class SecurityStack extends EnvironmentStack {
       decrypterRoleNames: [`${namePrefix}-*-execution`, `${namePrefix}-*-task`],
       // The database stack's DATABASE_URL publisher writes the parameter and reads the master secret.
       writerRoleNames: [databaseUrlPublisherName(namePrefix)],
+      // Teardown-allowed environments delete the key with everything else: KMS waits the shortest
+      // window (7 days, cancellable with `aws kms cancel-key-deletion`) before the key is gone. Their
+      // databases' storage and snapshots use the AWS managed aws/rds key, so final snapshots stay
+      // restorable; only the master secret (deleted with the database) and DATABASE_URL use this key.
+      ...(deps.teardownAllowed ? { preventDestroy: false, deletionWindowDays: 7 } : {}),
     });
     this.secretsKeyRef = this.secretsKey.ref;
     new TerraformOutput(this, "secrets_key_alias", {

@@ -10,7 +10,8 @@ export class StorageStack extends EnvironmentStack {
   readonly albLogs?: AccessLogBucket;
   readonly ref: { readonly assets: StorageRef; readonly albLogs?: AccessLogBucketRef };
 
-  constructor(scope: Construct, environment: Environment, config: StorageConfig) {
+  /** `teardownAllowed`: buckets are deleted with their objects (`teardown: "allowed"`). */
+  constructor(scope: Construct, environment: Environment, config: StorageConfig, options: { readonly teardownAllowed?: boolean } = {}) {
     super(scope, { environment, layer: "storage" });
     const namePrefix = `${environment.project}-${environment.name}`;
     this.assets = new AssetBucket(this, "assets", {
@@ -20,6 +21,7 @@ export class StorageStack extends EnvironmentStack {
       versioned: config.versioned,
       lifecycle: config.lifecycle,
       cors: config.corsOrigins ? { allowedOrigins: config.corsOrigins } : undefined,
+      forceDestroy: options.teardownAllowed ?? false,
     });
     if (config.albAccessLogs) {
       this.albLogs = new AccessLogBucket(this, "alb-logs", {
@@ -28,6 +30,7 @@ export class StorageStack extends EnvironmentStack {
         region: environment.region,
         accountId: environment.accountId,
         logRetentionDays: config.albAccessLogs.retentionDays,
+        forceDestroy: options.teardownAllowed ?? false,
       });
     }
     this.ref = { assets: this.assets.ref, albLogs: this.albLogs?.ref };

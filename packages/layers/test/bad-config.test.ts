@@ -176,6 +176,18 @@ const rows: Row[] = [
   at("a database log retention of 10 days", "database.logRetentionDays", 10, /CloudWatch Logs retention/),
   ["a misspelt deletionProtection (silent)", set("database.deletionprotection", true), "staging.database.deletionprotection", true, /did you mean "deletionProtection"\?/],
 
+  // database: restore and AWS Backup (issue 13)
+  ["a restore without a new identifier", set("database.restoreFrom", { snapshotIdentifier: "acme-staging-db-final" }), "staging.database.identifier", undefined, /must be set to a NEW identifier when restoreFrom is/],
+  ["a restore source of neither kind", set("database.restoreFrom", { snapshot: "x" }), "staging.database.restoreFrom.snapshot", "x", /did you mean "snapshotIdentifier"\?/],
+  ["an AWS Backup copy to the environment's own region", set("database.awsBackup", { retentionDays: 35, copyRegion: "ap-northeast-1" }), "staging.database.awsBackup.copyRegion", "ap-northeast-1", /is the environment's own region; name a second region/],
+  ["an AWS Backup copy to a misspelt region", set("database.awsBackup", { retentionDays: 35, copyRegion: "ap-northest-3" }), "staging.database.awsBackup.copyRegion", "ap-northest-3", /not an AWS region; did you mean .*"ap-northeast-3"/],
+
+  // teardown (issue 13)
+  ["teardown allowed with database deletion protection on", configWith({ teardown: "allowed", database: { ...good.database, deletionProtection: true } }), "staging.database.deletionProtection", true, /must be false when teardown is "allowed"/],
+  ["teardown allowed with ALB deletion protection on", configWith({ teardown: "allowed", database: { ...good.database, deletionProtection: false }, compute: { ...good.compute, albDeletionProtection: true } }), "staging.compute.albDeletionProtection", true, /must be false when teardown is "allowed"/],
+  ["teardown allowed with repositories that refuse deletion", configWith({ teardown: "allowed", database: { ...good.database, deletionProtection: false }, registry: { ...good.registry, forceDelete: false } }), "staging.registry.forceDelete", false, /contradicts teardown "allowed"/],
+  at("an unknown teardown mode", "teardown", "yes", /must be one of "allowed", "protected"/),
+
   // database (Aurora)
   ["Aurora ACU not a multiple of 0.5", configWith({ database: { ...aurora, minAcu: 0.75 } }), "staging.database.minAcu", 0.75, /multiple of 0\.5/],
   ["Aurora ACU above 256", configWith({ database: { ...aurora, maxAcu: 300 } }), "staging.database.maxAcu", 300, /at most 256/],

@@ -1,3 +1,4 @@
+export * from "./backup-vault-key";
 export * from "./allowlist-variable";
 export * from "./egress";
 export * from "./secrets-key";

@@ -41,7 +41,7 @@ export interface SecretsKeyRef {
 }
 
 /** Key administration without use: nobody decrypts through the account-wide delegation. */
-const ADMIN_ACTIONS = [
+export const KEY_ADMIN_ACTIONS = [
   "kms:CancelKeyDeletion", "kms:Create*", "kms:Delete*", "kms:Describe*", "kms:Disable*", "kms:Enable*",
   "kms:Get*", "kms:List*", "kms:Put*", "kms:Revoke*", "kms:RotateKeyOnDemand", "kms:ScheduleKeyDeletion",
   "kms:TagResource", "kms:UntagResource", "kms:Update*",
@@ -87,7 +87,7 @@ export class SecretsKey extends Construct {
     const viaSecrets = [`ssm.${aws.region}.amazonaws.com`, `secretsmanager.${aws.region}.amazonaws.com`];
     const account = { principals: [{ type: "AWS", identifiers: [root] }], resources: ["*"] };
     const statements: DataAwsIamPolicyDocumentStatement[] = [
-      { sid: "KeyAdministration", ...account, actions: ADMIN_ACTIONS },
+      { sid: "KeyAdministration", ...account, actions: KEY_ADMIN_ACTIONS },
       {
         sid: "DecryptForTaskExecutionRoles",
         ...account,

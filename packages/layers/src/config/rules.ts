@@ -61,11 +61,13 @@ export function environmentRuleIssues(config: Raw): ConfigIssue[] {
   checkSecurity(v, config?.security);
   checkStorage(v, config?.storage);
   checkDatabase(v, config?.database, azCount);
+  checkDatabaseRecovery(v, config?.database, env.region);
   checkCompute(v, config?.compute, config?.registry, env);
   checkScheduler(v, config?.scheduler, config?.database);
   checkEdge(v, config?.edge);
   checkMonitoring(v, config?.monitoring, config?.compute);
   checkBastion(v, config?.bastion);
+  checkTeardown(v, config);
   return issuesOf(v);
 }
 
@@ -276,6 +278,27 @@ function checkDatabase(v: Validator, db: Raw, azCount: number | undefined): void
     if (db.reader === true && azCount !== undefined) {
       v.check(azCount >= 2, "database.reader", true, "needs a second availability zone; set network.availabilityZoneCount to 2 or turn the reader off.");
     }
+  }
+}
+
+/** `teardown: "allowed"` must be able to finish: nothing on the way may refuse deletion. */
+function checkTeardown(v: Validator, plan: Raw): void {
+  if (plan?.teardown !== "allowed") return;
+  v.check(plan?.database?.deletionProtection === false, "database.deletionProtection", plan?.database?.deletionProtection, 'must be false when teardown is "allowed" (the destroy would stop at the database); or set teardown to "protected".');
+  v.check(plan?.compute?.albDeletionProtection === false, "compute.albDeletionProtection", plan?.compute?.albDeletionProtection, 'must be false when teardown is "allowed" (the destroy would stop at the load balancer); or set teardown to "protected".');
+  v.check(plan?.registry?.forceDelete !== false, "registry.forceDelete", false, 'contradicts teardown "allowed" (repositories holding images refuse deletion); remove it.');
+}
+
+/** A backup copy goes to a second region; a restore comes with a new identifier. */
+function checkDatabaseRecovery(v: Validator, db: Raw, region: unknown): void {
+  const copy = db?.awsBackup?.copyRegion;
+  if (copy !== undefined) {
+    if (v.check(isRegionName(copy), "database.awsBackup.copyRegion", copy, regionFix(copy))) {
+      v.check(copy !== region, "database.awsBackup.copyRegion", copy, `is the environment's own region; name a second region (e.g. "ap-northeast-3") so the copy survives a region outage.`);
+    }
+  }
+  if (db?.restoreFrom !== undefined) {
+    v.check(isString(db.identifier), "database.identifier", db.identifier, 'must be set to a NEW identifier when restoreFrom is (the restore creates a new database next to the old one), e.g. "acme-prod-aurora-r20261130".');
   }
 }
 

@@ -85,6 +85,13 @@ const databaseCommon = {
   deletionProtection: z.boolean().optional(),
   performanceInsightsRetentionDays: z.number().optional(),
   logRetentionDays: z.number().optional(),
+  restoreFrom: z
+    .union([
+      strict({ snapshotIdentifier: text }),
+      strict({ pointInTime: strict({ sourceIdentifier: text, restoreTime: text.optional(), latestRestorable: z.boolean().optional() }) }),
+    ], { errorMap: () => ({ message: 'must be { snapshotIdentifier: "..." } or { pointInTime: { sourceIdentifier: "...", restoreTime: "2026-11-30T01:23:00Z" | latestRestorable: true } }.' }) })
+    .optional(),
+  awsBackup: strict({ retentionDays: whole(1, 35000), copyRegion: text.optional(), copyRetentionDays: whole(1, 35000).optional() }).optional(),
 };
 
 const database = z.discriminatedUnion("kind", [
@@ -234,6 +241,7 @@ export const environmentConfigSchema = strict({
   edge: edge.optional(),
   monitoring: monitoring.optional(),
   bastion: bastion.optional(),
+  teardown: z.enum(["allowed", "protected"]).optional(),
 });
 
 export type EnvironmentConfigInput = z.input<typeof environmentConfigSchema>;
