@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { Adoption } from "../../scripts/adopt/match";
 import { newStackStates } from "../../scripts/adopt/state-mv";
 import { checkStacks, type StackCheck } from "../../scripts/tf-check/offline-check";
-import { OFFLINE_ENV, prepareTerraform, runTerraform } from "../../scripts/shared/terraform";
+import { OFFLINE_ENV, prepareOfflineTerraform, runTerraform } from "../../scripts/shared/terraform";
 
 export interface AdoptedPlans {
   readonly checks: StackCheck[];
@@ -21,7 +21,8 @@ export async function planOnAdoptedStates(adoption: Adoption, outdir: string, wo
   const checks = await checkStacks({ outdir, workRoot, stacks: [...stacks], plan: true, concurrency: 2 });
   const failed = checks.filter((c) => !c.ok);
   if (failed.length > 0) throw new Error(`offline check failed: ${failed.map((c) => `${c.stack}: ${c.error}`).join("\n")}`);
-  const setup = prepareTerraform(workRoot);
+  // The working copies checkStacks leaves are run through the unpacked provider, with no init.
+  const setup = await prepareOfflineTerraform(workRoot);
   const states = newStackStates(adoption);
   const plans = new Map<string, string>();
   for (const stack of stacks) {
