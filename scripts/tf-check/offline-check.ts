@@ -21,6 +21,7 @@ import {
   type TerraformSetup,
 } from "../shared/terraform";
 import { validateCombined } from "./combined-validate";
+import { PlanCache, type CachedCheck } from "./plan-cache";
 import { mockVariables, offlineProviders, parseValidateOutput, tail, toDiagnostic, type Diagnostic, type StackJson } from "./offline-config";
 
 export { offlineProviders, type Diagnostic };
@@ -44,6 +45,12 @@ export interface CheckOptions {
    * "per-stack": init + validate + plan in each working copy, as before; kept for `pnpm bench`.
    */
   readonly path?: "shared" | "per-stack";
+  /**
+   * Reuse (and keep) offline plans of unchanged stacks in this folder ({@link PlanCache}):
+   * shared path, with `plan`, only. Test files that plan the same stacks share one run's work.
+   * @default no cache
+   */
+  readonly cacheDir?: string;
 }
 
 export interface StackCheck {
@@ -79,30 +86,43 @@ export async function checkStacks(options: CheckOptions): Promise<StackCheck[]> 
   };
   wanted.forEach(visit);
 
-  let validated: ReadonlyMap<string, Validated> | undefined;
+  const waves = options.plan
+    ? deployWaves(manifest.stacks).map((wave) => wave.filter((s) => needed.has(s)))
+    : [[...needed].sort()];
+  const cache = shared && options.plan && options.cacheDir ? new PlanCache(options.cacheDir, setup.binary) : undefined;
+  cache?.keyAll(options.outdir, manifest.stacks, waves.flat());
+  const hits = new Map<string, CachedCheck<StoredCheck>>();
+  for (const name of needed) {
+    const hit = cache?.get<StoredCheck>(name);
+    if (hit) hits.set(name, hit);
+  }
+  if (hits.size > 0) log(`${hits.size} of ${needed.size} stacks unchanged since a cached plan (${options.cacheDir})`);
+
+  // The shared path validates every stack without a cached plan in one run; a cached plan's
+  // stack passed validate with the very same inputs.
+  let validated: Map<string, Validated> | undefined;
+  const toValidate = [...needed].filter((name) => !hits.has(name)).sort();
   if (shared) {
-    const combined = await validateCombined(setup, options.outdir, [...needed].sort(), options.workRoot);
-    log(`validate of ${needed.size} stacks at once (${combined.seconds.toFixed(1)} s)${combined.error ? `: ${combined.error}` : ""}`);
-    validated = new Map(
-      [...needed].map((name) => {
+    validated = new Map([...hits].map(([name, hit]) => [name, { diagnostics: hit.result.diagnostics, ok: true }]));
+    if (toValidate.length > 0) {
+      const combined = await validateCombined(setup, options.outdir, toValidate, options.workRoot);
+      log(`validate of ${toValidate.length} stacks at once (${combined.seconds.toFixed(1)} s)${combined.error ? `: ${combined.error}` : ""}`);
+      for (const name of toValidate) {
         const diagnostics = combined.diagnostics.get(name) ?? [];
         const ok = !combined.error && !diagnostics.some((d) => d.severity === "error");
-        return [name, { diagnostics, ok, error: ok ? undefined : (combined.error ?? firstError(diagnostics)) }];
-      }),
-    );
+        validated.set(name, { diagnostics, ok, error: ok ? undefined : (combined.error ?? firstError(diagnostics)) });
+      }
+    }
   }
 
   const schema = new SchemaCache(setup, options.workRoot);
   const pending = new PendingOutputs();
   const results = new Map<string, StackCheck>();
-  const waves = options.plan
-    ? deployWaves(manifest.stacks).map((wave) => wave.filter((s) => needed.has(s)))
-    : [[...needed].sort()];
   const check = async (name: string) => {
     const failedProducer = manifest.stacks[name]!.dependencies.find((d) => results.get(d) && !results.get(d)!.ok);
     const result = failedProducer
       ? skipped(name, `producer stack ${failedProducer} failed`)
-      : await checkStack(setup, schema, pending, options, name, validated?.get(name));
+      : await checkStack(setup, schema, pending, options, name, validated?.get(name), cache, hits.get(name));
     results.set(name, result);
     log(`${result.ok ? "ok  " : "FAIL"} ${name} (${result.seconds.toFixed(1)} s)${result.error ? `: ${result.error}` : ""}`);
   };
@@ -113,6 +133,9 @@ export async function checkStacks(options: CheckOptions): Promise<StackCheck[]> 
   }
   return [...results.values()].filter((r) => wanted.has(r.stack)).sort((a, b) => a.stack.localeCompare(b.stack));
 }
+
+/** What the plan cache keeps of a passing check (paths and times are the run's own). */
+type StoredCheck = Omit<StackCheck, "planJsonPath" | "seconds">;
 
 /** A stack's part of the combined validate. */
 interface Validated {
@@ -136,6 +159,8 @@ async function checkStack(
   options: CheckOptions,
   name: string,
   validated: Validated | undefined,
+  cache?: PlanCache,
+  hit?: CachedCheck<StoredCheck>,
 ): Promise<StackCheck> {
   const started = Date.now();
   const seconds = () => (Date.now() - started) / 1000;
@@ -152,6 +177,13 @@ async function checkStack(
   if (validated && "initBackend" in setup) {
     setup.initBackend(dir);
     diagnostics = validated.diagnostics;
+    if (hit) {
+      // The working copy is still made (later steps plan again in it); the plan is the cached one.
+      const planJsonPath = join(dir, "plan.json");
+      cpSync(hit.planJsonPath, planJsonPath);
+      await writeMocks(name, JSON.parse(readFileSync(planJsonPath, "utf8")) as PlanOutputs, json, dir, schema, pending, options.workRoot);
+      return { ...hit.result, planJsonPath, seconds: seconds() };
+    }
   } else {
     const init = await runTerraform(setup, dir, ["init", "-input=false", "-no-color"], OFFLINE_ENV);
     if (init.code !== 0) {
@@ -181,14 +213,8 @@ async function checkStack(
   }
   const planJsonPath = join(dir, "plan.json");
   writeFileSync(planJsonPath, show.stdout);
-  const planJson = JSON.parse(show.stdout) as {
-    output_changes?: Record<string, OutputChange>;
-    resource_changes?: Array<{ change: { actions: string[] } }>;
-  };
-  // The same planned outputs CI gives consumers (sentinels where a value is known after apply).
-  const mocks = plannedOutputValues(name, planJson, json, await schema.get(dir), pending);
-  mkdirSync(join(options.workRoot, "mocks"), { recursive: true });
-  writePlannedOutputState(join(options.workRoot, "mocks", `${name}.tfstate`), mocks);
+  const planJson = JSON.parse(show.stdout) as PlanOutputs;
+  await writeMocks(name, planJson, json, dir, schema, pending, options.workRoot);
 
   const actions = (planJson.resource_changes ?? []).map((r) => r.change.actions);
   const changes = {
@@ -196,7 +222,29 @@ async function checkStack(
     update: actions.filter((a) => a.length === 1 && a[0] === "update").length,
     delete: actions.filter((a) => a.includes("delete")).length,
   };
-  return { stack: name, ok: true, validateOk, planOk: true, diagnostics, planJsonPath, changes, seconds: seconds() };
+  const stored: StoredCheck = { stack: name, ok: true, validateOk, planOk: true, diagnostics, changes };
+  cache?.put(name, stored, planJsonPath);
+  return { ...stored, planJsonPath, seconds: seconds() };
+}
+
+interface PlanOutputs {
+  output_changes?: Record<string, OutputChange>;
+  resource_changes?: Array<{ change: { actions: string[] } }>;
+}
+
+/** The same planned outputs CI gives consumers (sentinels where a value is known after apply). */
+async function writeMocks(
+  name: string,
+  planJson: PlanOutputs,
+  json: StackJson,
+  dir: string,
+  schema: SchemaCache,
+  pending: PendingOutputs,
+  workRoot: string,
+): Promise<void> {
+  const mocks = plannedOutputValues(name, planJson, json, await schema.get(dir), pending);
+  mkdirSync(join(workRoot, "mocks"), { recursive: true });
+  writePlannedOutputState(join(workRoot, "mocks", `${name}.tfstate`), mocks);
 }
 
 /**

@@ -10,8 +10,9 @@ import { synthesizeApp } from "@platform/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { examples } from "../../apps/examples/src/config";
 import { buildExamples } from "../../apps/examples/src/main";
-import { checkStacks, type StackCheck } from "../../scripts/tf-check/offline-check";
+import type { StackCheck } from "../../scripts/tf-check/offline-check";
 import { findTerraform } from "../../scripts/shared/terraform";
+import { planStacksOnce } from "./plan-once";
 
 const terraform = findTerraform();
 const inCi = process.env.CI === "true";
@@ -41,8 +42,8 @@ describe.skipIf(!terraform && !inCi)("terraform validate and offline plan of the
     const rollbackPlan = { ...examples, twoBackends: { ...examples.twoBackends, autoScaling: false } };
     // Separate work roots: both variants have a stack named example-two-backends.
     [results, rollback] = await Promise.all([
-      checkStacks({ outdir: synthToTemp(), workRoot: WORK_ROOT, plan: true, concurrency: 2 }),
-      checkStacks({ outdir: synthToTemp(rollbackPlan), workRoot: join(WORK_ROOT, "rollback"), stacks: ["example-two-backends"], plan: true, concurrency: 2 }),
+      planStacksOnce(synthToTemp(), { workRoot: WORK_ROOT }),
+      planStacksOnce(synthToTemp(rollbackPlan), { workRoot: join(WORK_ROOT, "rollback"), stacks: ["example-two-backends"] }),
     ]);
   });
 
