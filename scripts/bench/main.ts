@@ -7,7 +7,7 @@
  * - terraform validate of every stack: one combined root module against init + validate per stack;
  * - offline plan of every stack: the shared path against the per-stack path.
  *
- *   pnpm bench [--runs 5] [--tf-runs 1] [--skip-terraform] [--concurrency 2]
+ *   pnpm bench [--runs 5] [--tf-runs 1] [--skip-terraform] [--skip-plan] [--skip-synth] [--concurrency 2]
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -23,6 +23,8 @@ const { values } = parseArgs({
     runs: { type: "string", default: "5" },
     "tf-runs": { type: "string", default: "1" },
     "skip-terraform": { type: "boolean", default: false },
+    "skip-plan": { type: "boolean", default: false },
+    "skip-synth": { type: "boolean", default: false },
     concurrency: { type: "string" },
   },
 });
@@ -50,18 +52,20 @@ const synthPaths = {
   "cdktf synth (cdktf.json)": () => timeSynth(bin("cdktf"), (o) => ["synth", "--output", o]),
   "tsx apps/main.ts (before)": () => timeSynth(bin("tsx"), () => ["apps/main.ts"]),
 };
-// The last one writes cdktf.out/ as `pnpm synth` did; the first call also builds the bundle if stale.
-synthPaths["pnpm synth (bundle + node)"]();
-const synth = new Map<string, number[]>(Object.keys(synthPaths).map((k) => [k, []]));
-for (let i = 0; i < Number(values.runs); i++) {
-  // Interleaved, so load from other processes falls on every path alike.
-  for (const [name, run] of Object.entries(synthPaths)) synth.get(name)!.push(run());
+if (!values["skip-synth"]) {
+  // The last one writes cdktf.out/ as `pnpm synth` did; this first call builds the bundle if stale.
+  synthPaths["pnpm synth (bundle + node)"]();
+  const synth = new Map<string, number[]>(Object.keys(synthPaths).map((k) => [k, []]));
+  for (let i = 0; i < Number(values.runs); i++) {
+    // Interleaved, so load from other processes falls on every path alike.
+    for (const [name, run] of Object.entries(synthPaths)) synth.get(name)!.push(run());
+  }
+  console.log(`synth of every environment, median of ${values.runs} (interleaved):`);
+  for (const [name, ms] of synth) console.log(`  ${name.padEnd(28)} ${secs(median(ms))}   [${ms.map((m) => (m / 1000).toFixed(2)).join(", ")}]`);
+  const fast = median(synth.get("pnpm synth (bundle + node)")!);
+  console.log(`  ratio cdktf synth / pnpm synth: ${(median(synth.get("cdktf synth (cdktf.json)")!) / fast).toFixed(2)}×`);
+  console.log(`  ratio tsx / pnpm synth:         ${(median(synth.get("tsx apps/main.ts (before)")!) / fast).toFixed(2)}×`);
 }
-console.log(`synth of every environment, median of ${values.runs} (interleaved):`);
-for (const [name, ms] of synth) console.log(`  ${name.padEnd(28)} ${secs(median(ms))}   [${ms.map((m) => (m / 1000).toFixed(2)).join(", ")}]`);
-const fast = median(synth.get("pnpm synth (bundle + node)")!);
-console.log(`  ratio cdktf synth / pnpm synth: ${(median(synth.get("cdktf synth (cdktf.json)")!) / fast).toFixed(2)}×`);
-console.log(`  ratio tsx / pnpm synth:         ${(median(synth.get("tsx apps/main.ts (before)")!) / fast).toFixed(2)}×`);
 
 if (!values["skip-terraform"] && findTerraform()) {
   const outdir = synthAllToTemp();
@@ -77,7 +81,7 @@ if (!values["skip-terraform"] && findTerraform()) {
     if (failed.length > 0) throw new Error(`${path} ${plan ? "plan" : "validate"} failed: ${failed.map((r) => `${r.stack}: ${r.error}`).join("\n")}`);
     return { ms: performance.now() - started, stacks: results.length };
   };
-  for (const plan of [false, true]) {
+  for (const plan of values["skip-plan"] ? [false] : [false, true]) {
     const times = { "per-stack": [] as number[], shared: [] as number[] };
     let stacks = 0;
     for (let i = 0; i < Number(values["tf-runs"]); i++) {
