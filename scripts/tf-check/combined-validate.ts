@@ -35,6 +35,13 @@ export async function validateCombined(setup: TerraformSetup, outdir: string, st
     // as an empty proxy block to terraform ("Redundant empty provider block").
     const offline = offlineProviders(json);
     json.provider = { ...json.provider, aws: (json.provider?.aws ?? [{}]).map((p, i) => ({ ...p, ...offline[i] })) };
+    // Import blocks may live only in a root module: they move to a root file of the stack's own
+    // (so their diagnostics still map to it), aimed at the same resources inside the module.
+    const imports = (json as { import?: Array<{ to: string }> }).import;
+    delete (json as { import?: unknown }).import;
+    const importsFile = join(root, `imports-${stack}.tf.json`);
+    rmSync(importsFile, { force: true });
+    if (imports?.length) writeFileSync(importsFile, JSON.stringify({ import: imports.map((i) => ({ ...i, to: `module.${stack}.${i.to}` })) }, null, 2));
     const dir = join(root, "stacks", stack);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(json));
@@ -64,7 +71,7 @@ export async function validateCombined(setup: TerraformSetup, outdir: string, st
 }
 
 function stackOf(filename: string | undefined, address: string | undefined, stacks: readonly string[]): string | undefined {
-  const fromFile = filename?.match(/^(?:\.\/)?stacks\/([^/]+)\//)?.[1];
+  const fromFile = filename?.match(/^(?:\.\/)?(?:stacks\/([^/]+)\/|imports-(.+)\.tf\.json$)/)?.slice(1).find(Boolean);
   if (fromFile && stacks.includes(fromFile)) return fromFile;
   const fromAddress = address?.match(/^module\.([^.[]+)/)?.[1];
   return fromAddress && stacks.includes(fromAddress) ? fromAddress : undefined;

@@ -164,18 +164,19 @@ async function checkStack(
 ): Promise<StackCheck> {
   const started = Date.now();
   const seconds = () => (Date.now() - started) / 1000;
-  if (validated && (!validated.ok || !options.plan)) {
-    return { stack: name, ok: validated.ok, validateOk: validated.ok, diagnostics: validated.diagnostics, error: validated.error, seconds: seconds() };
-  }
   const manifest = readManifest(options.outdir);
   const source = resolve(options.outdir, manifest.stacks[name]!.workingDirectory);
   const dir = resolve(options.workRoot, "stacks", name);
   const json = JSON.parse(readFileSync(join(source, "cdk.tf.json"), "utf8")) as StackJson;
+  // Made even when only validating: a working copy ready for terraform commands, as before.
   prepareWorkingCopy(source, dir, options.workRoot, json);
+  if (validated && "initBackend" in setup) setup.initBackend(dir);
+  if (validated && (!validated.ok || !options.plan)) {
+    return { stack: name, ok: validated.ok, validateOk: validated.ok, diagnostics: validated.diagnostics, error: validated.error, seconds: seconds() };
+  }
 
   let diagnostics: readonly Diagnostic[];
-  if (validated && "initBackend" in setup) {
-    setup.initBackend(dir);
+  if (validated) {
     diagnostics = validated.diagnostics;
     if (hit) {
       // The working copy is still made (later steps plan again in it); the plan is the cached one.

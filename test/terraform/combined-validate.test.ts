@@ -2,7 +2,7 @@
  * The combined validate (one root module calling every stack) must report each diagnostic on
  * the stack it belongs to, with the stack's own addresses: two small stacks, one with an
  * argument the AWS provider does not have, one clean; both carry an S3 backend, which only a
- * root may hold, and a variable without default.
+ * root may hold, and a variable without default; the clean one also imports its bucket.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,8 +14,9 @@ import { findTerraform, prepareOfflineTerraform } from "../../scripts/shared/ter
 const terraform = findTerraform();
 const inCi = process.env.CI === "true";
 
-function stack(name: string, bucket: Record<string, unknown>): object {
+function stack(name: string, bucket: Record<string, unknown>, imports: object[] = []): object {
   return {
+    ...(imports.length ? { import: imports } : {}),
     terraform: {
       required_providers: { aws: { source: "aws", version: "5.100.0" } },
       backend: { s3: { bucket: "state", key: `${name}.tfstate`, region: "ap-northeast-1" } },
@@ -34,7 +35,8 @@ describe.skipIf(!terraform && !inCi)("terraform validate of many stacks at once"
     if (!terraform) throw new Error("CI=true but terraform is not on the PATH");
     const outdir = join(root, "synth");
     const stacks = {
-      "staging-good": stack("staging-good", { bucket: "good-bucket" }),
+      // An import block, which only a root module may hold: the combined root takes it over.
+      "staging-good": stack("staging-good", { bucket: "good-bucket" }, [{ to: "aws_s3_bucket.logs", id: "good-bucket" }]),
       "staging-bad": stack("staging-bad", { bucket: "bad-bucket", no_such_argument: true }),
     };
     for (const [name, json] of Object.entries(stacks)) {
