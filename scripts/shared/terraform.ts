@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { mapLimit } from "./pool";
@@ -149,4 +149,75 @@ export function firstCallAlone<A extends unknown[], R>(task: (...args: A) => Pro
     await first.catch(() => undefined);
     return task(...args);
   };
+}
+
+/** Terraform's notice on every command run with `dev_overrides`; expected in offline checks. */
+export const DEV_OVERRIDES_NOTICE = "Provider development overrides are in effect";
+
+/**
+ * The offline fast path: a CLI config whose `dev_overrides` point terraform straight at the
+ * unpacked AWS provider (the mirror's folder, else the plugin cache after one init), so a working
+ * copy needs no `terraform init` and no command re-hashes the ~700 MB binary against a lock file.
+ * Same binary, same version as the lock file pins; only for offline checks (CI plans keep init
+ * and the lock file). `initBackend` stands in for init: the local backend every offline working
+ * copy overrides to is recorded once and copied.
+ */
+export interface OfflineTerraform extends TerraformSetup {
+  /** Folder of the unpacked provider terraform runs. */
+  readonly providerDir: string;
+  /** Makes `dir` initialized for the local backend at `offline.tfstate` (what init would record). */
+  readonly initBackend: (dir: string) => void;
+}
+
+const offlineSetups = new Map<string, Promise<OfflineTerraform>>();
+
+/** See {@link OfflineTerraform}; memoised per work root and process. */
+export function prepareOfflineTerraform(workRoot: string): Promise<OfflineTerraform> {
+  const key = resolve(workRoot);
+  let setup = offlineSetups.get(key);
+  if (!setup) {
+    setup = buildOfflineTerraform(key);
+    offlineSetups.set(key, setup);
+    setup.catch(() => offlineSetups.delete(key));
+  }
+  return setup;
+}
+
+async function buildOfflineTerraform(workRoot: string): Promise<OfflineTerraform> {
+  const base = prepareTerraform(workRoot);
+  const platform = `${process.platform}_${process.arch === "x64" ? "amd64" : process.arch}`;
+  const fromMirror = base.mirror && join(base.mirror, AWS_PROVIDER_PATH, platform);
+  const fromCache = join(base.pluginCacheDir, AWS_PROVIDER_PATH, platform);
+  const providerDir = fromMirror && existsSync(fromMirror) ? fromMirror : fromCache;
+  const bootstrap = join(workRoot, "offline-bootstrap");
+  mkdirSync(bootstrap, { recursive: true });
+  if (!existsSync(providerDir)) {
+    // No unpacked copy yet: one ordinary init fills the plugin cache.
+    writeFileSync(
+      join(bootstrap, "main.tf.json"),
+      JSON.stringify({ terraform: { required_providers: { aws: { source: "hashicorp/aws", version: AWS_PROVIDER_VERSION } } } }),
+    );
+    const init = await runTerraform(base, bootstrap, ["init", "-input=false", "-no-color"], OFFLINE_ENV);
+    if (init.code !== 0 || !existsSync(providerDir)) throw new Error(`could not install the AWS provider ${AWS_PROVIDER_VERSION}: ${init.stderr}`);
+  }
+  const cliConfigFile = join(workRoot, "terraformrc-offline");
+  writeFileSync(
+    cliConfigFile,
+    `provider_installation {\n  dev_overrides {\n    "registry.terraform.io/hashicorp/aws" = ${JSON.stringify(providerDir)}\n  }\n  direct {}\n}\n`,
+  );
+  // What `terraform init` records for the override's local backend, copied into each working copy.
+  const backendDir = join(workRoot, "offline-backend");
+  const record = join(backendDir, ".terraform", "terraform.tfstate");
+  if (!existsSync(record)) {
+    mkdirSync(backendDir, { recursive: true });
+    writeFileSync(join(backendDir, "main.tf.json"), JSON.stringify({ terraform: { backend: { local: { path: "offline.tfstate" } } } }));
+    const init = await runTerraform(base, backendDir, ["init", "-input=false", "-no-color"], OFFLINE_ENV);
+    if (init.code !== 0) throw new Error(`init of the local backend failed: ${init.stderr}`);
+  }
+  const recorded = readFileSync(record);
+  const initBackend = (dir: string) => {
+    mkdirSync(join(dir, ".terraform"), { recursive: true });
+    writeFileSync(join(dir, ".terraform", "terraform.tfstate"), recorded);
+  };
+  return { ...base, cliConfigFile, providerDir, initBackend };
 }

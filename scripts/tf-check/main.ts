@@ -7,6 +7,10 @@
  *   pnpm tf:check --stacks prod-network,prod-compute
  *   pnpm tf:check --validate-only
  *   pnpm tf:check path/to/dir          one folder holding a cdk.tf.json
+ *   pnpm tf:check --per-stack          init + validate in every stack's folder (the old path)
+ *
+ * By default every stack is validated in one `terraform validate` (a generated root module
+ * calling each stack; diagnostics reported per stack), then planned without a per-stack init.
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -21,6 +25,7 @@ const { values, positionals } = parseArgs({
     "validate-only": { type: "boolean", default: false },
     concurrency: { type: "string" },
     "work-dir": { type: "string", default: ".tf-test" },
+    "per-stack": { type: "boolean", default: false },
   },
 });
 
@@ -50,6 +55,7 @@ const results = await checkStacks({
   plan: !values["validate-only"],
   concurrency: Number(values.concurrency ?? Math.max(2, availableParallelism())),
   log: (line) => console.log(line),
+  path: values["per-stack"] ? "per-stack" : "shared",
 });
 
 for (const r of results) {

@@ -1,6 +1,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { deployWaves, readManifest } from "../shared/manifest";
+import { mapLimit } from "../shared/pool";
 import type { OutputChange } from "../shared/mock-outputs";
 import {
   PendingOutputs,
@@ -8,9 +9,22 @@ import {
   SchemaCache,
   writePlannedOutputState,
   writeRemoteStateOverride,
-  type StackConfigJson,
 } from "../shared/planned-outputs";
-import { AWS_PROVIDER_VERSION, OFFLINE_ENV, mapWarmingPluginCache, prepareTerraform, runTerraform, type TerraformSetup } from "../shared/terraform";
+import {
+  AWS_PROVIDER_VERSION,
+  OFFLINE_ENV,
+  mapWarmingPluginCache,
+  prepareOfflineTerraform,
+  prepareTerraform,
+  runTerraform,
+  type OfflineTerraform,
+  type TerraformSetup,
+} from "../shared/terraform";
+import { validateCombined } from "./combined-validate";
+import { PlanCache, type CachedCheck } from "./plan-cache";
+import { mockVariables, offlineProviders, parseValidateOutput, tail, toDiagnostic, type Diagnostic, type StackJson } from "./offline-config";
+
+export { offlineProviders, type Diagnostic };
 
 export interface CheckOptions {
   /** Synth output holding manifest.json (e.g. cdktf.out). */
@@ -25,13 +39,18 @@ export interface CheckOptions {
   readonly concurrency: number;
   /** Progress lines go here. @default silent */
   readonly log?: (line: string) => void;
-}
-
-export interface Diagnostic {
-  readonly severity: "error" | "warning";
-  readonly summary: string;
-  readonly detail?: string;
-  readonly address?: string;
+  /**
+   * "shared" (default): one `terraform validate` of every stack at once (validateCombined) and
+   * per-stack plans with no init, through the unpacked provider (prepareOfflineTerraform).
+   * "per-stack": init + validate + plan in each working copy, as before; kept for `pnpm bench`.
+   */
+  readonly path?: "shared" | "per-stack";
+  /**
+   * Reuse (and keep) offline plans of unchanged stacks in this folder ({@link PlanCache}):
+   * shared path, with `plan`, only. Test files that plan the same stacks share one run's work.
+   * @default no cache
+   */
+  readonly cacheDir?: string;
 }
 
 export interface StackCheck {
@@ -47,15 +66,12 @@ export interface StackCheck {
   readonly seconds: number;
 }
 
-interface StackJson extends StackConfigJson {
-  variable?: Record<string, { type?: string; default?: unknown }>;
-}
-
 /** Validates (and plans, offline) every stack of a synth output; producers before consumers. */
 export async function checkStacks(options: CheckOptions): Promise<StackCheck[]> {
   const log = options.log ?? (() => {});
-  const setup = prepareTerraform(options.workRoot);
-  log(`terraform ${setup.binary}; AWS provider ${AWS_PROVIDER_VERSION} from ${setup.mirror ?? "the public registry"}`);
+  const shared = (options.path ?? "shared") === "shared";
+  const setup: TerraformSetup | OfflineTerraform = shared ? await prepareOfflineTerraform(options.workRoot) : prepareTerraform(options.workRoot);
+  log(`terraform ${setup.binary}; AWS provider ${AWS_PROVIDER_VERSION} from ${"providerDir" in setup ? setup.providerDir : (setup.mirror ?? "the public registry")}`);
   const manifest = readManifest(options.outdir);
   const wanted = new Set(options.stacks ?? Object.keys(manifest.stacks));
   for (const name of wanted) {
@@ -70,53 +86,118 @@ export async function checkStacks(options: CheckOptions): Promise<StackCheck[]> 
   };
   wanted.forEach(visit);
 
-  const schema = new SchemaCache(setup, options.workRoot);
-  const pending = new PendingOutputs();
-  const results = new Map<string, StackCheck>();
   const waves = options.plan
     ? deployWaves(manifest.stacks).map((wave) => wave.filter((s) => needed.has(s)))
     : [[...needed].sort()];
+  const cache = shared && options.plan && options.cacheDir ? new PlanCache(options.cacheDir, setup.binary) : undefined;
+  cache?.keyAll(options.outdir, manifest.stacks, waves.flat());
+  const hits = new Map<string, CachedCheck<StoredCheck>>();
+  for (const name of needed) {
+    const hit = cache?.get<StoredCheck>(name);
+    if (hit) hits.set(name, hit);
+  }
+  if (hits.size > 0) log(`${hits.size} of ${needed.size} stacks unchanged since a cached plan (${options.cacheDir})`);
+
+  // The shared path validates every stack without a cached plan in one run; a cached plan's
+  // stack passed validate with the very same inputs.
+  let validated: Map<string, Validated> | undefined;
+  const toValidate = [...needed].filter((name) => !hits.has(name)).sort();
+  if (shared) {
+    validated = new Map([...hits].map(([name, hit]) => [name, { diagnostics: hit.result.diagnostics, ok: true }]));
+    if (toValidate.length > 0) {
+      const combined = await validateCombined(setup, options.outdir, toValidate, options.workRoot);
+      log(`validate of ${toValidate.length} stacks at once (${combined.seconds.toFixed(1)} s)${combined.error ? `: ${combined.error}` : ""}`);
+      for (const name of toValidate) {
+        const diagnostics = combined.diagnostics.get(name) ?? [];
+        const ok = !combined.error && !diagnostics.some((d) => d.severity === "error");
+        validated.set(name, { diagnostics, ok, error: ok ? undefined : (combined.error ?? firstError(diagnostics)) });
+      }
+    }
+  }
+
+  const schema = new SchemaCache(setup, options.workRoot);
+  const pending = new PendingOutputs();
+  const results = new Map<string, StackCheck>();
   const check = async (name: string) => {
     const failedProducer = manifest.stacks[name]!.dependencies.find((d) => results.get(d) && !results.get(d)!.ok);
     const result = failedProducer
       ? skipped(name, `producer stack ${failedProducer} failed`)
-      : await checkStack(setup, schema, pending, options, name);
+      : await checkStack(setup, schema, pending, options, name, validated?.get(name), cache, hits.get(name));
     results.set(name, result);
     log(`${result.ok ? "ok  " : "FAIL"} ${name} (${result.seconds.toFixed(1)} s)${result.error ? `: ${result.error}` : ""}`);
   };
-  for (const wave of waves) await mapWarmingPluginCache(setup, wave, options.concurrency, check);
+  for (const wave of waves) {
+    // The shared path never fills the plugin cache (its provider is already unpacked), so no first init runs alone.
+    if (shared) await mapLimit(wave, options.concurrency, check);
+    else await mapWarmingPluginCache(setup, wave, options.concurrency, check);
+  }
   return [...results.values()].filter((r) => wanted.has(r.stack)).sort((a, b) => a.stack.localeCompare(b.stack));
+}
+
+/** What the plan cache keeps of a passing check (paths and times are the run's own). */
+type StoredCheck = Omit<StackCheck, "planJsonPath" | "seconds">;
+
+/** A stack's part of the combined validate. */
+interface Validated {
+  readonly diagnostics: readonly Diagnostic[];
+  readonly ok: boolean;
+  readonly error?: string;
 }
 
 function skipped(stack: string, error: string): StackCheck {
   return { stack, ok: false, validateOk: false, diagnostics: [], error, seconds: 0 };
 }
 
+/**
+ * One stack: with `validated` (the shared path), straight to plan in a working copy whose
+ * backend is recorded without init; otherwise init + validate first (the per-stack path).
+ */
 async function checkStack(
-  setup: TerraformSetup,
+  setup: TerraformSetup | OfflineTerraform,
   schema: SchemaCache,
   pending: PendingOutputs,
   options: CheckOptions,
   name: string,
+  validated: Validated | undefined,
+  cache?: PlanCache,
+  hit?: CachedCheck<StoredCheck>,
 ): Promise<StackCheck> {
   const started = Date.now();
+  const seconds = () => (Date.now() - started) / 1000;
   const manifest = readManifest(options.outdir);
   const source = resolve(options.outdir, manifest.stacks[name]!.workingDirectory);
   const dir = resolve(options.workRoot, "stacks", name);
   const json = JSON.parse(readFileSync(join(source, "cdk.tf.json"), "utf8")) as StackJson;
+  // Made even when only validating: a working copy ready for terraform commands, as before.
   prepareWorkingCopy(source, dir, options.workRoot, json);
+  if (validated && "initBackend" in setup) setup.initBackend(dir);
+  if (validated && (!validated.ok || !options.plan)) {
+    return { stack: name, ok: validated.ok, validateOk: validated.ok, diagnostics: validated.diagnostics, error: validated.error, seconds: seconds() };
+  }
 
-  const seconds = () => (Date.now() - started) / 1000;
-  const init = await runTerraform(setup, dir, ["init", "-input=false", "-no-color"], OFFLINE_ENV);
-  if (init.code !== 0) {
-    return { stack: name, ok: false, validateOk: false, diagnostics: [], error: `init failed: ${tail(init.stderr || init.stdout)}`, seconds: seconds() };
+  let diagnostics: readonly Diagnostic[];
+  if (validated) {
+    diagnostics = validated.diagnostics;
+    if (hit) {
+      // The working copy is still made (later steps plan again in it); the plan is the cached one.
+      const planJsonPath = join(dir, "plan.json");
+      cpSync(hit.planJsonPath, planJsonPath);
+      await writeMocks(name, JSON.parse(readFileSync(planJsonPath, "utf8")) as PlanOutputs, json, dir, schema, pending, options.workRoot);
+      return { ...hit.result, planJsonPath, seconds: seconds() };
+    }
+  } else {
+    const init = await runTerraform(setup, dir, ["init", "-input=false", "-no-color"], OFFLINE_ENV);
+    if (init.code !== 0) {
+      return { stack: name, ok: false, validateOk: false, diagnostics: [], error: `init failed: ${tail(init.stderr || init.stdout)}`, seconds: seconds() };
+    }
+    const validate = await runTerraform(setup, dir, ["validate", "-json", "-no-color"], OFFLINE_ENV);
+    diagnostics = parseValidateOutput(validate.stdout).map((d) => toDiagnostic(d));
+    const validateOk = validate.code === 0 && !diagnostics.some((d) => d.severity === "error");
+    if (!validateOk || !options.plan) {
+      return { stack: name, ok: validateOk, validateOk, diagnostics, seconds: seconds(), error: validateOk ? undefined : firstError(diagnostics) };
+    }
   }
-  const validate = await runTerraform(setup, dir, ["validate", "-json", "-no-color"], OFFLINE_ENV);
-  const diagnostics = parseDiagnostics(validate.stdout);
-  const validateOk = validate.code === 0 && !diagnostics.some((d) => d.severity === "error");
-  if (!validateOk || !options.plan) {
-    return { stack: name, ok: validateOk, validateOk, diagnostics, seconds: seconds(), error: validateOk ? undefined : firstError(diagnostics) };
-  }
+  const validateOk = true;
 
   const plan = await runTerraform(
     setup,
@@ -133,14 +214,8 @@ async function checkStack(
   }
   const planJsonPath = join(dir, "plan.json");
   writeFileSync(planJsonPath, show.stdout);
-  const planJson = JSON.parse(show.stdout) as {
-    output_changes?: Record<string, OutputChange>;
-    resource_changes?: Array<{ change: { actions: string[] } }>;
-  };
-  // The same planned outputs CI gives consumers (sentinels where a value is known after apply).
-  const mocks = plannedOutputValues(name, planJson, json, await schema.get(dir), pending);
-  mkdirSync(join(options.workRoot, "mocks"), { recursive: true });
-  writePlannedOutputState(join(options.workRoot, "mocks", `${name}.tfstate`), mocks);
+  const planJson = JSON.parse(show.stdout) as PlanOutputs;
+  await writeMocks(name, planJson, json, dir, schema, pending, options.workRoot);
 
   const actions = (planJson.resource_changes ?? []).map((r) => r.change.actions);
   const changes = {
@@ -148,25 +223,29 @@ async function checkStack(
     update: actions.filter((a) => a.length === 1 && a[0] === "update").length,
     delete: actions.filter((a) => a.includes("delete")).length,
   };
-  return { stack: name, ok: true, validateOk, planOk: true, diagnostics, planJsonPath, changes, seconds: seconds() };
+  const stored: StoredCheck = { stack: name, ok: true, validateOk, planOk: true, diagnostics, changes };
+  cache?.put(name, stored, planJsonPath);
+  return { ...stored, planJsonPath, seconds: seconds() };
 }
 
-/**
- * The AWS provider blocks of a stack with dummy credentials and the provider's skip flags, for
- * an override file: plans that never reach an AWS account.
- */
-export function offlineProviders(json: StackConfigJson): Array<Record<string, unknown>> {
-  return (json.provider?.aws ?? [{}]).map((p) => ({
-    ...(p.alias ? { alias: p.alias } : {}),
-    access_key: "mock-access-key",
-    secret_key: "mock-secret-key",
-    skip_credentials_validation: true,
-    skip_requesting_account_id: true,
-    skip_metadata_api_check: true,
-    skip_region_validation: true,
-    // The account guard needs the real account ID, which an offline run cannot ask for.
-    allowed_account_ids: null,
-  }));
+interface PlanOutputs {
+  output_changes?: Record<string, OutputChange>;
+  resource_changes?: Array<{ change: { actions: string[] } }>;
+}
+
+/** The same planned outputs CI gives consumers (sentinels where a value is known after apply). */
+async function writeMocks(
+  name: string,
+  planJson: PlanOutputs,
+  json: StackJson,
+  dir: string,
+  schema: SchemaCache,
+  pending: PendingOutputs,
+  workRoot: string,
+): Promise<void> {
+  const mocks = plannedOutputValues(name, planJson, json, await schema.get(dir), pending);
+  mkdirSync(join(workRoot, "mocks"), { recursive: true });
+  writePlannedOutputState(join(workRoot, "mocks", `${name}.tfstate`), mocks);
 }
 
 /**
@@ -189,38 +268,7 @@ function prepareWorkingCopy(source: string, dir: string, workRoot: string, json:
   writeFileSync(join(dir, "zz_offline_override.tf.json"), JSON.stringify(override, null, 2));
   writeRemoteStateOverride(dir, json, (producer) => resolve(workRoot, "mocks", `${producer}.tfstate`));
 
-  const variables = Object.fromEntries(
-    Object.entries(json.variable ?? {})
-      .filter(([, v]) => v.default === undefined)
-      .map(([n, v]) => [n, mockVariable(v.type)]),
-  );
-  writeFileSync(join(dir, "zz_offline.auto.tfvars.json"), JSON.stringify(variables, null, 2));
-}
-
-/** Documentation-range values (RFC 5737) that satisfy our variables' validation blocks. */
-function mockVariable(type: string | undefined): unknown {
-  if (!type || type === "string") return "mock";
-  if (type === "number") return 1;
-  if (type === "bool") return false;
-  if (type.startsWith("list") || type.startsWith("set")) return ["203.0.113.0/24"];
-  if (type.startsWith("map")) return {};
-  return null;
-}
-
-function parseDiagnostics(stdout: string): Diagnostic[] {
-  try {
-    const parsed = JSON.parse(stdout) as {
-      diagnostics?: Array<{ severity: "error" | "warning"; summary: string; detail?: string; address?: string }>;
-    };
-    return (parsed.diagnostics ?? []).map((d) => ({
-      severity: d.severity,
-      summary: d.summary,
-      detail: d.detail,
-      address: d.address,
-    }));
-  } catch {
-    return [{ severity: "error", summary: `unreadable validate output: ${tail(stdout)}` }];
-  }
+  writeFileSync(join(dir, "zz_offline.auto.tfvars.json"), JSON.stringify(mockVariables(json), null, 2));
 }
 
 function firstError(diagnostics: readonly Diagnostic[]): string {
@@ -228,6 +276,3 @@ function firstError(diagnostics: readonly Diagnostic[]): string {
   return d ? `${d.address ?? ""} ${d.summary}: ${d.detail ?? ""}`.trim() : "validate failed";
 }
 
-function tail(text: string, lines = 15): string {
-  return text.trim().split("\n").slice(-lines).join("\n");
-}

@@ -8,8 +8,9 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Adoption } from "../../scripts/adopt/match";
 import { newStackStates } from "../../scripts/adopt/state-mv";
-import { checkStacks, type StackCheck } from "../../scripts/tf-check/offline-check";
-import { OFFLINE_ENV, prepareTerraform, runTerraform } from "../../scripts/shared/terraform";
+import type { StackCheck } from "../../scripts/tf-check/offline-check";
+import { OFFLINE_ENV, prepareOfflineTerraform, runTerraform } from "../../scripts/shared/terraform";
+import { planStacksOnce } from "./plan-once";
 
 export interface AdoptedPlans {
   readonly checks: StackCheck[];
@@ -18,10 +19,11 @@ export interface AdoptedPlans {
 }
 
 export async function planOnAdoptedStates(adoption: Adoption, outdir: string, workRoot: string, stacks: readonly string[]): Promise<AdoptedPlans> {
-  const checks = await checkStacks({ outdir, workRoot, stacks: [...stacks], plan: true, concurrency: 2 });
+  const checks = await planStacksOnce(outdir, { workRoot, stacks });
   const failed = checks.filter((c) => !c.ok);
   if (failed.length > 0) throw new Error(`offline check failed: ${failed.map((c) => `${c.stack}: ${c.error}`).join("\n")}`);
-  const setup = prepareTerraform(workRoot);
+  // The working copies checkStacks leaves are run through the unpacked provider, with no init.
+  const setup = await prepareOfflineTerraform(workRoot);
   const states = newStackStates(adoption);
   const plans = new Map<string, string>();
   for (const stack of stacks) {

@@ -11,8 +11,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { airflowExample, examples } from "../../apps/examples/src/config";
 import { buildExamples } from "../../apps/examples/src/main";
 import { buildSeedEnvironments } from "../seeds/seed-environments";
-import { checkStacks, type StackCheck } from "../../scripts/tf-check/offline-check";
+import type { StackCheck } from "../../scripts/tf-check/offline-check";
 import { findTerraform } from "../../scripts/shared/terraform";
+import { planStacksOnce } from "./plan-once";
 
 const terraform = findTerraform();
 const inCi = process.env.CI === "true";
@@ -51,8 +52,8 @@ describe.skipIf(!terraform && !inCi)("terraform validate and offline plan of the
     const rollbackPlan = { ...examples, twoBackends: { ...examples.twoBackends, autoScaling: false } };
     // Separate work roots: both variants have a stack named example-twobackends.
     [results, rollback] = await Promise.all([
-      checkStacks({ outdir: synthToTemp(), workRoot: WORK_ROOT, stacks: CHECKED, plan: true, concurrency: 2 }),
-      checkStacks({ outdir: synthToTemp(rollbackPlan, false), workRoot: join(WORK_ROOT, "rollback"), stacks: ["example-twobackends"], plan: true, concurrency: 2 }),
+      planStacksOnce(synthToTemp(), { workRoot: WORK_ROOT, stacks: CHECKED }),
+      planStacksOnce(synthToTemp(rollbackPlan, false), { workRoot: join(WORK_ROOT, "rollback"), stacks: ["example-twobackends"] }),
     ]);
     // Fifteen stacks (the seeds' environments plan their producers too): minutes on a busy 2-core machine.
   }, 1_800_000);
@@ -143,7 +144,7 @@ describe.skipIf(!terraform && !inCi)("terraform validate and offline plan of the
   beforeAll(async () => {
     if (!terraform) throw new Error("CI=true but terraform is not on the PATH: the terraform tier cannot be skipped in CI");
     const outdir = synthToTemp({ ...examples, airflow: airflowExample });
-    [result] = await checkStacks({ outdir, workRoot: join(WORK_ROOT, "airflow"), stacks: ["example-airflow"], plan: true, concurrency: 1 });
+    [result] = await planStacksOnce(outdir, { workRoot: join(WORK_ROOT, "airflow"), stacks: ["example-airflow"], concurrency: 1 });
   });
 
   it("validates and plans the MWAA stack without warnings (the provider accepts mw1.micro)", () => {

@@ -8,9 +8,10 @@ import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readManifest } from "../../scripts/shared/manifest";
-import { checkStacks, type StackCheck } from "../../scripts/tf-check/offline-check";
+import type { StackCheck } from "../../scripts/tf-check/offline-check";
 import { synthAllToTemp } from "../../scripts/shared/synth-all";
 import { findTerraform } from "../../scripts/shared/terraform";
+import { planStacksOnce } from "./plan-once";
 import { describeReviewOfRealPlans } from "./review";
 
 const terraform = findTerraform();
@@ -28,12 +29,7 @@ describe.skipIf(!terraform && !inCi)("terraform validate and offline plan of eve
   beforeAll(async () => {
     if (!terraform) throw new Error("CI=true but terraform is not on the PATH: the terraform tier cannot be skipped in CI");
     outdir = synthAllToTemp();
-    results = await checkStacks({
-      outdir,
-      workRoot: resolve(".tf-test"),
-      plan: true,
-      concurrency: Math.max(2, Math.min(4, availableParallelism())),
-    });
+    results = await planStacksOnce(outdir, { workRoot: resolve(".tf-test"), concurrency: Math.max(2, Math.min(4, availableParallelism())) });
     for (const r of results) {
       if (r.planJsonPath) plans.set(r.stack, JSON.parse(readFileSync(r.planJsonPath, "utf8")) as PlanJson);
     }

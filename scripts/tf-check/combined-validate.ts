@@ -1,0 +1,78 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { readManifest } from "../shared/manifest";
+import { OFFLINE_ENV, runTerraform, type TerraformSetup } from "../shared/terraform";
+import { mockVariables, offlineProviders, parseValidateOutput, tail, toDiagnostic, type Diagnostic, type StackJson } from "./offline-config";
+
+export interface CombinedValidation {
+  /** Diagnostics of each stack, addresses as in the stack itself (no `module.<stack>.` prefix). */
+  readonly diagnostics: ReadonlyMap<string, readonly Diagnostic[]>;
+  /** A failure that belongs to no one stack (the root itself, `terraform get`). */
+  readonly error?: string;
+  readonly seconds: number;
+}
+
+/**
+ * `terraform validate` of many stacks in one run, so the AWS provider schema is loaded once: a
+ * generated root module calls every stack as a child module (`./stacks/<stack>`, a copy of its
+ * cdk.tf.json without the backend block, which only a root may hold; offline provider settings
+ * and mock inputs as in the per-stack check). Diagnostics map back to their stack by the file
+ * they point at (`stacks/<stack>/…`), else by their `module.<stack>` address.
+ */
+export async function validateCombined(setup: TerraformSetup, outdir: string, stacks: readonly string[], workRoot: string): Promise<CombinedValidation> {
+  const started = Date.now();
+  const seconds = () => (Date.now() - started) / 1000;
+  const manifest = readManifest(outdir);
+  const root = resolve(workRoot, "combined");
+  rmSync(join(root, "stacks"), { recursive: true, force: true });
+  mkdirSync(join(root, "stacks"), { recursive: true });
+  const modules: Record<string, Record<string, unknown>> = {};
+  for (const stack of stacks) {
+    const source = resolve(outdir, manifest.stacks[stack]!.workingDirectory);
+    const json = JSON.parse(readFileSync(join(source, "cdk.tf.json"), "utf8")) as StackJson & { terraform?: { backend?: unknown } };
+    delete json.terraform?.backend;
+    // Offline settings merged in place: an override file for a child module's provider reads
+    // as an empty proxy block to terraform ("Redundant empty provider block").
+    const offline = offlineProviders(json);
+    json.provider = { ...json.provider, aws: (json.provider?.aws ?? [{}]).map((p, i) => ({ ...p, ...offline[i] })) };
+    // Import blocks may live only in a root module: they move to a root file of the stack's own
+    // (so their diagnostics still map to it), aimed at the same resources inside the module.
+    const imports = (json as { import?: Array<{ to: string }> }).import;
+    delete (json as { import?: unknown }).import;
+    const importsFile = join(root, `imports-${stack}.tf.json`);
+    rmSync(importsFile, { force: true });
+    if (imports?.length) writeFileSync(importsFile, JSON.stringify({ import: imports.map((i) => ({ ...i, to: `module.${stack}.${i.to}` })) }, null, 2));
+    const dir = join(root, "stacks", stack);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(json));
+    if (existsSync(join(source, "assets"))) symlinkSync(resolve(source, "assets"), join(dir, "assets"), "dir");
+    modules[stack] = { source: `./stacks/${stack}`, ...mockVariables(json) };
+  }
+  writeFileSync(join(root, "main.tf.json"), JSON.stringify({ module: modules }, null, 2));
+
+  const get = await runTerraform(setup, root, ["get", "-no-color"], OFFLINE_ENV);
+  if (get.code !== 0) return { diagnostics: new Map(), error: `terraform get failed: ${tail(get.stderr || get.stdout)}`, seconds: seconds() };
+  const validate = await runTerraform(setup, root, ["validate", "-json", "-no-color"], OFFLINE_ENV);
+  const byStack = new Map<string, Diagnostic[]>(stacks.map((s) => [s, []]));
+  const orphans: string[] = [];
+  for (const d of parseValidateOutput(validate.stdout)) {
+    const stack = stackOf(d.range?.filename, d.address, stacks);
+    if (!stack) {
+      orphans.push(`${d.severity}: ${d.summary}${d.detail ? `: ${d.detail}` : ""}`);
+      continue;
+    }
+    const prefix = `module.${stack}.`;
+    byStack.get(stack)!.push(toDiagnostic(d, d.address?.startsWith(prefix) ? d.address.slice(prefix.length) : d.address));
+  }
+  const failedWithoutDiagnostics = validate.code !== 0 && [...byStack.values()].every((ds) => !ds.some((d) => d.severity === "error"));
+  const error =
+    orphans.length > 0 ? orphans.join("\n") : failedWithoutDiagnostics ? `terraform validate failed: ${tail(validate.stderr || validate.stdout)}` : undefined;
+  return { diagnostics: byStack, error, seconds: seconds() };
+}
+
+function stackOf(filename: string | undefined, address: string | undefined, stacks: readonly string[]): string | undefined {
+  const fromFile = filename?.match(/^(?:\.\/)?(?:stacks\/([^/]+)\/|imports-(.+)\.tf\.json$)/)?.slice(1).find(Boolean);
+  if (fromFile && stacks.includes(fromFile)) return fromFile;
+  const fromAddress = address?.match(/^module\.([^.[]+)/)?.[1];
+  return fromAddress && stacks.includes(fromAddress) ? fromAddress : undefined;
+}
