@@ -92,8 +92,11 @@ describe.skipIf(!terraform && !inCi)("adopting the legacy staging fixture, offli
     expect(replaced.sort()).toEqual(reported.sort());
   });
 
-  it("asks the reviewer about the one data-losing update the staging config brings (assets expire after 180 days)", () => {
+  it("asks the reviewer about the data-losing updates the staging config brings: assets expire after 180 days, and teardown: allowed deletes repositories and the bucket with their contents", () => {
     expect(approvalsOf(plans).map((r) => `${r.kind} ${r.stack} ${r.address}`)).toEqual([
+      "data-loss staging-registry aws_ecr_repository.repositories_api_repository_0D5DBD5F",
+      "data-loss staging-registry aws_ecr_repository.repositories_web_repository_B9E31F47",
+      "data-loss staging-storage aws_s3_bucket.assets_bucket_A5D94784",
       "data-loss staging-storage aws_s3_bucket_lifecycle_configuration.assets_lifecycle_96ACEA1E",
     ]);
   });
@@ -115,6 +118,6 @@ describe.skipIf(!terraform && !inCi)("adopting the legacy staging fixture, offli
   });
 
   it("counts the staging migration", () => {
-    expect(adoptionCounts(adoption)).toEqual({ matched: 29, unmatched: 15, created: 78, changedAttributes: 26, immutableDifferences: 4 });
+    expect(adoptionCounts(adoption)).toEqual({ matched: 29, unmatched: 15, created: 78, changedAttributes: 28, immutableDifferences: 4 });
   });
 });

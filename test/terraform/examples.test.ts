@@ -94,14 +94,14 @@ describe.skipIf(!terraform && !inCi)("terraform validate and offline plan of the
 
   it("example-twobackends plans the Service Connect namespace and the Go → Python rule pair on 8000", () => {
     const two = stack("example-twobackends");
-    expect(created(two, "aws_service_discovery_http_namespace").map((n) => n.change.after.name)).toEqual(["example-twobackends"]);
+    expect(created(two, "aws_service_discovery_http_namespace").map((n) => n.change.after.name)).toEqual(["example-two-backends"]);
     const onPort = (type: string) => created(two, type).filter((r) => r.change.after.from_port === 8000).map((r) => r.change.after.description);
     expect(onPort("aws_vpc_security_group_egress_rule")).toEqual(["backend-go calls backend-python on 8000"]);
     expect(onPort("aws_vpc_security_group_ingress_rule")).toEqual(["backend-python called by backend-go on 8000"]);
     const connect = created(two, "aws_ecs_service").map((s) => [s.change.after.name, (s.change.after.service_connect_configuration as Array<Record<string, unknown>>)[0]!.enabled]);
     expect(connect.sort()).toEqual([
-      ["example-twobackends-backend-go", true],
-      ["example-twobackends-backend-python", true],
+      ["example-two-backends-backend-go", true],
+      ["example-two-backends-backend-python", true],
     ]);
   });
 
@@ -132,8 +132,8 @@ describe.skipIf(!terraform && !inCi)("terraform validate and offline plan of the
     expect(created(rollback[0], "aws_appautoscaling_target")).toEqual([]);
     const counts = created(rollback[0], "aws_ecs_service").map((s) => [s.change.after.name, s.change.after.desired_count]);
     expect(counts.sort()).toEqual([
-      ["example-twobackends-backend-go", 2],
-      ["example-twobackends-backend-python", 1],
+      ["example-two-backends-backend-go", 2],
+      ["example-two-backends-backend-python", 1],
     ]);
   });
 });

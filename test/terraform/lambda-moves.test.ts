@@ -22,7 +22,7 @@ const inCi = process.env.CI === "true";
 
 const STACKS = ["staging-database", "staging-compute"] as const;
 /** Their producers outside the test: outputs-only states. */
-const PRODUCERS = ["staging-network", "staging-security", "staging-registry"];
+const PRODUCERS = ["staging-network", "staging-security", "staging-registry", "staging-storage"];
 
 interface Moved {
   readonly from: string;

@@ -22,7 +22,7 @@ const inCi = process.env.CI === "true";
 const PRODUCER = "staging-security";
 const CONSUMER = "staging-compute";
 /** staging-compute's other producers: outputs-only states. */
-const OTHER_PRODUCERS = ["staging-network", "staging-registry", "staging-database"];
+const OTHER_PRODUCERS = ["staging-network", "staging-registry", "staging-database", "staging-storage"];
 const SERVICE_SG = "groups_service_CD6740FD";
 const SERVICE_SG_OUTPUT = `cross-stack-output-aws_security_group${SERVICE_SG}id`;
 

@@ -59,11 +59,14 @@ describe.skipIf(!terraform && !inCi)("a release of a new tag changes only <env>-
     changed = changedStacks("main", base, head);
   });
 
-  it("changed-stacks: the releases file is no global change, only staging-compute differs and nothing reads from it", () => {
+  it("changed-stacks: the releases file is no global change, only staging-compute differs; its one reader (monitoring) is planned with it", () => {
     expect(changed.modified).toEqual([STACK]);
-    expect([changed.added, changed.removed, changed.dependents]).toEqual([[], [], []]);
-    expect(changed.stacks).toEqual([STACK]);
-    expect(changed.environments.map((e) => [e.environment, e.stackList])).toEqual([["staging", STACK]]);
+    expect([changed.added, changed.removed]).toEqual([[], []]);
+    // staging-monitoring reads the cluster name and the ALB's ARN suffix, which a release never changes:
+    // CI plans it as a dependent and its plan shows no change.
+    expect(changed.dependents).toEqual(["staging-monitoring"]);
+    expect(changed.stacks).toEqual([STACK, "staging-monitoring"]);
+    expect(changed.environments.map((e) => [e.environment, e.stackList])).toEqual([["staging", `${STACK},staging-monitoring`]]);
     expect(changed.preventDestroyRemoved).toEqual({});
   });
 

@@ -204,8 +204,9 @@ describe.skipIf(!terraform && !inCi)("teardown and restore, offline", () => {
     restorePlan = restored.plan;
   }, 1_800_000);
 
-  it("destroy-plans staging in reverse deploy waves: compute first, the network, registry and storage last", () => {
-    expect(order[0]![0]).toBe("staging-compute");
+  it("destroy-plans staging in reverse deploy waves: monitoring, then compute, the network, registry and storage last", () => {
+    expect(order[0]![0]).toBe("staging-monitoring");
+    expect(order[0]![1]).toBe("staging-compute");
     expect(order[0]!.indexOf("staging-database")).toBeLessThan(order[0]!.indexOf("staging-security"));
     expect(order[0]!.indexOf("staging-security")).toBeLessThan(order[0]!.indexOf("staging-network"));
     expect(new Set(order[0]!.slice(-3))).toEqual(new Set(["staging-network", "staging-registry", "staging-storage"]));
@@ -216,7 +217,15 @@ describe.skipIf(!terraform && !inCi)("teardown and restore, offline", () => {
     for (const [i, results] of rounds.entries()) {
       const failures = [...results].filter(([, r]) => !r.ok).map(([s, r]) => `round ${i + 1} ${s}: ${(r as { error: string }).error.slice(0, 400)}`);
       expect(failures).toEqual([]);
-      expect([...results.keys()].sort()).toEqual(["staging-compute", "staging-database", "staging-network", "staging-registry", "staging-security", "staging-storage"]);
+      expect([...results.keys()].sort()).toEqual([
+        "staging-compute",
+        "staging-database",
+        "staging-monitoring",
+        "staging-network",
+        "staging-registry",
+        "staging-security",
+        "staging-storage",
+      ]);
     }
   });
 
