@@ -18,13 +18,16 @@ import { staging } from "./staging/src/config";
 import { buildStaging } from "./staging/src/main";
 import { withImports } from "./adopt-imports";
 
+/** Every environment the app deploys (the bootstrap's push roles and `pnpm release` read them from here). */
+export const appEnvironments: readonly EnvironmentLayersConfig[] = [staging, prod];
+
 /**
  * Checks every config of the app at once, before anything is built: each environment, the
  * bootstrap config, and the rules across them (distinct VPC blocks, one GitHub environment per
  * platform environment). Throws one ConfigError listing every problem.
  */
 export function assertValidApp(
-  environments: readonly EnvironmentLayersConfig[] = [staging, prod],
+  environments: readonly EnvironmentLayersConfig[] = appEnvironments,
   bootstrap: { readonly account: unknown; readonly github: unknown } = { account, github },
 ): void {
   const names = environments.map((e) => e.environment.name);
@@ -34,7 +37,7 @@ export function assertValidApp(
 /** Adds every environment's stacks to `app`, once every config has been checked. */
 export function buildAll(app: App): void {
   assertValidApp();
-  buildBootstrap(app, undefined, { staging: staging.registry, prod: prod.registry });
+  buildBootstrap(app, undefined, Object.fromEntries(appEnvironments.map((e) => [e.environment.name, e.registry])));
   buildStaging(app);
   buildProd(app);
   withImports(app);

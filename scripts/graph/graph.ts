@@ -111,10 +111,18 @@ export function graphSection(graph: StackGraph): string {
   ].join("\n");
 }
 
-/** Replaces the generated section of a README; throws when the markers are missing. */
+/**
+ * Replaces a generated section of a README, from its start marker to its end marker (both
+ * included in `section`); throws naming the markers when they are missing.
+ */
+export function replaceMarkedSection(readme: string, startMarker: string, endMarker: string, section: string): string {
+  const start = readme.indexOf(startMarker);
+  const end = readme.indexOf(endMarker);
+  if (start < 0 || end < start) throw new Error(`README has no ${startMarker} … ${endMarker} markers`);
+  return readme.slice(0, start) + section + readme.slice(end + endMarker.length);
+}
+
+/** Replaces the stack-graph section of a README. */
 export function replaceGraphSection(readme: string, section: string): string {
-  const start = readme.indexOf(GRAPH_START);
-  const end = readme.indexOf(GRAPH_END);
-  if (start < 0 || end < start) throw new Error("README has no stack-graph markers");
-  return readme.slice(0, start) + section + readme.slice(end + GRAPH_END.length);
+  return replaceMarkedSection(readme, GRAPH_START, GRAPH_END, section);
 }

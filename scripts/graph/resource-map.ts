@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { App, TerraformResource, TerraformStack } from "cdktf";
 import type { IConstruct } from "constructs";
+import { replaceMarkedSection } from "./graph";
 
 export interface PackageResources {
   readonly packageName: string;
@@ -86,10 +87,7 @@ export function resourceMapSection(rows: readonly PackageResources[]): string {
   ].join("\n");
 }
 
-/** Replaces the generated table of a README; throws when the markers are missing. */
+/** Replaces the resource-map table of a README. */
 export function replaceResourceMapSection(readme: string, section: string): string {
-  const start = readme.indexOf(RESOURCE_MAP_START);
-  const end = readme.indexOf(RESOURCE_MAP_END);
-  if (start < 0 || end < start) throw new Error("README has no resource-map markers");
-  return readme.slice(0, start) + section + readme.slice(end + RESOURCE_MAP_END.length);
+  return replaceMarkedSection(readme, RESOURCE_MAP_START, RESOURCE_MAP_END, section);
 }

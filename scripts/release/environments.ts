@@ -1,10 +1,9 @@
 import type { EnvironmentLayersConfig } from "@platform/layers";
-import { prod } from "../../apps/prod/src/config";
-import { staging } from "../../apps/staging/src/config";
+import { appEnvironments } from "../../apps/main";
 
 /** The environments a release can target, by name (each reads `apps/<env>/src/releases.json`). */
 export const releaseEnvironments: Readonly<Record<string, EnvironmentLayersConfig>> = Object.fromEntries(
-  [staging, prod].map((plan) => [plan.environment.name, plan]),
+  appEnvironments.map((config) => [config.environment.name, config]),
 );
 
 /** The file of an environment's image tags, relative to the repository root. */

@@ -3,6 +3,10 @@ import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-tar
 import { Validator } from "@platform/core";
 import { Construct } from "constructs";
 
+
+/** Target tracking defaults (seed 000: CPU 70 %, memory 80 %); alarms must sit above them. */
+export const AUTO_SCALING_TARGET_DEFAULTS = { cpuTargetPercent: 70, memoryTargetPercent: 80 } as const;
+
 export interface AutoScalingProps {
   /** Fewest tasks the scaler keeps running. */
   readonly minCapacity: number;
@@ -109,9 +113,9 @@ export class ServiceAutoScaling extends Construct {
         },
       });
 
-    const cpu = props.cpuTargetPercent ?? 70;
+    const cpu = props.cpuTargetPercent ?? AUTO_SCALING_TARGET_DEFAULTS.cpuTargetPercent;
     if (cpu !== false) this.cpuPolicy = policy("cpu", "ECSServiceAverageCPUUtilization", cpu);
-    const memory = props.memoryTargetPercent ?? 80;
+    const memory = props.memoryTargetPercent ?? AUTO_SCALING_TARGET_DEFAULTS.memoryTargetPercent;
     if (memory !== false) this.memoryPolicy = policy("memory", "ECSServiceAverageMemoryUtilization", memory);
   }
 }

@@ -20,4 +20,4 @@ export const ALARM_THRESHOLD_DEFAULTS = {
 } as const;
 
 /** The compute package's own target defaults (ServiceAutoScaling), for the rule that compares them. */
-export const AUTO_SCALING_TARGET_DEFAULTS = { cpuTargetPercent: 70, memoryTargetPercent: 80 } as const;
+export { AUTO_SCALING_TARGET_DEFAULTS } from "@platform/compute";

@@ -3,6 +3,7 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Validator, arn, awsContextOf, checkAccountId } from "@platform/core";
+import { checkKeyDeletionWindow } from "./validation";
 import { Construct } from "constructs";
 import { KEY_ADMIN_ACTIONS } from "./secrets-key";
 
@@ -36,7 +37,7 @@ export class BackupVaultKey extends Construct {
     const deletionWindowDays = props.deletionWindowDays ?? 30;
     const v = new Validator(this.node.path);
     checkAccountId(v, "accountId", props.accountId);
-    v.check(Number.isInteger(deletionWindowDays) && deletionWindowDays >= 7 && deletionWindowDays <= 30, "deletionWindowDays", deletionWindowDays, "must be a whole number of days from 7 to 30 (KMS's range).");
+    checkKeyDeletionWindow(v, deletionWindowDays);
     v.throwIfAny();
     const root = arn(awsContextOf(props), { service: "iam", region: "", resource: "root" });
     const account = { principals: [{ type: "AWS", identifiers: [root] }], resources: ["*"] };

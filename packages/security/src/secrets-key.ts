@@ -2,6 +2,7 @@ import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Validator, arn, awsContext } from "@platform/core";
+import { checkKeyDeletionWindow } from "./validation";
 import { Construct } from "constructs";
 
 export interface SecretsKeyProps {
@@ -72,7 +73,7 @@ export class SecretsKey extends Construct {
     super(scope, id);
     const deletionWindowDays = props.deletionWindowDays ?? 30;
     const v = new Validator(this.node.path);
-    v.check(Number.isInteger(deletionWindowDays) && deletionWindowDays >= 7 && deletionWindowDays <= 30, "deletionWindowDays", deletionWindowDays, "must be a whole number of days from 7 to 30 (KMS's range).");
+    checkKeyDeletionWindow(v, deletionWindowDays);
     v.check(props.decrypterRoleNames.length > 0, "decrypterRoleNames", props.decrypterRoleNames, "must name at least one role (the task execution roles), or nothing could read the secrets.");
     [...props.decrypterRoleNames, ...(props.writerRoleNames ?? [])].forEach((name) =>
       v.check(/^[A-Za-z0-9+=,.@_*-]{1,64}$/.test(name) && name !== "*", "decrypterRoleNames", name, "must be an IAM role name, optionally with '*' wildcards, never '*' alone."),

@@ -57,3 +57,8 @@ export function checkArns(v: Validator, field: string, arns: readonly string[] |
   if (!arns || !isKnown(arns as string[])) return;
   for (const arn of arns) checkArn(v, field, arn, shape, `pass e.g. ${hint}`);
 }
+
+/** A KMS key's deletion window: KMS accepts 7 to 30 days. */
+export function checkKeyDeletionWindow(v: Validator, days: number): void {
+  v.check(Number.isInteger(days) && days >= 7 && days <= 30, "deletionWindowDays", days, "must be a whole number of days from 7 to 30 (KMS's range).");
+}
