@@ -21,6 +21,7 @@ import {
   type TerraformSetup,
 } from "../shared/terraform";
 import { validateCombined } from "./combined-validate";
+import { planBatch, type BatchJob } from "./plan-batch";
 import { PlanCache, type CachedCheck } from "./plan-cache";
 import { mockVariables, offlineProviders, parseValidateOutput, tail, toDiagnostic, type Diagnostic, type StackJson } from "./offline-config";
 
@@ -51,7 +52,15 @@ export interface CheckOptions {
    * @default no cache
    */
   readonly cacheDir?: string;
+  /**
+   * Shared path with `plan`: stacks of a deploy wave planned together, this many per terraform
+   * run ({@link planBatch}); 1 plans each stack on its own.
+   * @default 8
+   */
+  readonly batchSize?: number;
 }
+
+const DEFAULT_BATCH_SIZE = 8;
 
 export interface StackCheck {
   readonly stack: string;
@@ -128,7 +137,15 @@ export async function checkStacks(options: CheckOptions): Promise<StackCheck[]> 
   };
   for (const wave of waves) {
     // The shared path never fills the plugin cache (its provider is already unpacked), so no first init runs alone.
-    if (shared) await mapLimit(wave, options.concurrency, check);
+    if (shared && options.plan && (options.batchSize ?? DEFAULT_BATCH_SIZE) > 1) {
+      const batched = await planWaveInBatches(setup as OfflineTerraform, schema, pending, options, wave, validated!, cache, hits, results);
+      for (const result of batched) {
+        results.set(result.stack, result);
+        log(`${result.ok ? "ok  " : "FAIL"} ${result.stack} (${result.seconds.toFixed(1)} s)${result.error ? `: ${result.error}` : ""}`);
+      }
+      // Batches that failed as a whole: their stacks planned one by one, for each stack's own error.
+      await mapLimit(wave.filter((s) => !results.has(s)), options.concurrency, check);
+    } else if (shared) await mapLimit(wave, options.concurrency, check);
     else await mapWarmingPluginCache(setup, wave, options.concurrency, check);
   }
   return [...results.values()].filter((r) => wanted.has(r.stack)).sort((a, b) => a.stack.localeCompare(b.stack));
@@ -212,10 +229,20 @@ async function checkStack(
   if (show.code !== 0) {
     return { stack: name, ok: false, validateOk, planOk: false, diagnostics, error: `show failed: ${tail(show.stderr)}`, seconds: seconds() };
   }
-  const planJsonPath = join(dir, "plan.json");
-  writeFileSync(planJsonPath, show.stdout);
-  const planJson = JSON.parse(show.stdout) as PlanOutputs;
-  await writeMocks(name, planJson, json, dir, schema, pending, options.workRoot);
+  return recordPlan(name, show.stdout, { dir, json, diagnostics, schema, pending, workRoot: options.workRoot, cache }, seconds);
+}
+
+/** A passing plan of `name`: its JSON in the working copy, its outputs as consumers' mocks, a cache entry. */
+async function recordPlan(
+  name: string,
+  planText: string,
+  at: { dir: string; json: StackJson; diagnostics: readonly Diagnostic[]; schema: SchemaCache; pending: PendingOutputs; workRoot: string; cache?: PlanCache },
+  seconds: () => number,
+): Promise<StackCheck> {
+  const planJsonPath = join(at.dir, "plan.json");
+  writeFileSync(planJsonPath, planText);
+  const planJson = JSON.parse(planText) as PlanOutputs;
+  await writeMocks(name, planJson, at.json, at.dir, at.schema, at.pending, at.workRoot);
 
   const actions = (planJson.resource_changes ?? []).map((r) => r.change.actions);
   const changes = {
@@ -223,9 +250,68 @@ async function checkStack(
     update: actions.filter((a) => a.length === 1 && a[0] === "update").length,
     delete: actions.filter((a) => a.includes("delete")).length,
   };
-  const stored: StoredCheck = { stack: name, ok: true, validateOk, planOk: true, diagnostics, changes };
-  cache?.put(name, stored, planJsonPath);
+  const stored: StoredCheck = { stack: name, ok: true, validateOk: true, planOk: true, diagnostics: at.diagnostics, changes };
+  at.cache?.put(name, stored, planJsonPath);
   return { ...stored, planJsonPath, seconds: seconds() };
+}
+
+/**
+ * The shared path's plans of one deploy wave: cached and failed-producer stacks as in
+ * {@link checkStack}, the rest planned together, `batchSize` stacks per terraform run
+ * ({@link planBatch}), `concurrency` runs at once. A stack whose batch failed is left out of the
+ * result, so the caller plans it alone and reports its own error.
+ */
+async function planWaveInBatches(
+  setup: OfflineTerraform,
+  schema: SchemaCache,
+  pending: PendingOutputs,
+  options: CheckOptions,
+  wave: readonly string[],
+  validated: ReadonlyMap<string, Validated>,
+  cache: PlanCache | undefined,
+  hits: ReadonlyMap<string, CachedCheck<StoredCheck>>,
+  earlier: ReadonlyMap<string, StackCheck>,
+): Promise<StackCheck[]> {
+  const started = Date.now();
+  const seconds = () => (Date.now() - started) / 1000;
+  const manifest = readManifest(options.outdir);
+  const done: StackCheck[] = [];
+  const queued: Array<{ name: string; dir: string; json: StackJson; diagnostics: readonly Diagnostic[] }> = [];
+  for (const name of wave) {
+    const failedProducer = manifest.stacks[name]!.dependencies.find((d) => earlier.get(d) && !earlier.get(d)!.ok);
+    const check = validated.get(name);
+    if (failedProducer) {
+      done.push(skipped(name, `producer stack ${failedProducer} failed`));
+      continue;
+    }
+    if (!check?.ok || hits.has(name)) {
+      done.push(await checkStack(setup, schema, pending, options, name, check, cache, hits.get(name)));
+      continue;
+    }
+    const source = resolve(options.outdir, manifest.stacks[name]!.workingDirectory);
+    const dir = resolve(options.workRoot, "stacks", name);
+    const json = JSON.parse(readFileSync(join(source, "cdk.tf.json"), "utf8")) as StackJson;
+    prepareWorkingCopy(source, dir, options.workRoot, json);
+    setup.initBackend(dir);
+    queued.push({ name, dir, json, diagnostics: check.diagnostics });
+  }
+  const size = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const batches = Array.from({ length: Math.ceil(queued.length / size) }, (_, i) => queued.slice(i * size, (i + 1) * size));
+  await mapLimit(batches, options.concurrency, async (batch) => {
+    const jobs: BatchJob[] = batch.map((q) => ({
+      id: q.name,
+      stackDir: q.dir,
+      json: q.json,
+      remoteState: (producer) => resolve(options.workRoot, "mocks", `${producer}.tfstate`),
+    }));
+    const planned = await planBatch(setup, jobs, { workDir: resolve(options.workRoot, "batches", batch[0]!.name) });
+    for (const q of batch) {
+      const result = planned.get(q.name)!;
+      if (!result.ok) continue;
+      done.push(await recordPlan(q.name, JSON.stringify(result.plan), { ...q, schema, pending, workRoot: options.workRoot, cache }, seconds));
+    }
+  });
+  return done;
 }
 
 interface PlanOutputs {

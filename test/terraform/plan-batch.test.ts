@@ -1,0 +1,99 @@
+/**
+ * planBatch (scripts/tf-check/plan-batch.ts) plans many stacks in one terraform run and cuts the
+ * combined plan back into per-stack plans. Every batched tier trusts that cut, so this file
+ * proves it on real plans: each stack's part of a batch equals the plan of the same working
+ * copy on its own (create, and destroy against a state), field by field.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { SchemaCache, type StackConfigJson } from "../../scripts/shared/planned-outputs";
+import { synthAllToTemp } from "../../scripts/shared/synth-all";
+import { OFFLINE_ENV, findTerraform, prepareOfflineTerraform, runTerraform, type OfflineTerraform } from "../../scripts/shared/terraform";
+import { planBatch, type BatchJob, type PlanShow } from "../../scripts/tf-check/plan-batch";
+import { planStacksOnce } from "./plan-once";
+import { stateFromCreatePlan } from "./state-from-plan";
+
+const terraform = findTerraform();
+const inCi = process.env.CI === "true";
+
+/** Two providers (an alias), Lambda assets and outputs; a variable with a validation check. */
+const STACKS = ["prod-database", "staging-security"] as const;
+
+/** A plan as comparable text: no timestamp, no work folder, relevant_attributes as a set. */
+function normalized(plan: PlanShow, workRoot: string): Record<string, string> {
+  const copy: Record<string, unknown> = { ...plan };
+  delete copy.timestamp;
+  if (Array.isArray(copy.relevant_attributes)) copy.relevant_attributes = copy.relevant_attributes.map((a) => JSON.stringify(a)).sort();
+  return Object.fromEntries(Object.entries(copy).map(([key, value]) => [key, JSON.stringify(value).replaceAll(workRoot, "<work>")]));
+}
+
+describe.skipIf(!terraform && !inCi)("planBatch: a stack's part of a batched plan is the stack's own plan", () => {
+  const workRoot = resolve(".tf-test", "plan-batch");
+  let setup: OfflineTerraform;
+  const alone = new Map<string, PlanShow>();
+  const batched = new Map<string, PlanShow>();
+  let destroyAlone: PlanShow;
+  let destroyBatched: PlanShow;
+
+  const dir = (stack: string) => join(workRoot, "stacks", stack);
+  const job = (stack: string, statePath?: string): BatchJob => ({
+    id: stack,
+    stackDir: dir(stack),
+    statePath,
+    remoteState: (producer) => join(workRoot, "mocks", `${producer}.tfstate`),
+  });
+  async function planAlone(stack: string, destroy = false): Promise<PlanShow> {
+    const args = ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", ...(destroy ? ["-destroy"] : []), "-out=tfplan"];
+    const plan = await runTerraform(setup, dir(stack), args, OFFLINE_ENV);
+    if (plan.code !== 0) throw new Error(`plan of ${stack} failed: ${plan.stderr}`);
+    const show = await runTerraform(setup, dir(stack), ["show", "-json", "tfplan"], OFFLINE_ENV);
+    if (show.code !== 0) throw new Error(`show of ${stack} failed: ${show.stderr}`);
+    return JSON.parse(show.stdout) as PlanShow;
+  }
+
+  beforeAll(async () => {
+    if (!terraform) throw new Error("CI=true but terraform is not on the PATH: the terraform tier cannot be skipped in CI");
+    // Working copies and producers' planned outputs (mocks), as every offline check makes them.
+    const checks = await planStacksOnce(synthAllToTemp(), { workRoot, stacks: [...STACKS] });
+    expect(checks.filter((c) => !c.ok).map((c) => `${c.stack}: ${c.error}`)).toEqual([]);
+    setup = await prepareOfflineTerraform(workRoot);
+
+    const creates = await planBatch(setup, STACKS.map((s) => job(s)), { workDir: join(workRoot, "batch-create") });
+    for (const stack of STACKS) {
+      const result = creates.get(stack)!;
+      if (!result.ok) throw new Error(result.error);
+      batched.set(stack, result.plan);
+      alone.set(stack, await planAlone(stack));
+    }
+
+    // staging-security "applied": the same state for the batch and for the working copy's own backend.
+    const stack = "staging-security";
+    const json = JSON.parse(readFileSync(join(dir(stack), "cdk.tf.json"), "utf8")) as StackConfigJson;
+    const schema = await new SchemaCache(setup, workRoot).get(dir(stack));
+    const state = stateFromCreatePlan(alone.get(stack)!, schema, String(json.provider?.aws?.[0]?.region));
+    const statePath = join(workRoot, `${stack}.tfstate`);
+    writeFileSync(statePath, state);
+    writeFileSync(join(dir(stack), "offline.tfstate"), state);
+    const destroys = await planBatch(setup, [job(stack, statePath)], { workDir: join(workRoot, "batch-destroy"), destroy: true });
+    const destroyed = destroys.get(stack)!;
+    if (!destroyed.ok) throw new Error(destroyed.error);
+    destroyBatched = destroyed.plan;
+    destroyAlone = await planAlone(stack, true);
+  }, 900_000);
+
+  it.each(STACKS)("%s: create plan, every field", (stack) => {
+    expect(normalized(batched.get(stack)!, workRoot)).toEqual(normalized(alone.get(stack)!, workRoot));
+  });
+
+  it("staging-security: destroy plan against a state, every field", () => {
+    const deletes = (destroyAlone.resource_changes as Array<{ change: { actions: string[] } }>).filter((r) => r.change.actions.includes("delete"));
+    expect(deletes.length).toBeGreaterThan(0);
+    expect(normalized(destroyBatched, workRoot)).toEqual(normalized(destroyAlone, workRoot));
+  });
+
+  it("refuses job ids terraform cannot name, and the same id twice", async () => {
+    await expect(planBatch(setup, [job("prod-database"), job("prod-database")], { workDir: join(workRoot, "twice") })).rejects.toThrow(/appears twice/);
+    await expect(planBatch(setup, [{ ...job("prod-database"), id: "9lives" }], { workDir: join(workRoot, "bad-id") })).rejects.toThrow(/not a terraform module name/);
+  });
+});
