@@ -13,7 +13,7 @@
  * producer.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { mockOutputs, mockStateFile, type OutputChange, type ProviderSchema } from "./mock-outputs";
 import type { PlanJson } from "./plan-json";
@@ -263,7 +263,10 @@ export class SchemaCache {
         provider_schemas: Record<string, { resource_schemas: ProviderSchema["resources"] }>;
       };
       const aws = Object.entries(all.provider_schemas).find(([k]) => k.endsWith("hashicorp/aws"))?.[1];
-      writeFileSync(file, JSON.stringify({ resources: aws?.resource_schemas ?? {} }));
+      // Written aside and renamed: test files running at once share this cache.
+      const temp = `${file}.${process.pid}.tmp`;
+      writeFileSync(temp, JSON.stringify({ resources: aws?.resource_schemas ?? {} }));
+      renameSync(temp, file);
     }
     return JSON.parse(readFileSync(file, "utf8")) as ProviderSchema;
   }

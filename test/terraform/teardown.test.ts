@@ -5,12 +5,14 @@
  * like the first. prod-database's destroy plan must be refused while its cluster is protected,
  * and a restore of staging's database from a snapshot must plan as a new instance.
  *
- * Cheap on purpose (the terraform tier is slow): each stack is initialized once and reused by
- * every round; producers' outputs come from their create plans (as in tf-check), never from
- * extra plans; the second round re-creates each state from the first round's create plan (the
- * configuration is unchanged, so a fresh create plan would be the same) and destroy-plans again.
+ * Cheap on purpose (the terraform tier is slow): the create plans are the offline check's
+ * (planStacksOnce: shared with every file that plans staging, and cached), producers' outputs
+ * come from them too, the second round re-creates each state from the same create plan (the
+ * configuration is unchanged, so a fresh create plan would be the same), and every other plan
+ * runs batched (planBatch): one run for the plans against states, one for both rounds' destroy
+ * plans, one for prod-database's refused destroy.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { buildEnvironment } from "@platform/layers";
@@ -19,12 +21,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { staging } from "../../apps/staging/src/config";
 import { withAccountBoundary } from "@platform/accounts";
 import { destroyWaves } from "../../scripts/destroy/destroy";
-import { deployWaves, readManifest, type Manifest } from "../../scripts/shared/manifest";
-import { PendingOutputs, plannedOutputValues, SchemaCache, writePlannedOutputState, writeRemoteStateOverride, type StackConfigJson } from "../../scripts/shared/planned-outputs";
-import { mapLimit } from "../../scripts/shared/pool";
+import { readManifest, type Manifest } from "../../scripts/shared/manifest";
+import { SchemaCache, regionOf, type StackConfigJson } from "../../scripts/shared/planned-outputs";
+import { findTerraform, prepareOfflineTerraform, type OfflineTerraform } from "../../scripts/shared/terraform";
+import { planBatch, type BatchJob, type BatchResult } from "../../scripts/tf-check/plan-batch";
 import { synthAllToTemp } from "../../scripts/shared/synth-all";
-import { OFFLINE_ENV, findTerraform, mapWarmingPluginCache, prepareTerraform, runTerraform, type TerraformSetup } from "../../scripts/shared/terraform";
-import { offlineProviders } from "../../scripts/tf-check/offline-check";
+import { planStacksOnce } from "./plan-once";
 import { stateFromCreatePlan } from "./state-from-plan";
 
 const terraform = findTerraform();
@@ -40,106 +42,17 @@ interface Plan {
   resource_changes?: Change[];
   output_changes?: Record<string, unknown>;
 }
+type Outcome = { ok: true; plan: Plan } | { ok: false; error: string };
 
-/** Stacks on local state files, remote states on producers' planned outputs, one init each. */
-class OfflineRig {
-  private readonly schema: SchemaCache;
-  private readonly pending = new PendingOutputs();
-  private readonly initialized = new Set<string>();
-
-  constructor(
-    readonly setup: TerraformSetup,
-    private readonly root: string,
-  ) {
-    this.schema = new SchemaCache(setup, root);
-    mkdirSync(join(root, "state"), { recursive: true });
-    mkdirSync(join(root, "mocks"), { recursive: true });
-  }
-
-  dir(stack: string): string {
-    return join(this.root, "stacks", stack);
-  }
-
-  statePath(stack: string): string {
-    return join(this.root, "state", `${stack}.tfstate`);
-  }
-
-  /**
-   * A working copy of `source` (a synthesized stack folder); init only the first time.
-   * `mockOf` names whose planned outputs a producer's remote state reads (default: its own).
-   */
-  async prepare(stack: string, source: string, mockOf: (producer: string) => string = (p) => p): Promise<void> {
-    const dir = this.dir(stack);
-    mkdirSync(dir, { recursive: true });
-    cpSync(join(source, "cdk.tf.json"), join(dir, "cdk.tf.json"));
-    if (existsSync(join(source, "assets")) && !existsSync(join(dir, "assets"))) symlinkSync(resolve(source, "assets"), join(dir, "assets"), "dir");
-    const json = this.json(stack);
-    writeFileSync(
-      join(dir, "zz_offline_override.tf.json"),
-      JSON.stringify({ terraform: { backend: { local: { path: this.statePath(stack) } } }, provider: { aws: offlineProviders(json) } }),
-    );
-    writeRemoteStateOverride(dir, json, (producer) => join(this.root, "mocks", `${mockOf(producer)}.tfstate`));
-    const variables = Object.fromEntries(Object.entries((json as { variable?: Record<string, { default?: unknown }> }).variable ?? {}).filter(([, v]) => v.default === undefined).map(([n]) => [n, ["203.0.113.0/24"]]));
-    writeFileSync(join(dir, "zz_offline.auto.tfvars.json"), JSON.stringify(variables));
-    if (this.initialized.has(stack)) return;
-    const init = await runTerraform(this.setup, dir, ["init", "-input=false", "-no-color"], OFFLINE_ENV);
-    if (init.code !== 0) throw new Error(`${stack}: init failed: ${init.stderr}`);
-    this.initialized.add(stack);
-  }
-
-  private json(stack: string): StackConfigJson {
-    return JSON.parse(readFileSync(join(this.dir(stack), "cdk.tf.json"), "utf8")) as StackConfigJson;
-  }
-
-  /** `plan` (or `plan -destroy`) against the stack's state; the plan JSON, or terraform's error. */
-  async plan(stack: string, destroy = false): Promise<{ ok: true; plan: Plan } | { ok: false; error: string }> {
-    const dir = this.dir(stack);
-    const args = ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", ...(destroy ? ["-destroy"] : []), "-out=tfplan"];
-    const run = await runTerraform(this.setup, dir, args, OFFLINE_ENV);
-    if (run.code !== 0) return { ok: false, error: run.stderr || run.stdout };
-    const show = await runTerraform(this.setup, dir, ["show", "-json", "tfplan"], OFFLINE_ENV);
-    if (show.code !== 0) return { ok: false, error: show.stderr };
-    return { ok: true, plan: JSON.parse(show.stdout) as Plan };
-  }
-
-  /**
-   * "Apply" a create plan: its planned values become the state, its outputs the consumers' mocks.
-   * With `plan`, that (earlier) create plan of the same configuration is applied again.
-   */
-  async create(stack: string, plan?: Plan): Promise<Plan> {
-    if (!plan) {
-      const result = await this.plan(stack);
-      if (!result.ok) throw new Error(`${stack}: create plan failed: ${result.error}`);
-      plan = result.plan;
-    }
-    const schema = await this.schema.get(this.dir(stack));
-    const region = String(this.json(stack).provider?.aws?.[0]?.region ?? "ap-northeast-1");
-    // A copy: filling unknowns must not change the plan a later round applies again.
-    writeFileSync(this.statePath(stack), stateFromCreatePlan(structuredClone(plan), schema, region));
-    const mocks = plannedOutputValues(stack, plan as never, this.json(stack), schema, this.pending);
-    writePlannedOutputState(join(this.root, "mocks", `${stack}.tfstate`), mocks);
-    return plan;
-  }
-
-  /** "Apply" a destroy: the state is gone. */
-  dropState(stack: string): void {
-    rmSync(this.statePath(stack), { force: true });
-  }
-
-  stateResources(stack: string): Array<{ type: string; mode: string; instances: unknown[] }> {
-    return (JSON.parse(readFileSync(this.statePath(stack), "utf8")) as { resources: Array<{ type: string; mode: string; instances: unknown[] }> }).resources;
-  }
-}
+const outcome = (result: BatchResult | undefined): Outcome =>
+  !result ? { ok: false, error: "not planned" } : result.ok ? { ok: true, plan: result.plan as Plan } : { ok: false, error: result.error };
 
 const managed = (plan: Plan) => (plan.resource_changes ?? []).filter((c) => c.mode === "managed");
 
 describe.skipIf(!terraform && !inCi)("teardown and restore, offline", () => {
-  let outdir: string;
   let manifest: Manifest;
-  let rig: OfflineRig;
-  const source = (stack: string) => resolve(outdir, manifest.stacks[stack]!.workingDirectory);
   /** Per round: each staging stack's destroy plan (or error). */
-  const rounds: Array<Map<string, { ok: true; plan: Plan } | { ok: false; error: string }>> = [];
+  const rounds: Array<Map<string, Outcome>> = [];
   /** Per round: the stacks in the order their destroy plans ran. */
   const order: string[][] = [];
   let rePlanOfDatabase: Plan;
@@ -149,44 +62,36 @@ describe.skipIf(!terraform && !inCi)("teardown and restore, offline", () => {
 
   beforeAll(async () => {
     if (!terraform) throw new Error("CI=true but terraform is not on the PATH: the terraform tier cannot be skipped in CI");
-    outdir = synthAllToTemp();
+    const outdir = synthAllToTemp();
     manifest = readManifest(outdir);
     const root = mkdtempSync(join(tmpdir(), "platform-teardown-"));
-    rig = new OfflineRig(prepareTerraform(join(resolve(".tf-test"), "teardown-terraform")), root);
+    const check = join(root, "check");
+    const staged = Object.keys(manifest.stacks).filter((s) => s.startsWith("staging-")).sort();
 
-    const stagingWaves = deployWaves(manifest.stacks).map((w) => w.filter((s) => s.startsWith("staging-"))).filter((w) => w.length > 0);
-    for (const wave of stagingWaves) await mapWarmingPluginCache(rig.setup, wave, 3, (s) => rig.prepare(s, source(s)));
+    // Create plans, producers first, and their planned outputs as the consumers' remote states.
+    const checks = await planStacksOnce(outdir, { workRoot: check, stacks: staged });
+    const failed = checks.filter((c) => !c.ok).map((c) => `${c.stack}: ${c.error}`);
+    if (failed.length > 0) throw new Error(`create plans failed: ${failed.join("; ")}`);
+    for (const c of checks) createPlans.set(c.stack, JSON.parse(readFileSync(c.planJsonPath!, "utf8")) as Plan);
+    const setup: OfflineTerraform = await prepareOfflineTerraform(check);
+    const stackDir = (stack: string) => resolve(outdir, manifest.stacks[stack]!.workingDirectory);
+    const json = (dir: string) => JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as StackConfigJson;
+    const schema = await new SchemaCache(setup, resolve(".tf-test")).get(join(check, "stacks", staged[0]!));
+    const mocks = (producer: string) => join(check, "mocks", `${producer}.tfstate`);
+    mkdirSync(join(root, "state"), { recursive: true });
+    /** "Apply" a create plan: its planned values become the state (a copy: filling unknowns must not change the plan). */
+    const create = (stack: string, round: number): string => {
+      const path = join(root, "state", `${round}-${stack}.tfstate`);
+      writeFileSync(path, stateFromCreatePlan(structuredClone(createPlans.get(stack)!), schema, regionOf(json(stackDir(stack)))));
+      return path;
+    };
+    const job = (id: string, stack: string, statePath?: string, dir = stackDir(stack), remoteState = mocks): BatchJob => ({ id, stackDir: dir, statePath, remoteState });
 
-    for (let round = 0; round < 2; round++) {
-      // Create, producers first (consumers read their planned outputs).
-      for (const wave of stagingWaves) await mapLimit(wave, 3, async (s) => void createPlans.set(s, await rig.create(s, createPlans.get(s))));
-      if (round === 0) {
-        const again = await rig.plan("staging-database");
-        if (!again.ok) throw new Error(again.error);
-        rePlanOfDatabase = again.plan;
-      }
-      // Destroy plans in reverse waves, as `pnpm destroy staging --plan` runs them.
-      const results = new Map<string, { ok: true; plan: Plan } | { ok: false; error: string }>();
-      order.push([]);
-      for (const wave of destroyWaves(manifest, "staging")) {
-        await mapLimit(wave, 3, async (s) => {
-          order[round]!.push(s);
-          results.set(s, await rig.plan(s, true));
-        });
-      }
-      rounds.push(results);
-      for (const s of stagingWaves.flat()) rig.dropState(s);
-    }
-
-    // prod-database: created, then destroy-planned while the cluster is protected. Its producers'
-    // outputs have the same names as staging's (same construct paths) and are mocks either way:
-    // read staging's rather than planning two more stacks.
-    await rig.prepare("prod-database", source("prod-database"), (p) => p.replace(/^prod-/, "staging-"));
-    await rig.create("prod-database");
-    const refused = await rig.plan("prod-database", true);
-    prodDestroy = refused.ok ? { ok: true } : { ok: false, error: refused.error };
-
-    // A restore of staging's database from a snapshot: the config change the runbook describes.
+    // Round 1 created. Against it: staging-database planned again (no change expected). With no
+    // state: prod-database created (its producers' outputs have the same names as staging's, same
+    // construct paths, and are mocks either way: it reads staging's), and staging's database
+    // restored from a snapshot (the config change the runbook describes).
+    const states = [staged.map((s) => [s, create(s, 0)] as const)];
     const restoreOut = mkdtempSync(join(tmpdir(), "platform-restore-"));
     const app = new App({ outdir: restoreOut, skipValidation: false });
     buildEnvironment(
@@ -197,11 +102,48 @@ describe.skipIf(!terraform && !inCi)("teardown and restore, offline", () => {
       }),
     );
     app.synth();
-    await rig.prepare("staging-database", join(restoreOut, "stacks", "staging-database"));
-    rig.dropState("staging-database");
-    const restored = await rig.plan("staging-database");
+    const againstStates = await planBatch(
+      setup,
+      [
+        job("again-staging-database", "staging-database", states[0]!.find(([s]) => s === "staging-database")![1]),
+        job("prod-database", "prod-database", undefined, stackDir("prod-database"), (p) => mocks(p.replace(/^prod-/, "staging-"))),
+        job("restored-staging-database", "staging-database", undefined, join(restoreOut, "stacks", "staging-database")),
+      ],
+      { workDir: join(root, "batch-plans") },
+    );
+    const again = outcome(againstStates.get("again-staging-database"));
+    if (!again.ok) throw new Error(again.error);
+    rePlanOfDatabase = again.plan;
+    const restored = outcome(againstStates.get("restored-staging-database"));
     if (!restored.ok) throw new Error(`restore plan failed: ${restored.error}`);
     restorePlan = restored.plan;
+    const prodCreate = outcome(againstStates.get("prod-database"));
+    if (!prodCreate.ok) throw new Error(`prod-database create plan failed: ${prodCreate.error}`);
+
+    // Round 2: "destroyed" and created again from the same plans, into states of its own.
+    states.push(staged.map((s) => [s, create(s, 1)] as const));
+
+    // Destroy plans of both rounds, in the reverse waves `pnpm destroy staging --plan` walks.
+    const jobs: BatchJob[] = [];
+    for (const [round, created] of states.entries()) {
+      order.push([]);
+      for (const wave of destroyWaves(manifest, "staging")) {
+        for (const s of wave) {
+          order[round]!.push(s);
+          jobs.push(job(`round${round + 1}-${s}`, s, created.find(([c]) => c === s)![1]));
+        }
+      }
+    }
+    const destroys = await planBatch(setup, jobs, { workDir: join(root, "batch-destroy"), destroy: true });
+    for (const [round, stacks] of order.entries()) rounds.push(new Map(stacks.map((s) => [s, outcome(destroys.get(`round${round + 1}-${s}`))])));
+
+    // prod-database created, then destroy-planned while the cluster is protected (alone: it fails).
+    const prodState = join(root, "state", "prod-database.tfstate");
+    writeFileSync(prodState, stateFromCreatePlan(structuredClone(prodCreate.plan), schema, regionOf(json(stackDir("prod-database")))));
+    const refused = outcome(
+      (await planBatch(setup, [job("prod-database", "prod-database", prodState, stackDir("prod-database"), (p) => mocks(p.replace(/^prod-/, "staging-")))], { workDir: join(root, "batch-prod"), destroy: true })).get("prod-database"),
+    );
+    prodDestroy = refused.ok ? { ok: true } : { ok: false, error: refused.error };
   }, 1_800_000);
 
   it("destroy-plans staging in reverse deploy waves: monitoring, then compute, the network, registry and storage last", () => {
