@@ -19,6 +19,7 @@ export default defineConfig({
         test: {
           name: "terraform",
           include: ["test/terraform/**/*.test.ts"],
+          globalSetup: ["test/terraform/global-setup.ts"],
           environment: "node",
           pool: "forks",
           testTimeout: 900_000,

@@ -53,8 +53,8 @@ export interface CheckOptions {
    */
   readonly cacheDir?: string;
   /**
-   * Shared path with `plan`: stacks of a deploy wave planned together, this many per terraform
-   * run ({@link planBatch}); 1 plans each stack on its own.
+   * Shared path with `plan`: stacks of a deploy wave planned together, at most this many per
+   * terraform run ({@link planBatch}), spread over `concurrency` runs; 1 plans each stack on its own.
    * @default 8
    */
   readonly batchSize?: number;
@@ -295,7 +295,8 @@ async function planWaveInBatches(
     setup.initBackend(dir);
     queued.push({ name, dir, json, diagnostics: check.diagnostics });
   }
-  const size = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  // Spread over `concurrency` runs (each run is mostly one busy process), at most batchSize stacks each.
+  const size = Math.max(1, Math.min(options.batchSize ?? DEFAULT_BATCH_SIZE, Math.ceil(queued.length / options.concurrency)));
   const batches = Array.from({ length: Math.ceil(queued.length / size) }, (_, i) => queued.slice(i * size, (i + 1) * size));
   await mapLimit(batches, options.concurrency, async (batch) => {
     const jobs: BatchJob[] = batch.map((q) => ({
