@@ -5,9 +5,15 @@
  *
  *   pnpm synth [--outdir dir]
  */
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { loadApp } from "./app-bundle.mjs";
+import { shareBinaryVersionChecks } from "./binary-version-checks.mjs";
 
 const { values } = parseArgs({ options: { outdir: { type: "string" } } });
+// First, so `terraform version` runs on the other core while the app loads; the synth below is
+// synchronous, so its output is collected before it starts.
+const versionChecks = shareBinaryVersionChecks(fileURLToPath(new URL("../../package.json", import.meta.url)));
 const app = await loadApp({ log: (line) => console.error(line) });
+await versionChecks.prefetched;
 app.synthesizeAll(values.outdir ? { outdir: values.outdir } : {});
