@@ -30,11 +30,10 @@ export function shareBinaryVersionChecks(from, options = {}) {
   if (options.prefetch ?? true) {
     const command = new ValidateTerraformVersion(">=0").versionCommand;
     prefetched = new Promise((settle) => {
-      const child = childProcess.exec(command, { encoding: "buffer" }, (error, stdout) => {
+      childProcess.exec(command, { encoding: "buffer" }, (error, stdout) => {
         if (!error && !outputs.has(command)) outputs.set(command, stdout);
         settle();
       });
-      child.unref(); // never keeps a finished synth waiting
     });
   }
 
