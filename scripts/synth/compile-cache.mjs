@@ -19,7 +19,9 @@ import vm from "node:vm";
  * @returns {{ stats: () => { hits: number, misses: number } }}
  */
 export function enableCompileCache(cacheDir) {
-  const dir = join(cacheDir, `${process.version}-${process.arch}`);
+  // V8 rejects code cached under other flags: one folder per Node version and flag set.
+  const flags = createHash("sha256").update(`${process.execArgv.join(" ")}\0${process.env.NODE_OPTIONS ?? ""}`).digest("hex");
+  const dir = join(cacheDir, `${process.version}-${process.arch}-${flags.slice(0, 8)}`);
   const originalCompile = Module.prototype._compile;
   /** @type {{ file: string, stamp: string, script: vm.Script }[]} */
   const pending = [];
