@@ -175,22 +175,24 @@ function writeCachedOutput(code: Uint8Array, zip: Uint8Array, zipHash: string, c
   const existing = verifiedOutput(zipHash, codeFileHash);
   if (existing) return existing;
   const directory = outputDirectory(zipHash);
-  rmSync(directory, { recursive: true, force: true }); // a damaged copy
   const temp = `${directory}.${process.pid}.tmp`;
   rmSync(temp, { recursive: true, force: true });
   mkdirSync(temp, { recursive: true });
   writeFileSync(join(temp, "index.js"), code);
   writeFileSync(join(temp, "lambda.zip"), zip);
-  try {
-    renameSync(temp, directory);
-  } catch (error) {
-    rmSync(temp, { recursive: true, force: true });
-    // Another synth wrote the same folder first; its bytes are the same.
-    const written = verifiedOutput(zipHash, codeFileHash);
-    if (!written) throw error;
-    return written;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      renameSync(temp, directory);
+      return { directory, zipPath: join(directory, "lambda.zip"), codeHash: zipHash };
+    } catch (error) {
+      // Another synth wrote the same folder first: its bytes are the same.
+      const written = verifiedOutput(zipHash, codeFileHash);
+      if (written || attempt > 0) rmSync(temp, { recursive: true, force: true });
+      if (written) return written;
+      if (attempt > 0) throw error;
+      rmSync(directory, { recursive: true, force: true }); // a damaged copy: replace it
+    }
   }
-  return { directory, zipPath: join(directory, "lambda.zip"), codeHash: zipHash };
 }
 
 /** Write then rename, so a parallel synth never reads half a file. */
