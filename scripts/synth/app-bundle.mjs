@@ -1,7 +1,7 @@
 // Plain JavaScript on purpose: `pnpm synth` starts with `node`, not tsx, because loading the
 // app's TypeScript through tsx cost more than the synth itself. Types: app-bundle.d.mts.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -29,7 +29,15 @@ export async function appBundle(options = {}) {
   const key = buildKey();
   if (existsSync(stateFile)) {
     const state = JSON.parse(readFileSync(stateFile, "utf8"));
-    if (state.key === key && existsSync(state.file) && unchanged(state.inputs)) return { file: state.file, rebuilt: false };
+    if (state.key === key && existsSync(state.file)) {
+      const stamp = statStamp(Object.keys(state.inputs));
+      if (stamp !== undefined && stamp === state.stamp) return { file: state.file, rebuilt: false };
+      if (unchanged(state.inputs)) {
+        // Touched, not changed: remember the new metadata so the next run skips the contents.
+        writeState(stateFile, { ...state, stamp });
+        return { file: state.file, rebuilt: false };
+      }
+    }
   }
 
   const { build } = await import("esbuild");
@@ -49,7 +57,7 @@ export async function appBundle(options = {}) {
   });
   renameSync(temp, file);
   const inputs = Object.fromEntries(Object.keys(result.metafile.inputs).map((p) => [p, hashFile(resolve(REPO, p))]));
-  writeFileSync(stateFile, JSON.stringify({ key, file, inputs }));
+  writeState(stateFile, { key, file, inputs, stamp: statStamp(Object.keys(inputs)) });
   options.log?.(`bundled ${relative(REPO, entry)} (${Object.keys(inputs).length} files) into ${relative(REPO, file)}`);
   return { file, rebuilt: true };
 }
@@ -65,6 +73,30 @@ function buildKey() {
 
 function hashFile(path) {
   return createHash("sha256").update(readFileSync(path)).digest("hex");
+}
+
+/**
+ * One fingerprint of the inputs' metadata (inode, size, modification and change times). Any
+ * write changes a file's ctime, so an equal stamp means unchanged inputs without reading them;
+ * an unequal one only means "compare contents". Undefined when an input is gone.
+ *
+ * @param {string[]} paths relative to the repository
+ */
+function statStamp(paths) {
+  const hash = createHash("sha256");
+  for (const p of paths) {
+    const s = statSync(resolve(REPO, p), { bigint: true, throwIfNoEntry: false });
+    if (!s) return undefined;
+    hash.update(`${p}\0${s.ino}\0${s.size}\0${s.mtimeNs}\0${s.ctimeNs}\n`);
+  }
+  return hash.digest("hex");
+}
+
+/** Write then rename, so a parallel synth never reads half a state file. */
+function writeState(stateFile, state) {
+  const temp = `${stateFile}.${process.pid}.tmp`;
+  writeFileSync(temp, JSON.stringify(state));
+  renameSync(temp, stateFile);
 }
 
 /** @param {Record<string, string>} inputs */
