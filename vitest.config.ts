@@ -8,6 +8,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
+          isolate: false,
           include: ["packages/*/test/**/*.test.ts", "apps/*/test/**/*.test.ts", "scripts/**/test/**/*.test.ts", "test/seeds/**/*.test.ts"],
           environment: "node",
           pool: "forks",
