@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { defineConfig, type Plugin } from "vitest/config";
 
 /**
@@ -23,7 +24,13 @@ export default defineConfig({
         plugins: [workflowParserWithoutSourceMaps],
         test: {
           name: "unit",
+          // One module graph per worker, not per file: cdktf and the AWS provider load once per
+          // worker, and apps synthesized by several files are synthesized once (synthAppStacks).
+          // The tests share no mutable state (shuffled runs pass: --sequence.shuffle).
           isolate: false,
+          // vitest's default leaves one core to its main process (1 worker on 2 cores); the main
+          // process is nearly idle once files are transformed, so use every core.
+          maxWorkers: availableParallelism(),
           // GitHub's workflow parser imports its schema JSON without an import attribute, which
           // Node's loader refuses; inlined, vite's loader reads it, so tests call the parser in-process.
           server: { deps: { inline: ["@actions/workflow-parser"] } },
