@@ -5,7 +5,7 @@
  *   pnpm exec tsx scripts/workflows/main.ts a.yml --json  results as JSON (errors + parsed data)
  *
  * The parser imports its schema JSON without an import attribute, which Node's own loader
- * refuses; tsx's loader accepts it (and vitest's once the parser is inlined: vitest.config.ts).
+ * refuses; tsx's loader accepts it (and vitest's once the parser is pre-bundled: vitest.config.ts).
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
