@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 // Two projects: fast synth/unit tests, and the terraform tier (validate + offline plan of
@@ -8,6 +9,17 @@ export default defineConfig({
       {
         test: {
           name: "unit",
+          // One module graph per worker, not per file: cdktf and the AWS provider load once per
+          // worker, and apps synthesized by several files are synthesized once (synthAppStacks).
+          // The tests share no mutable state (shuffled runs pass: --sequence.shuffle).
+          isolate: false,
+          // vitest's default leaves one core to its main process (1 worker on 2 cores); the main
+          // process is nearly idle once files are transformed, so use every core.
+          maxWorkers: availableParallelism(),
+          // GitHub's workflow parser imports its schema JSON without an import attribute, which
+          // Node's loader refuses; pre-bundled by vite (once, cached in node_modules/.vite), tests
+          // call the parser in-process.
+          deps: { optimizer: { ssr: { enabled: true, include: ["@actions/workflow-parser"] } } },
           include: ["packages/*/test/**/*.test.ts", "apps/*/test/**/*.test.ts", "scripts/**/test/**/*.test.ts", "test/seeds/**/*.test.ts"],
           environment: "node",
           pool: "forks",

@@ -9,3 +9,14 @@ export function synthAllToTemp(): string {
   synthesizeAll({ outdir });
   return outdir;
 }
+
+let shared: string | undefined;
+
+/**
+ * One synth of every environment per test worker, for tests that only read the folder (never
+ * write into it, never run terraform in it): `synthAllToTemp` for those that do.
+ */
+export function sharedSynthAll(): string {
+  shared ??= synthAllToTemp();
+  return shared;
+}

@@ -5,7 +5,9 @@
  * build, offline): types of expressions and step outputs, action inputs, untrusted input in
  * `run:` scripts, job dependencies. (The WebAssembly build runs no shellcheck.)
  */
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { basename } from "node:path";
 import {
   NoOperationTraceWriter,
   convertWorkflowTemplate,
@@ -66,4 +68,17 @@ export async function checkWorkflow(name: string, content: string): Promise<Work
   const template = await convertWorkflowTemplate(parsed.context, parsed.value);
   const all = [...new Set([...errors, ...(template.errors ?? []).map((e) => e.Message), ...lint])];
   return { errors: all, data: tokenToData(parsed.value) as Record<string, unknown>, template };
+}
+
+/** Results of `pnpm check-workflows`, by file name. */
+export type WorkflowResults = Record<string, { readonly errors: readonly string[]; readonly data?: Record<string, unknown> }>;
+
+/** Checks workflow files (by path); status 1 when any has an error, as the command exits. */
+export async function checkWorkflowFiles(paths: readonly string[]): Promise<{ status: number; results: WorkflowResults }> {
+  const results: WorkflowResults = {};
+  for (const file of paths) {
+    const check = await checkWorkflow(basename(file), readFileSync(file, "utf8"));
+    results[basename(file)] = { errors: check.errors, data: check.data };
+  }
+  return { status: Object.values(results).some((r) => r.errors.length > 0) ? 1 : 0, results };
 }

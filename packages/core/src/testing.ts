@@ -157,22 +157,42 @@ export function scrubVolatile(value: unknown): unknown {
   return value;
 }
 
+/** Each build function's synthesized stacks, so files of one test worker that synthesize the same app do it once. */
+const synthesized = new WeakMap<(app: App) => void, Readonly<Record<string, SynthesizedStack>>>();
+
+/** Freezes a parsed JSON value all the way down (shared synth results are read-only for every test). */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object") {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 /**
  * Synthesizes an app exactly as `cdktf synth` would (cross-stack outputs and remote state
  * included) into a temporary folder, and returns every stack's parsed JSON by stack name.
+ * The result is frozen and memoized per build function (the same function, e.g. `buildStaging`,
+ * always builds the same app), so repeated synths of one app in a test worker cost nothing.
  */
-export function synthAppStacks(build: (app: App) => void): Record<string, SynthesizedStack> {
+export function synthAppStacks(build: (app: App) => void): Readonly<Record<string, SynthesizedStack>> {
+  const cached = synthesized.get(build);
+  if (cached) return cached;
   const outdir = mkdtempSync(join(tmpdir(), "platform-app-"));
   synthesizeApp(build, { outdir });
   const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as {
     stacks: Record<string, { synthesizedStackPath: string }>;
   };
-  return Object.fromEntries(
-    Object.entries(manifest.stacks).map(([name, s]) => [
-      name,
-      JSON.parse(readFileSync(join(outdir, s.synthesizedStackPath), "utf8")) as SynthesizedStack,
-    ]),
+  const stacks = deepFreeze(
+    Object.fromEntries(
+      Object.entries(manifest.stacks).map(([name, s]) => [
+        name,
+        JSON.parse(readFileSync(join(outdir, s.synthesizedStackPath), "utf8")) as SynthesizedStack,
+      ]),
+    ),
   );
+  synthesized.set(build, stacks);
+  return stacks;
 }
 
 /** Every object key anywhere in a JSON value (e.g. to prove no `password` attribute exists). */

@@ -21,13 +21,16 @@ import { keepLiveDatabase, LEGACY_PROD, LEGACY_STAGING, STAGING_PLACE, synthEnvi
 const scratch = mkdtempSync(join(tmpdir(), "adopt-test-"));
 let stagingOut = "";
 let keptOut = "";
+/** Prod as configured: synthesized once for the two tests that read it (neither writes into it). */
+let prodOut = "";
 
 beforeAll(() => {
   stagingOut = synthEnvironment();
   keptOut = synthEnvironment(undefined, keepLiveDatabase);
+  prodOut = synthEnvironment(prod);
 });
 afterAll(() => {
-  for (const dir of [scratch, stagingOut, keptOut]) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [scratch, stagingOut, keptOut, prodOut]) rmSync(dir, { recursive: true, force: true });
 });
 
 /** A minimal state file in `dir`. */
@@ -56,13 +59,8 @@ const ecrState = (name: string, arnRegion = "ap-northeast-1", account = "1234567
 
 describe("the rule table", () => {
   it("has a rule for every resource type the staging and prod stacks emit", () => {
-    const prodOut = synthEnvironment(prod);
-    try {
-      const types = new Set([...readOurStacks(stagingOut, "staging"), ...readOurStacks(prodOut, "prod")].flatMap((s) => s.resources.map((r) => r.type)));
-      expect([...types].filter((t) => !ADOPT_RULES[t])).toEqual([]);
-    } finally {
-      rmSync(prodOut, { recursive: true, force: true });
-    }
+    const types = new Set([...readOurStacks(stagingOut, "staging"), ...readOurStacks(prodOut, "prod")].flatMap((s) => s.resources.map((r) => r.type)));
+    expect([...types].filter((t) => !ADOPT_RULES[t])).toEqual([]);
   });
 
   it("builds each type's import ID in the provider's documented form", () => {
@@ -205,23 +203,18 @@ describe("adopting the legacy prod fixture (seed 003: Aurora, NAT, zone)", () =>
         };
 
   it("names the settings that keep the live cluster and instance identifiers, and counts", () => {
-    const out = synthEnvironment(prod);
-    try {
-      const a = planAdoption({ place: prodPlace, from: LEGACY_PROD, outdir: out });
-      expect(adoptionCounts(a)).toEqual({ matched: 33, unmatched: 5, created: 152, changedAttributes: 36, immutableDifferences: 5 });
-      expect(statefulReplacements(a).map((r) => r.split(" (")[0])).toEqual([
-        "prod-database aws_rds_cluster.aurora_cluster_059EF40F",
-        "prod-database aws_rds_cluster_instance.aurora_reader_4D5CB5F2",
-        "prod-database aws_rds_cluster_instance.aurora_writer_E7281974",
-      ]);
-      const settings = a.matched.flatMap((m) => m.immutable.map((i) => i.setting)).filter((x) => x.startsWith("database."));
-      expect(settings.sort()).toEqual(["database.identifier", "database.instanceIdentifiers.reader", "database.instanceIdentifiers.writer"]);
-      // The instances carry other names: found by their cluster and zone.
-      expect(a.matched.find((m) => m.ours.address.startsWith("aws_rds_cluster_instance.aurora_writer"))?.live.address).toBe("aws_rds_cluster_instance.one");
-      expect(a.matched.find((m) => m.ours.type === "aws_route53_zone")?.by).toBe("name = tidilyspace.app");
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
+    const a = planAdoption({ place: prodPlace, from: LEGACY_PROD, outdir: prodOut });
+    expect(adoptionCounts(a)).toEqual({ matched: 33, unmatched: 5, created: 152, changedAttributes: 36, immutableDifferences: 5 });
+    expect(statefulReplacements(a).map((r) => r.split(" (")[0])).toEqual([
+      "prod-database aws_rds_cluster.aurora_cluster_059EF40F",
+      "prod-database aws_rds_cluster_instance.aurora_reader_4D5CB5F2",
+      "prod-database aws_rds_cluster_instance.aurora_writer_E7281974",
+    ]);
+    const settings = a.matched.flatMap((m) => m.immutable.map((i) => i.setting)).filter((x) => x.startsWith("database."));
+    expect(settings.sort()).toEqual(["database.identifier", "database.instanceIdentifiers.reader", "database.instanceIdentifiers.writer"]);
+    // The instances carry other names: found by their cluster and zone.
+    expect(a.matched.find((m) => m.ours.address.startsWith("aws_rds_cluster_instance.aurora_writer"))?.live.address).toBe("aws_rds_cluster_instance.one");
+    expect(a.matched.find((m) => m.ours.type === "aws_route53_zone")?.by).toBe("name = tidilyspace.app");
   });
 
   it("has nothing stateful left to replace once the identifiers are kept", () => {

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { applySavedPlan, planStack, planStacksInWaves } from "../ci-terraform";
 import type { PlanJson } from "../../shared/plan-json";
 import type { TerraformSetup } from "../../shared/terraform";
@@ -57,6 +57,12 @@ describe("planning and applying the saved plan", () => {
   it("plans into a saved plan file, keeps only the redacted JSON, and applies exactly that file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ci-apply-"));
     writeFileSync(join(dir, "current.json"), JSON.stringify(plan(2)));
+    // Test files share their worker's process (isolate: false): put the variable back afterwards.
+    const saved = process.env.STUB_PLAN;
+    onTestFinished(() => {
+      if (saved === undefined) delete process.env.STUB_PLAN;
+      else process.env.STUB_PLAN = saved;
+    });
     process.env.STUB_PLAN = join(dir, "current.json");
     const setup = stubTerraform(dir);
     const outdir = fakeOutdir();

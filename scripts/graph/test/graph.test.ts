@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { graphSection, readStackGraph, replaceGraphSection, toMermaid } from "../graph";
 import { deployWaves, withDependents } from "../../shared/manifest";
-import { synthAllToTemp } from "../../shared/synth-all";
+import { sharedSynthAll } from "../../shared/synth-all";
 
 describe("deployWaves", () => {
   it("puts each stack after its producers and independent stacks together", () => {
@@ -32,7 +32,7 @@ describe("deployWaves", () => {
 });
 
 describe("stack graph of this repository", () => {
-  const graph = readStackGraph(synthAllToTemp());
+  const graph = readStackGraph(sharedSynthAll());
 
   it("has one wave per dependency level and an edge per cross-stack reference", () => {
     for (const edge of graph.edges) {

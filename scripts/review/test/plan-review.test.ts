@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { changedPaths, classifyActions, findPlanFiles, formatPath, type PlanJson, type ResourceChange } from "../../shared/plan-json";
 import { summarizePlan } from "../plan-summary";
+import { runReview } from "../cli";
 import { GITHUB_COMMENT_LIMIT, renderReview } from "../review-comment";
 import { environmentOf } from "../../shared/stack-names";
 
@@ -260,13 +261,21 @@ describe("review comment", () => {
 
 describe("pnpm review (CLI)", () => {
   const dir = mkdtempSync(join(tmpdir(), "review-cli-"));
-  const run = (args: string[]) => spawnSync("node_modules/.bin/tsx", ["scripts/review/main.ts", ...args], { encoding: "utf8" });
+  /** End to end: tsx main.ts, as CI runs it. */
+  const spawn = (args: string[]) => spawnSync("node_modules/.bin/tsx", ["scripts/review/main.ts", ...args], { encoding: "utf8" });
+  /** The command in-process (the code main.ts runs), with its exit status and both streams as the console prints them. */
+  const run = (args: string[]) => {
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const status = runReview(args, { out: (text) => stdout.push(`${text}\n`), err: (line) => stderr.push(`${line}\n`) });
+    return { status, stdout: stdout.join(""), stderr: stderr.join("") };
+  };
 
   it("exits 2 and writes needs_approval=true for a stateful replace; the summary JSON holds no secret", () => {
     mkdirSync(join(dir, "a"));
     writeFileSync(join(dir, "a", "prod-database.json"), JSON.stringify(plan([dbReplace, lambdaSecrets])));
     const out = join(dir, "a-out.txt");
-    const result = run([join(dir, "a"), "--out", join(dir, "a.md"), "--github-output", out, "--summary-json", join(dir, "a-summary.json")]);
+    const result = spawn([join(dir, "a"), "--out", join(dir, "a.md"), "--github-output", out, "--summary-json", join(dir, "a-summary.json")]);
     expect(result.status).toBe(2);
     expect(readFileSync(out, "utf8")).toContain("needs_approval=true\napproval_count=1\nstateful_count=1\nhas_changes=true\nerrored=false");
     for (const file of ["a.md", "a-summary.json"]) {

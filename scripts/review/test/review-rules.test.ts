@@ -4,7 +4,6 @@
  * disruptive updates get their own line, values shown (never a secret), failed plans show
  * their error lines, and no input can break the comment's Markdown.
  */
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +13,7 @@ import { changedStacks, preventDestroyRemoved } from "../../changed-stacks/chang
 import { dataLossFindings, disruptiveFindings } from "../data-loss";
 import { checkPlan, readPlan, type PlanJson, type ResourceChange } from "../../shared/plan-json";
 import { summarizePlan } from "../plan-summary";
+import { runReview } from "../cli";
 import { renderReview } from "../review-comment";
 
 type ChangeExtra = Partial<ResourceChange["change"]>;
@@ -73,7 +73,13 @@ describe("fail closed: what counts as a plan", () => {
 });
 
 describe("pnpm review --changed-stacks (fail closed)", () => {
-  const run = (args: string[]) => spawnSync("node_modules/.bin/tsx", ["scripts/review/main.ts", ...args], { encoding: "utf8" });
+  /** The command in-process (the code main.ts runs), with its exit status and both streams as the console prints them. */
+  const run = (args: string[]) => {
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const status = runReview(args, { out: (text) => stdout.push(`${text}\n`), err: (line) => stderr.push(`${line}\n`) });
+    return { status, stdout: stdout.join(""), stderr: stderr.join("") };
+  };
   const changed = (stacks: Record<string, string[]>, extra: Record<string, unknown> = {}) => {
     const all = Object.values(stacks).flat();
     return JSON.stringify({

@@ -28,7 +28,7 @@ import {
 } from "../outputs";
 import { shellJoin, shellQuote, type CapturedRun, type CommandRunner } from "../runner";
 import { chooseService, choosePath, runTunnel, type TunnelDeps } from "../tunnel";
-import { synthAllToTemp } from "../../shared/synth-all";
+import { sharedSynthAll } from "../../shared/synth-all";
 
 const CLUSTER = "bookmark-manager-staging-cluster";
 const API = "bookmark-manager-staging-api";
@@ -577,7 +577,7 @@ describe("runTunnel", () => {
 });
 
 describe("against this repository's synthesized stacks", () => {
-  const outdir = synthAllToTemp();
+  const outdir = sharedSynthAll();
   const cdkTf = (stack: string) => JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as {
     output?: Record<string, unknown>;
     resource?: Record<string, Record<string, Record<string, unknown>>>;

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { github } from "../../../apps/bootstrap/src/config";
 import { buildBootstrap } from "../../../apps/bootstrap/src/main";
 import { buildStaging } from "../../../apps/staging/src/main";
+import { checkWorkflowFiles } from "../workflow-check";
 
 const DIR = ".github/workflows";
 const files = readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
@@ -16,8 +17,8 @@ interface WorkflowCheck {
   readonly data?: Record<string, unknown>;
 }
 
-/** Runs GitHub's workflow parser through scripts/workflows/main.ts (see there why a process). */
-function check(paths: readonly string[]): { status: number; results: Record<string, WorkflowCheck> } {
+/** `pnpm check-workflows --json`, end to end (tsx main.ts): GitHub's parser and actionlint, the exit status and the JSON. */
+function checkCommand(paths: readonly string[]): { status: number; results: Record<string, WorkflowCheck> } {
   const run = spawnSync("node_modules/.bin/tsx", ["scripts/workflows/main.ts", "--json", ...paths], { encoding: "utf8" });
   if (!run.stdout) throw new Error(`check-workflows printed nothing: ${run.stderr}`);
   return { status: run.status ?? 1, results: JSON.parse(run.stdout) as Record<string, WorkflowCheck> };
@@ -39,7 +40,7 @@ describe("GitHub workflows", () => {
   const checks = new Map<string, WorkflowCheck>();
   let status: number;
   beforeAll(() => {
-    const run = check(files.map((f) => join(DIR, f)));
+    const run = checkCommand(files.map((f) => join(DIR, f)));
     status = run.status;
     for (const [f, r] of Object.entries(run.results)) checks.set(f, r);
   });
@@ -53,13 +54,14 @@ describe("GitHub workflows", () => {
     expect(status).toBe(0);
   });
 
-  it("the validator rejects a broken workflow, so the check above can fail", () => {
+  it("the validator rejects a broken workflow, so the check above can fail", async () => {
     const dir = mkdtempSync(join(tmpdir(), "workflow-"));
     writeFileSync(join(dir, "broken.yml"), "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    stepz:\n      - run: echo ${{ matrixx.x }}\n");
     writeFileSync(join(dir, "context.yml"), "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ matrixx.x }}\n");
     // Valid for GitHub's parser, caught by actionlint: an untrusted value in a script, a step output that does not exist.
     writeFileSync(join(dir, "lint.yml"), "on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.pull_request.title }}\n      - run: echo ${{ steps.nope.outputs.x }}\n");
-    const run = check([join(dir, "broken.yml"), join(dir, "context.yml"), join(dir, "lint.yml")]);
+    // In-process: the code main.ts runs.
+    const run = await checkWorkflowFiles([join(dir, "broken.yml"), join(dir, "context.yml"), join(dir, "lint.yml")]);
     expect(run.status).toBe(1);
     expect(run.results["broken.yml"]!.errors.join("\n")).toMatch(/Unexpected value 'stepz'/);
     expect(run.results["context.yml"]!.errors.join("\n")).toMatch(/Unrecognized named-value: 'matrixx'/);
