@@ -32,6 +32,8 @@ export default defineConfig({
           name: "terraform",
           include: ["test/terraform/**/*.test.ts"],
           globalSetup: ["test/terraform/global-setup.ts"],
+          // Two files at once: a file mostly waits for terraform, which leaves a core idle.
+          maxWorkers: availableParallelism(),
           environment: "node",
           pool: "forks",
           testTimeout: 900_000,

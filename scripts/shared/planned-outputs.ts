@@ -13,8 +13,8 @@
  * producer.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
 import { mockOutputs, mockStateFile, type OutputChange, type ProviderSchema } from "./mock-outputs";
 import type { PlanJson } from "./plan-json";
 import { AWS_PROVIDER_VERSION, OFFLINE_ENV, runTerraform, type TerraformSetup } from "./terraform";
@@ -240,13 +240,19 @@ function tail(text: string, lines = 15): string {
   return text.trim().split("\n").slice(-lines).join("\n");
 }
 
+/**
+ * Where the AWS provider schema is kept by default: one file per provider version, shared by
+ * every offline check and test file of the checkout (fetching it costs a provider start).
+ */
+export const DEFAULT_SCHEMA_CACHE = resolve("node_modules", ".cache", "tf-schema");
+
 /** The AWS provider schema, read once from an initialized stack and cached on disk. */
 export class SchemaCache {
   private pending: Promise<ProviderSchema> | undefined;
 
   constructor(
     private readonly setup: TerraformSetup,
-    private readonly cacheDir: string,
+    private readonly cacheDir: string = DEFAULT_SCHEMA_CACHE,
   ) {}
 
   get(initializedDir: string): Promise<ProviderSchema> {
@@ -257,6 +263,7 @@ export class SchemaCache {
   private async load(dir: string): Promise<ProviderSchema> {
     const file = join(this.cacheDir, `aws-${AWS_PROVIDER_VERSION}-schema.json`);
     if (!existsSync(file)) {
+      mkdirSync(this.cacheDir, { recursive: true });
       const out = await runTerraform(this.setup, dir, ["providers", "schema", "-json"], OFFLINE_ENV);
       if (out.code !== 0) throw new Error(`terraform providers schema failed: ${tail(out.stderr)}`);
       const all = JSON.parse(out.stdout) as {

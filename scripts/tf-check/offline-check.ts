@@ -124,7 +124,7 @@ export async function checkStacks(options: CheckOptions): Promise<StackCheck[]> 
     }
   }
 
-  const schema = new SchemaCache(setup, options.workRoot);
+  const schema = new SchemaCache(setup);
   const pending = new PendingOutputs();
   const results = new Map<string, StackCheck>();
   const check = async (name: string) => {

@@ -60,7 +60,7 @@ describe.skipIf(!terraform && !inCi)("Lambda trigger refactor: moved blocks keep
     }
     const init = await runTerraform(setup, stackDir(before, STACKS[0]), ["init", "-input=false", "-no-color"], OFFLINE_PLAN.env);
     if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
-    const schema: ProviderSchema = await new SchemaCache(setup, resolve(".tf-test")).get(stackDir(before, STACKS[0]));
+    const schema: ProviderSchema = await new SchemaCache(setup).get(stackDir(before, STACKS[0]));
     for (const p of PRODUCERS) writeProducerState(synth, p, states, schema);
     for (const stack of STACKS) await applyOffline(setup, before, stack, states, schema);
 

@@ -61,7 +61,7 @@ describe.skipIf(!terraform && !inCi)("CI plans: consumers planned with their pro
     // The provider schema comes from an initialized stack.
     const init = await runTerraform(setup, stackDir(outdir, PRODUCER), ["init", "-input=false", "-no-color"], OFFLINE_PLAN.env);
     if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
-    schema = await new SchemaCache(setup, resolve(".tf-test")).get(stackDir(outdir, PRODUCER));
+    schema = await new SchemaCache(setup).get(stackDir(outdir, PRODUCER));
     for (const p of OTHER_PRODUCERS) writeProducerState(synth, p, base, schema);
     await applyOffline(setup, outdir, PRODUCER, base, schema);
     await applyOffline(setup, outdir, CONSUMER, base, schema);

@@ -70,7 +70,7 @@ describe.skipIf(!terraform && !inCi)("planBatch: a stack's part of a batched pla
     // staging-security "applied": the same state for the batch and for the working copy's own backend.
     const stack = "staging-security";
     const json = JSON.parse(readFileSync(join(dir(stack), "cdk.tf.json"), "utf8")) as StackConfigJson;
-    const schema = await new SchemaCache(setup, workRoot).get(dir(stack));
+    const schema = await new SchemaCache(setup).get(dir(stack));
     const state = stateFromCreatePlan(alone.get(stack)!, schema, String(json.provider?.aws?.[0]?.region));
     const statePath = join(workRoot, `${stack}.tfstate`);
     writeFileSync(statePath, state);

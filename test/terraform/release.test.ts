@@ -82,7 +82,7 @@ describe.skipIf(!terraform && !inCi)("a release of a new tag changes only <env>-
       const deployed = localCopy(base, join(root, "main"), [STACK], states);
       const init = await runTerraform(setup, stackDir(deployed, STACK), ["init", "-input=false", "-no-color"], OFFLINE_PLAN.env);
       if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
-      const schema = await new SchemaCache(setup, resolve(".tf-test")).get(stackDir(deployed, STACK));
+      const schema = await new SchemaCache(setup).get(stackDir(deployed, STACK));
       for (const producer of readManifest(base).stacks[STACK]!.dependencies) writeProducerState(base, producer, states, schema);
       // main as deployed: staging-compute's state converged on main's plan.
       await applyOffline(setup, deployed, STACK, states, schema);
@@ -145,7 +145,7 @@ describe.skipIf(!terraform && !inCi)("a release of a new tag changes only <env>-
       });
       const init = await runTerraform(setup, stackDir(before, REGISTRY), ["init", "-input=false", "-no-color"], OFFLINE_PLAN.env);
       if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
-      const schema = await new SchemaCache(setup, resolve(".tf-test")).get(stackDir(before, REGISTRY));
+      const schema = await new SchemaCache(setup).get(stackDir(before, REGISTRY));
       await applyOffline(setup, before, REGISTRY, states, schema);
       const after = localCopy(base, join(root, "after"), [REGISTRY], states);
       const planned = await planStack(setup, after, REGISTRY, join(root, "plans", `${REGISTRY}.json`), OFFLINE_PLAN);

@@ -15,7 +15,8 @@ import { comparePlans, redactPlan } from "../../scripts/shared/plan-redact";
 import { summarizePlan } from "../../scripts/review/plan-summary";
 import { renderReview } from "../../scripts/review/review-comment";
 import { environmentOf } from "../../scripts/shared/stack-names";
-import { AWS_PROVIDER_VERSION, prepareOfflineTerraform } from "../../scripts/shared/terraform";
+import { SchemaCache } from "../../scripts/shared/planned-outputs";
+import { prepareOfflineTerraform } from "../../scripts/shared/terraform";
 import { PROBE_SECRETS, findReplaceCandidate, replaceScenario, type ReplaceScenario } from "./review-scenarios";
 
 interface Review {
@@ -84,9 +85,10 @@ export function describeReviewOfRealPlans(context: () => { results: readonly Sta
       all = review(dir, "all-stacks", planned.map((r) => r.planJsonPath!), ["--changed-stacks", join(dir, "changed.json")]);
       const candidate = findReplaceCandidate(planned);
       if (!candidate) throw new Error("no stack has a stateful resource whose replace can be planned");
-      const schema = JSON.parse(readFileSync(join(workRoot, `aws-${AWS_PROVIDER_VERSION}-schema.json`), "utf8"));
+      const setup = await prepareOfflineTerraform(workRoot);
+      const schema = await new SchemaCache(setup).get(candidate.sourceDir);
       const region = String((JSON.parse(readFileSync(join(candidate.sourceDir, "cdk.tf.json"), "utf8")) as { provider?: { aws?: Array<{ region?: string }> } }).provider?.aws?.[0]?.region ?? "us-east-1");
-      scenario = await replaceScenario(await prepareOfflineTerraform(workRoot), schema, candidate, workRoot, region);
+      scenario = await replaceScenario(setup, schema, candidate, workRoot, region);
       replace = review(dir, "replace", [scenario.replacePlanPath]);
     });
 

@@ -76,7 +76,7 @@ describe.skipIf(!terraform && !inCi)("teardown and restore, offline", () => {
     const setup: OfflineTerraform = await prepareOfflineTerraform(check);
     const stackDir = (stack: string) => resolve(outdir, manifest.stacks[stack]!.workingDirectory);
     const json = (dir: string) => JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as StackConfigJson;
-    const schema = await new SchemaCache(setup, resolve(".tf-test")).get(join(check, "stacks", staged[0]!));
+    const schema = await new SchemaCache(setup).get(join(check, "stacks", staged[0]!));
     const mocks = (producer: string) => join(check, "mocks", `${producer}.tfstate`);
     mkdirSync(join(root, "state"), { recursive: true });
     /** "Apply" a create plan: its planned values become the state (a copy: filling unknowns must not change the plan). */

@@ -141,7 +141,15 @@ function verifiedOutput(zipHash: string, codeFileHash: string): Bundle | undefin
   return { directory, zipPath, codeHash: zipHash };
 }
 
+let esbuildRuns = 0;
+
+/** How many esbuild builds this process ran (a cache hit runs none); for tests of the cache. */
+export function esbuildRunCount(): number {
+  return esbuildRuns;
+}
+
 function buildAndCache(entry: string, fresh: boolean): Bundle {
+  esbuildRuns++;
   const result = buildSync({ ...BUILD_OPTIONS, entryPoints: [entry], metafile: true });
   const code = result.outputFiles[0]!.contents;
   const zip = zipSingleFile("index.js", code);
