@@ -9,8 +9,8 @@ import { resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readManifest } from "../../scripts/shared/manifest";
 import type { StackCheck } from "../../scripts/tf-check/offline-check";
-import { synthAllToTemp } from "../../scripts/shared/synth-all";
 import { findTerraform } from "../../scripts/shared/terraform";
+import { mainSynth } from "./main-synth";
 import { planStacksOnce } from "./plan-once";
 import { describeReviewOfRealPlans } from "./review";
 
@@ -28,7 +28,7 @@ describe.skipIf(!terraform && !inCi)("terraform validate and offline plan of eve
 
   beforeAll(async () => {
     if (!terraform) throw new Error("CI=true but terraform is not on the PATH: the terraform tier cannot be skipped in CI");
-    outdir = synthAllToTemp();
+    outdir = await mainSynth();
     results = await planStacksOnce(outdir, { workRoot: resolve(".tf-test"), concurrency: Math.max(2, Math.min(4, availableParallelism())) });
     for (const r of results) {
       if (r.planJsonPath) plans.set(r.stack, JSON.parse(readFileSync(r.planJsonPath, "utf8")) as PlanJson);

@@ -8,9 +8,9 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SchemaCache, type StackConfigJson } from "../../scripts/shared/planned-outputs";
-import { synthAllToTemp } from "../../scripts/shared/synth-all";
 import { OFFLINE_ENV, findTerraform, prepareOfflineTerraform, runTerraform, type OfflineTerraform } from "../../scripts/shared/terraform";
 import { planBatch, type BatchJob, type PlanShow } from "../../scripts/tf-check/plan-batch";
+import { mainSynth } from "./main-synth";
 import { planStacksOnce } from "./plan-once";
 import { stateFromCreatePlan } from "./state-from-plan";
 
@@ -55,7 +55,7 @@ describe.skipIf(!terraform && !inCi)("planBatch: a stack's part of a batched pla
   beforeAll(async () => {
     if (!terraform) throw new Error("CI=true but terraform is not on the PATH: the terraform tier cannot be skipped in CI");
     // Working copies and producers' planned outputs (mocks), as every offline check makes them.
-    const checks = await planStacksOnce(synthAllToTemp(), { workRoot, stacks: [...STACKS] });
+    const checks = await planStacksOnce(await mainSynth(), { workRoot, stacks: [...STACKS] });
     expect(checks.filter((c) => !c.ok).map((c) => `${c.stack}: ${c.error}`)).toEqual([]);
     setup = await prepareOfflineTerraform(workRoot);
 

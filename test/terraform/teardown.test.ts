@@ -25,7 +25,7 @@ import { readManifest, type Manifest } from "../../scripts/shared/manifest";
 import { SchemaCache, regionOf, type StackConfigJson } from "../../scripts/shared/planned-outputs";
 import { findTerraform, prepareOfflineTerraform, type OfflineTerraform } from "../../scripts/shared/terraform";
 import { planBatch, type BatchJob, type BatchResult } from "../../scripts/tf-check/plan-batch";
-import { synthAllToTemp } from "../../scripts/shared/synth-all";
+import { mainSynth } from "./main-synth";
 import { planStacksOnce } from "./plan-once";
 import { stateFromCreatePlan } from "./state-from-plan";
 
@@ -62,7 +62,7 @@ describe.skipIf(!terraform && !inCi)("teardown and restore, offline", () => {
 
   beforeAll(async () => {
     if (!terraform) throw new Error("CI=true but terraform is not on the PATH: the terraform tier cannot be skipped in CI");
-    const outdir = synthAllToTemp();
+    const outdir = await mainSynth();
     manifest = readManifest(outdir);
     const root = mkdtempSync(join(tmpdir(), "platform-teardown-"));
     const check = join(root, "check");
