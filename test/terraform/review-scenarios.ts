@@ -10,6 +10,7 @@ import type { ProviderSchema } from "../../scripts/shared/mock-outputs";
 import type { StackCheck } from "../../scripts/tf-check/offline-check";
 import type { PlanJson } from "../../scripts/shared/plan-json";
 import { OFFLINE_ENV, runTerraform, type TerraformSetup } from "../../scripts/shared/terraform";
+import { planBatch, type BatchJob } from "../../scripts/tf-check/plan-batch";
 import { stateFromCreatePlan } from "./state-from-plan";
 
 /**
@@ -129,8 +130,8 @@ function setProbe(json: StackJson, secret: string): void {
 
 /**
  * Copies the candidate's working copy, adds a sensitive probe, converges a state on it (plan,
- * state from the plan, again, until nothing changes), then changes the force-new attribute
- * and the probe's value and plans once more.
+ * state from the plan, again, until nothing changes), then plans against that state, in one
+ * batch, the force-new attribute changed (with a new probe value) and the data-loss edit.
  */
 export async function replaceScenario(
   setup: TerraformSetup,
@@ -160,27 +161,39 @@ export async function replaceScenario(
   if (show.code !== 0) throw new Error(`show of the state failed in ${dir}:\n${show.stderr}`);
   writeFileSync(stateShowPath, show.stdout);
 
-  let dataLoss: ReplaceScenario["dataLoss"];
+  // The data-loss edit and the replace, both against the converged state: one batched run.
+  const converged = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as StackJson;
+  const body = converged.resource![candidate.type]![candidate.name]!;
   const edits = DATA_LOSS_EDITS[candidate.type];
+  const variant = (id: string, edit: (json: StackJson) => void): BatchJob => {
+    const json = structuredClone(converged);
+    edit(json);
+    // Our narrower view of the same cdk.tf.json.
+    return { id, stackDir: dir, json: json as unknown as BatchJob["json"], statePath: join(dir, "offline.tfstate"), remoteState: (producer) => join(workRoot, "mocks", `${producer}.tfstate`) };
+  };
+  const jobs = [
+    variant("replace", (json) => {
+      json.resource![candidate.type]![candidate.name]![candidate.attribute] = candidate.newValue;
+      setProbe(json, PROBE_SECRETS[1]);
+    }),
+    ...(edits ? [variant("data-loss", (json) => Object.assign(json.resource![candidate.type]![candidate.name]!, edits))] : []),
+  ];
+  const planned = await planBatch(setup, jobs, { workDir: join(dir, "batch") });
+  const planOf = (id: string) => {
+    const result = planned.get(id)!;
+    if (!result.ok) throw new Error(`${id} plan failed in ${dir}:\n${result.error}`);
+    return result.plan;
+  };
+
+  let dataLoss: ReplaceScenario["dataLoss"];
   if (edits) {
-    const configFile = join(dir, "cdk.tf.json");
-    const converged = readFileSync(configFile, "utf8");
-    const body = (JSON.parse(converged) as StackJson).resource![candidate.type]![candidate.name]!;
-    const before = Object.fromEntries(Object.keys(edits).map((k) => [k, body[k]]));
-    editConfig(dir, (json) => Object.assign(json.resource![candidate.type]![candidate.name]!, edits));
     // In a folder of its own, so its file name is still the stack's.
     mkdirSync(join(dir, "data-loss"), { recursive: true });
     const planPath = join(dir, "data-loss", `${candidate.stack}.json`);
-    writeFileSync(planPath, JSON.stringify(await planJson(setup, dir)));
-    writeFileSync(configFile, converged);
-    dataLoss = { planPath, before, after: edits };
+    writeFileSync(planPath, JSON.stringify(planOf("data-loss")));
+    dataLoss = { planPath, before: Object.fromEntries(Object.keys(edits).map((k) => [k, body[k]])), after: edits };
   }
-
-  editConfig(dir, (json) => {
-    json.resource![candidate.type]![candidate.name]![candidate.attribute] = candidate.newValue;
-    setProbe(json, PROBE_SECRETS[1]);
-  });
   const replacePlanPath = join(dir, `${candidate.stack}.json`);
-  writeFileSync(replacePlanPath, JSON.stringify(await planJson(setup, dir)));
+  writeFileSync(replacePlanPath, JSON.stringify(planOf("replace")));
   return { candidate, emptyPlanPath, replacePlanPath, dataLoss, stateShowPath, statePath: join(dir, "offline.tfstate") };
 }

@@ -4,7 +4,6 @@
  * Registered inside the offline test's describe block, so it reuses its plans instead of
  * planning every stack again.
  */
-import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +12,7 @@ import type { StackCheck } from "../../scripts/tf-check/offline-check";
 import type { PlanJson } from "../../scripts/shared/plan-json";
 import { comparePlans, redactPlan } from "../../scripts/shared/plan-redact";
 import { summarizePlan } from "../../scripts/review/plan-summary";
+import { runReview } from "../../scripts/review/cli";
 import { renderReview } from "../../scripts/review/review-comment";
 import { environmentOf } from "../../scripts/shared/stack-names";
 import { SchemaCache } from "../../scripts/shared/planned-outputs";
@@ -27,22 +27,22 @@ interface Review {
   readonly stderr: string;
 }
 
-/** Runs `pnpm review`; exit 1 throws unless `expectFailure` (the fail-closed tests want it). */
+/** Runs `pnpm review` (in-process: scripts/review/cli.ts); exit 1 throws unless `expectFailure` (the fail-closed tests want it). */
 function review(dir: string, name: string, inputs: readonly string[], extra: readonly string[] = [], expectFailure = false): Review {
   const out = (ext: string) => join(dir, `${name}.${ext}`);
   writeFileSync(out("output"), "");
-  const run = spawnSync(
-    "node_modules/.bin/tsx",
-    ["scripts/review/main.ts", ...inputs, "--out", out("md"), "--github-output", out("output"), "--summary-json", out("summary.json"), ...extra],
-    { encoding: "utf8" },
+  const stderr: string[] = [];
+  const status = runReview(
+    [...inputs, "--out", out("md"), "--github-output", out("output"), "--summary-json", out("summary.json"), ...extra],
+    { out: () => {}, err: (line) => stderr.push(`${line}\n`) },
   );
-  if (run.status === 1 && !expectFailure) throw new Error(`review failed: ${run.stderr}`);
+  if (status === 1 && !expectFailure) throw new Error(`review failed: ${stderr.join("")}`);
   return {
-    status: run.status ?? 1,
+    status,
     markdown: readFileSync(out("md"), "utf8"),
     githubOutput: readFileSync(out("output"), "utf8"),
     summaryJson: readFileSync(out("summary.json"), "utf8"),
-    stderr: run.stderr,
+    stderr: stderr.join(""),
   };
 }
 
