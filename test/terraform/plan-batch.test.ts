@@ -2,13 +2,16 @@
  * planBatch (scripts/tf-check/plan-batch.ts) plans many stacks in one terraform run and cuts the
  * combined plan back into per-stack plans. Every batched tier trusts that cut, so this file
  * proves it on real plans: each stack's part of a batch equals the plan of the same working
- * copy on its own (create, and destroy against a state), field by field.
+ * copy on its own (create, and destroy against a state), field by field; and a failed batch
+ * still tells which stack failed.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SchemaCache, type StackConfigJson } from "../../scripts/shared/planned-outputs";
 import { OFFLINE_ENV, findTerraform, prepareOfflineTerraform, runTerraform, type OfflineTerraform } from "../../scripts/shared/terraform";
+import { checkStacks, type StackCheck } from "../../scripts/tf-check/offline-check";
 import { planBatch, type BatchJob, type PlanShow } from "../../scripts/tf-check/plan-batch";
 import { mainSynth } from "./main-synth";
 import { planStacksOnce } from "./plan-once";
@@ -95,5 +98,42 @@ describe.skipIf(!terraform && !inCi)("planBatch: a stack's part of a batched pla
   it("refuses job ids terraform cannot name, and the same id twice", async () => {
     await expect(planBatch(setup, [job("prod-database"), job("prod-database")], { workDir: join(workRoot, "twice") })).rejects.toThrow(/appears twice/);
     await expect(planBatch(setup, [{ ...job("prod-database"), id: "9lives" }], { workDir: join(workRoot, "bad-id") })).rejects.toThrow(/not a terraform module name/);
+  });
+});
+
+describe.skipIf(!terraform && !inCi)("checkStacks: a batch that fails plans its stacks one by one, so each keeps its own result", () => {
+  let results: StackCheck[];
+
+  beforeAll(async () => {
+    if (!terraform) throw new Error("CI=true but terraform is not on the PATH: the terraform tier cannot be skipped in CI");
+    const root = mkdtempSync(join(tmpdir(), "plan-batch-fallback-"));
+    const stack = (name: string, lifecycle?: object) => ({
+      terraform: { required_providers: { aws: { source: "aws", version: "5.100.0" } }, backend: { s3: { bucket: "state", key: `${name}.tfstate`, region: "ap-northeast-1" } } },
+      provider: { aws: [{ region: "ap-northeast-1" }] },
+      variable: { replicas: { type: "number", default: 1 } },
+      resource: { aws_s3_bucket: { logs: { bucket: `${name}-logs`, ...(lifecycle ? { lifecycle } : {}) } } },
+    });
+    // Valid configuration (validate sees an unknown variable); only the plan checks the precondition.
+    const stacks = {
+      "staging-good": stack("staging-good"),
+      "staging-bad": stack("staging-bad", { precondition: [{ condition: "${var.replicas > 5}", error_message: "the bad stack's precondition failed" }] }),
+    };
+    const outdir = join(root, "synth");
+    for (const [name, json] of Object.entries(stacks)) {
+      mkdirSync(join(outdir, "stacks", name), { recursive: true });
+      writeFileSync(join(outdir, "stacks", name, "cdk.tf.json"), JSON.stringify(json));
+    }
+    const manifest = Object.fromEntries(Object.keys(stacks).map((name) => [name, { name, workingDirectory: `stacks/${name}`, synthesizedStackPath: "", dependencies: [] }]));
+    writeFileSync(join(outdir, "manifest.json"), JSON.stringify({ stacks: manifest }));
+    // Both stacks in one batch (batchSize 2, concurrency 1).
+    results = await checkStacks({ outdir, workRoot: join(root, "work"), plan: true, concurrency: 1, batchSize: 2 });
+  }, 600_000);
+
+  it("passes the good stack with its plan and fails the bad one with its own error", () => {
+    const byStack = Object.fromEntries(results.map((r) => [r.stack, r]));
+    expect(byStack["staging-good"], JSON.stringify(byStack["staging-good"])).toMatchObject({ ok: true, planOk: true, changes: { create: 1, update: 0, delete: 0 } });
+    expect(byStack["staging-bad"]).toMatchObject({ ok: false, validateOk: true, planOk: false });
+    expect(byStack["staging-bad"]!.error).toContain("the bad stack's precondition failed");
+    expect(byStack["staging-bad"]!.error).not.toContain("staging-good");
   });
 });
