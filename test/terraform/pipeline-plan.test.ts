@@ -2,19 +2,20 @@
  * Issue 9, items 2, 3 and 10, on real offline plans of staging-security (producer) and
  * staging-compute (consumer), through the code CI runs (planStacksInWaves, planStack,
  * comparePlansDetailed). Pull requests are simulated by JSON edits of a copy of the synth
- * output; "apply" is a state built from a plan's planned values (state-from-plan.ts).
+ * output; "apply" is a state built from a plan's planned values (state-from-plan.ts), planned
+ * through planBatch (applyOffline in local-pipeline.ts); CI's own plans go through CI's code.
  */
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { planStack, planStacksInWaves, stackDir } from "../../scripts/deploy/ci-terraform";
+import { planStack, planStacksInWaves } from "../../scripts/deploy/ci-terraform";
 import type { ProviderSchema } from "../../scripts/shared/mock-outputs";
 import type { PlanJson, ResourceChange } from "../../scripts/shared/plan-json";
-import { PENDING_TOKEN, SchemaCache, type PlanWithPending } from "../../scripts/shared/planned-outputs";
+import { PENDING_TOKEN, type PlanWithPending } from "../../scripts/shared/planned-outputs";
 import { comparePlansDetailed } from "../../scripts/shared/plan-redact";
 import { synthAllToTemp } from "../../scripts/shared/synth-all";
-import { findTerraform, prepareTerraform, runTerraform, type TerraformSetup } from "../../scripts/shared/terraform";
-import { applyOffline, editStack, localCopy, OFFLINE_PLAN, stateFile, writeProducerState } from "./local-pipeline";
+import { findTerraform, prepareOfflineTerraform, type TerraformSetup } from "../../scripts/shared/terraform";
+import { applyOffline, editStack, localCopy, OFFLINE_PLAN, providerSchema, stateFile, writeProducerState } from "./local-pipeline";
 
 const terraform = findTerraform();
 const inCi = process.env.CI === "true";
@@ -53,18 +54,15 @@ describe.skipIf(!terraform && !inCi)("CI plans: consumers planned with their pro
     if (!terraform) throw new Error("CI=true but terraform is not on the PATH: the terraform tier cannot be skipped in CI");
     rmSync(root, { recursive: true, force: true });
     mkdirSync(root, { recursive: true });
-    setup = prepareTerraform(resolve(".tf-test"));
+    // dev_overrides: no working copy needs a provider install (CI's planStack still runs its init).
+    setup = await prepareOfflineTerraform(resolve(".tf-test", "pipeline-terraform"));
     synth = synthAllToTemp();
     base = join(root, "base-states");
     const outdir = localCopy(synth, join(root, "base-synth"), [PRODUCER, CONSUMER], base);
     mkdirSync(base, { recursive: true });
-    // The provider schema comes from an initialized stack.
-    const init = await runTerraform(setup, stackDir(outdir, PRODUCER), ["init", "-input=false", "-no-color"], OFFLINE_PLAN.env);
-    if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
-    schema = await new SchemaCache(setup, resolve(".tf-test")).get(stackDir(outdir, PRODUCER));
+    schema = await providerSchema(setup, join(root, "schema"), resolve(".tf-test"));
     for (const p of OTHER_PRODUCERS) writeProducerState(synth, p, base, schema);
-    await applyOffline(setup, outdir, PRODUCER, base, schema);
-    await applyOffline(setup, outdir, CONSUMER, base, schema);
+    await applyOffline(setup, join(root, "base-batches"), schema, [PRODUCER, CONSUMER].map((stack) => ({ outdir, stack, states: base })));
   });
 
   describe("a producer's security group replaced in the same pull request", () => {
@@ -116,7 +114,7 @@ describe.skipIf(!terraform && !inCi)("CI plans: consumers planned with their pro
 
     it("after the producer applies (a new sg- ID), the consumer's deploy plan equals the reviewed one", async () => {
       const newSgId = "sg-0f1e2d3c4b5a69788";
-      await applyOffline(setup, s.outdir, PRODUCER, s.states, schema, (state) => state.replaceAll(oldSgId, newSgId));
+      await applyOffline(setup, join(s.plans, "..", "apply"), schema, [{ outdir: s.outdir, stack: PRODUCER, states: s.states, fix: (state) => state.replaceAll(oldSgId, newSgId) }]);
       const fresh = await planStack(setup, s.outdir, CONSUMER, join(s.plans, "deploy", `${CONSUMER}.json`), OFFLINE_PLAN);
       expect(fresh.ok).toBe(true);
       for (const svc of ecsServices(fresh.plan!)) {
