@@ -66,6 +66,7 @@ export function localCopy(source: string, target: string, stacks: readonly strin
  */
 export function providerSchema(setup: TerraformSetup, scratch: string, cacheDir: string): Promise<ProviderSchema> {
   mkdirSync(scratch, { recursive: true });
+  mkdirSync(cacheDir, { recursive: true });
   writeFileSync(join(scratch, "main.tf.json"), JSON.stringify({ terraform: { required_providers: { aws: { source: "hashicorp/aws", version: AWS_PROVIDER_VERSION } } } }));
   return new SchemaCache(setup, cacheDir).get(scratch);
 }
@@ -173,18 +174,32 @@ export async function applyOffline(
     }),
   );
   const rounds = new Map(applies.map((a) => [idOf(a), 0]));
+  /** The stack's state holds a value for each of its outputs (none is known only after apply). */
+  const hasEveryOutput = (a: OfflineApply) => {
+    const outputs = (JSON.parse(readText(stateFile(a.states, a.stack)) ?? "{}") as { outputs?: Record<string, unknown> }).outputs ?? {};
+    return Object.keys(readStackJson(a.outdir, a.stack).output ?? {}).every((name) => name in outputs);
+  };
   const converged = new Set<string>();
   const afterPlans = new Map<string, PlanJson>();
   let batchNo = 0;
   while (converged.size < applies.length || afterPlans.size < after.length) {
     const moving = applies.filter((a) => !converged.has(idOf(a)));
-    // Re-plans (round >= 1) whose producers have converged may confirm their stack this batch.
-    const confirming = new Set(moving.map(idOf).filter((id) => rounds.get(id)! >= 1 && producersOf.get(id)!.every((p) => converged.has(p))));
-    const included = moving.filter((a) => producersOf.get(idOf(a))!.every((p) => converged.has(p) || confirming.has(p)));
-    const withAfter = included.length === moving.length && included.every((a) => confirming.has(idOf(a)));
-    const jobs = included.map((a) => batchJob(idOf(a), a));
-    if (withAfter) jobs.push(...after.map((p) => batchJob(p.id, p)));
-    const results = await planBatch(setup, jobs, { workDir: join(workDir, `batch-${batchNo++}`) });
+    // Re-plans whose producers have converged and whose state already holds every output may
+    // confirm their stack this batch: what reads them may ride along.
+    const confirming = new Set(
+      moving.filter((a) => rounds.get(idOf(a))! >= 1 && producersOf.get(idOf(a))!.every((p) => converged.has(p)) && hasEveryOutput(a)).map(idOf),
+    );
+    const firmNow = moving.filter((a) => producersOf.get(idOf(a))!.every((p) => converged.has(p)));
+    let included = moving.filter((a) => producersOf.get(idOf(a))!.every((p) => converged.has(p) || confirming.has(p)));
+    let withAfter = included.length === moving.length && included.every((a) => converged.has(idOf(a)) || confirming.has(idOf(a)));
+    const jobsOf = (list: readonly OfflineApply[], plusAfter: boolean) => [...list.map((a) => batchJob(idOf(a), a)), ...(plusAfter ? after.map((p) => batchJob(p.id, p)) : [])];
+    let results = await planBatch(setup, jobsOf(included, withAfter), { workDir: join(workDir, `batch-${batchNo++}`) });
+    if ([...results.values()].some((r) => !r.ok) && (included.length > firmNow.length || (withAfter && after.length > 0 && moving.length > 0))) {
+      // A rider failed the whole run (terraform stops at the first error): the firm jobs alone.
+      included = firmNow;
+      withAfter = false;
+      results = await planBatch(setup, jobsOf(included, withAfter), { workDir: join(workDir, `batch-${batchNo++}`) });
+    }
     const planOf = (id: string): PlanJson => {
       const result = results.get(id)!;
       if (!result.ok) throw new Error(`offline plan of ${id} failed: ${result.error}`);
