@@ -14,7 +14,7 @@ import type { PlanJson, ResourceChange } from "../../scripts/shared/plan-json";
 import { PENDING_TOKEN, type PlanWithPending } from "../../scripts/shared/planned-outputs";
 import { comparePlansDetailed } from "../../scripts/shared/plan-redact";
 import { synthAllToTemp } from "../../scripts/shared/synth-all";
-import { findTerraform, prepareOfflineTerraform, type TerraformSetup } from "../../scripts/shared/terraform";
+import { findTerraform, prepareOfflineTerraform, prepareTerraform, type OfflineTerraform, type TerraformSetup } from "../../scripts/shared/terraform";
 import { applyOffline, editStack, localCopy, OFFLINE_PLAN, providerSchema, stateFile, writeProducerState } from "./local-pipeline";
 
 const terraform = findTerraform();
@@ -34,7 +34,10 @@ const ecsServices = (plan: PlanJson) => (plan.resource_changes ?? []).filter((r)
 
 describe.skipIf(!terraform && !inCi)("CI plans: consumers planned with their producers' planned outputs", () => {
   const root = resolve(".tf-test", "pipeline");
+  /** CI's plans: CI's code, its `terraform init` from the provider mirror. */
   let setup: TerraformSetup;
+  /** Offline "applies": planBatch through dev_overrides, no init (an init there would look for the registry). */
+  let offline: OfflineTerraform;
   let schema: ProviderSchema;
   let synth: string;
   /** States of "main" as deployed. */
@@ -54,15 +57,15 @@ describe.skipIf(!terraform && !inCi)("CI plans: consumers planned with their pro
     if (!terraform) throw new Error("CI=true but terraform is not on the PATH: the terraform tier cannot be skipped in CI");
     rmSync(root, { recursive: true, force: true });
     mkdirSync(root, { recursive: true });
-    // dev_overrides: no working copy needs a provider install (CI's planStack still runs its init).
-    setup = await prepareOfflineTerraform(resolve(".tf-test", "pipeline-terraform"));
+    setup = prepareTerraform(resolve(".tf-test"));
+    offline = await prepareOfflineTerraform(resolve(".tf-test", "pipeline-terraform"));
     synth = synthAllToTemp();
     base = join(root, "base-states");
     const outdir = localCopy(synth, join(root, "base-synth"), [PRODUCER, CONSUMER], base);
     mkdirSync(base, { recursive: true });
-    schema = await providerSchema(setup, join(root, "schema"), resolve(".tf-test"));
+    schema = await providerSchema(offline, join(root, "schema"), resolve(".tf-test"));
     for (const p of OTHER_PRODUCERS) writeProducerState(synth, p, base, schema);
-    await applyOffline(setup, join(root, "base-batches"), schema, [PRODUCER, CONSUMER].map((stack) => ({ outdir, stack, states: base })));
+    await applyOffline(offline, join(root, "base-batches"), schema, [PRODUCER, CONSUMER].map((stack) => ({ outdir, stack, states: base })));
   });
 
   describe("a producer's security group replaced in the same pull request", () => {
@@ -114,7 +117,7 @@ describe.skipIf(!terraform && !inCi)("CI plans: consumers planned with their pro
 
     it("after the producer applies (a new sg- ID), the consumer's deploy plan equals the reviewed one", async () => {
       const newSgId = "sg-0f1e2d3c4b5a69788";
-      await applyOffline(setup, join(s.plans, "..", "apply"), schema, [{ outdir: s.outdir, stack: PRODUCER, states: s.states, fix: (state) => state.replaceAll(oldSgId, newSgId) }]);
+      await applyOffline(offline, join(s.plans, "..", "apply"), schema, [{ outdir: s.outdir, stack: PRODUCER, states: s.states, fix: (state) => state.replaceAll(oldSgId, newSgId) }]);
       const fresh = await planStack(setup, s.outdir, CONSUMER, join(s.plans, "deploy", `${CONSUMER}.json`), OFFLINE_PLAN);
       expect(fresh.ok).toBe(true);
       for (const svc of ecsServices(fresh.plan!)) {
