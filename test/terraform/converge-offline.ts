@@ -3,13 +3,14 @@
  * Terraform and the real AWS provider against a local state file, and "applied" by writing the
  * state from the plan's planned values (state-from-plan.ts). No account, no network.
  */
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { PlannedStack } from "../../scripts/deploy/ci-terraform";
 import type { Applier, Planner } from "../../scripts/deploy/converge";
 import type { ProviderSchema } from "../../scripts/shared/mock-outputs";
 import type { PlanJson } from "../../scripts/shared/plan-json";
-import type { StackConfigJson } from "../../scripts/shared/planned-outputs";
+import { producerOf, type StackConfigJson } from "../../scripts/shared/planned-outputs";
 import { redactPlan } from "../../scripts/shared/plan-redact";
 import type { TerraformSetup } from "../../scripts/shared/terraform";
 import { planBatch, type BatchJob } from "../../scripts/tf-check/plan-batch";
@@ -26,7 +27,8 @@ interface PlanCall {
  * Plans go through planBatch (scripts/tf-check/plan-batch.ts): the plan calls that arrive
  * together (converge plans a wave's stacks concurrently) share one terraform run, as each
  * terraform process spends seconds loading the provider schema whatever it plans. Each call
- * still gets its own stack's plan, shaped as the stack's own `terraform show -json`.
+ * still gets its own stack's plan, shaped as the stack's own `terraform show -json`; a call
+ * whose inputs (JSON, own and producers' states) were planned before gets that plan again.
  */
 export class OfflineEnvironment {
   private readonly raw = new Map<string, object>();
@@ -81,22 +83,48 @@ export class OfflineEnvironment {
     this.flushing = undefined;
   }
 
+  /**
+   * Everything a plan of `stack` reads: main's JSON, its state, its producers' states (the
+   * variables are planBatch's mocks, the same every time). Equal inputs, equal plan.
+   */
+  private inputsOf(stack: string): string {
+    const json = readFileSync(join(this.main(stack), "cdk.tf.json"), "utf8");
+    const read = (file: string) => (existsSync(file) ? readFileSync(file, "utf8") : "");
+    const producers = Object.values(this.json(stack).data?.terraform_remote_state ?? {}).map((ds) => read(this.statePath(producerOf(ds.config))));
+    return createHash("sha256").update(JSON.stringify([json, read(this.statePath(stack)), producers])).digest("hex");
+  }
+
+  /** Raw plans by their inputs: a stack planned again with nothing changed (review, preview, deploy) is not re-planned. */
+  private readonly planned = new Map<string, object>();
+
   private async planStacks(stacks: readonly string[]): Promise<Map<string, PlannedStack>> {
-    const workDir = join(this.root, "batches", String(this.batches++));
-    const results = await planBatch(this.setup, stacks.map((s) => this.job(s)), { workDir });
-    // A failed run fails every job: plan each stack alone to tell which one failed, and why.
-    if (stacks.length > 1 && [...results.values()].some((r) => !r.ok)) {
-      const alone = await Promise.all(stacks.map((s) => this.planStacks([s])));
-      return new Map(alone.flatMap((m) => [...m]));
+    const inputs = new Map(stacks.map((s) => [s, this.inputsOf(s)]));
+    const toPlan = stacks.filter((s) => !this.planned.has(inputs.get(s)!));
+    const failures = new Map<string, PlannedStack>();
+    if (toPlan.length > 0) {
+      const workDir = join(this.root, "batches", String(this.batches++));
+      const results = await planBatch(this.setup, toPlan.map((s) => this.job(s)), { workDir });
+      if (toPlan.length > 1 && [...results.values()].some((r) => !r.ok)) {
+        // A failed run fails every job: plan each stack alone to tell which one failed, and why.
+        for (const stack of toPlan) {
+          const alone = (await this.planStacks([stack])).get(stack)!;
+          if (!alone.ok) failures.set(stack, alone);
+        }
+      } else {
+        for (const stack of toPlan) {
+          const result = results.get(stack)!;
+          if (result.ok) this.planned.set(inputs.get(stack)!, result.plan);
+          else failures.set(stack, { stack, ok: false, error: result.error });
+        }
+      }
     }
-    return new Map(
-      stacks.map((stack): [string, PlannedStack] => {
-        const result = results.get(stack)!;
-        if (!result.ok) return [stack, { stack, ok: false, error: result.error }];
-        this.raw.set(stack, result.plan);
-        return [stack, { stack, ok: true, plan: redactPlan(result.plan as PlanJson) }];
-      }),
-    );
+    return new Map(stacks.map((s) => [s, failures.get(s) ?? this.fromCache(s, inputs.get(s)!)]));
+  }
+
+  private fromCache(stack: string, inputs: string): PlannedStack {
+    const raw = structuredClone(this.planned.get(inputs)!);
+    this.raw.set(stack, raw);
+    return { stack, ok: true, plan: redactPlan(raw as PlanJson) };
   }
 
   readonly applier: Applier = {
