@@ -134,11 +134,33 @@ function offlineVariables(json: StackJson): Record<string, unknown> {
   return { ...mockVariables(json), ...Object.fromEntries(fromEnv) };
 }
 
-function batchJob(id: string, item: { readonly outdir: string; readonly stack: string; readonly states: string }): BatchJob {
+/** A plan of `stack` in `outdir` (a {@link localCopy}) against `states`, its own state from `statePath` if given. */
+export interface OfflinePlanJob extends PlanAfterApply {
+  /** @default the stack's state in `states` */
+  readonly statePath?: string;
+}
+
+function batchJob(id: string, item: { readonly outdir: string; readonly stack: string; readonly states: string; readonly statePath?: string }): BatchJob {
   const dir = stackDir(item.outdir, item.stack);
   const json = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as StackJson;
   const variables = offlineVariables(json);
-  return { id, stackDir: dir, json, statePath: stateFile(item.states, item.stack), remoteState: (producer) => stateFile(item.states, producer), variables };
+  const statePath = item.statePath ?? stateFile(item.states, item.stack);
+  return { id, stackDir: dir, json, statePath, remoteState: (producer) => stateFile(item.states, producer), variables };
+}
+
+/**
+ * Plans of several working copies in one terraform run (planBatch), each shaped as
+ * `terraform show -json` of the stack alone (unredacted), with the variables planStack uses.
+ */
+export async function planOffline(setup: TerraformSetup, workDir: string, jobs: readonly OfflinePlanJob[]): Promise<Map<string, PlanJson>> {
+  const results = await planBatch(setup, jobs.map((j) => batchJob(j.id, j)), { workDir });
+  return new Map(
+    jobs.map((j) => {
+      const result = results.get(j.id)!;
+      if (!result.ok) throw new Error(`offline plan of ${j.id} failed: ${result.error}`);
+      return [j.id, result.plan as PlanJson];
+    }),
+  );
 }
 
 const readText = (file: string) => (existsSync(file) ? readFileSync(file, "utf8") : undefined);

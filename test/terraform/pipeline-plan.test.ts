@@ -12,10 +12,10 @@ import { planStack, planStacksInWaves } from "../../scripts/deploy/ci-terraform"
 import type { ProviderSchema } from "../../scripts/shared/mock-outputs";
 import type { PlanJson, ResourceChange } from "../../scripts/shared/plan-json";
 import { PENDING_TOKEN, type PlanWithPending } from "../../scripts/shared/planned-outputs";
-import { comparePlansDetailed } from "../../scripts/shared/plan-redact";
+import { comparePlansDetailed, redactPlan } from "../../scripts/shared/plan-redact";
 import { synthAllToTemp } from "../../scripts/shared/synth-all";
 import { findTerraform, prepareOfflineTerraform, prepareTerraform, type OfflineTerraform, type TerraformSetup } from "../../scripts/shared/terraform";
-import { applyOffline, editStack, localCopy, OFFLINE_PLAN, providerSchema, stateFile, writeProducerState } from "./local-pipeline";
+import { applyOffline, editStack, localCopy, OFFLINE_PLAN, planOffline, providerSchema, stateFile, writeProducerState } from "./local-pipeline";
 
 const terraform = findTerraform();
 const inCi = process.env.CI === "true";
@@ -178,23 +178,28 @@ describe.skipIf(!terraform && !inCi)("CI plans: consumers planned with their pro
         const svc = json.resource.aws_ecs_service![service]!;
         svc.tags = { ...(svc.tags as object), Release: "r2" };
       });
-      const reviewed = await planStack(setup, s.outdir, CONSUMER, join(s.plans, "reviewed.json"), OFFLINE_PLAN);
-      expect(reviewed.ok).toBe(true);
-
-      // The scaler (or the scheduler) moves the task count; ignore_changes covers it.
+      // The scaler (or the scheduler) moves the task count; ignore_changes covers it. The plan at
+      // review reads the state before the move, the deploy's after it: both planned in one run.
       const file = stateFile(s.states, CONSUMER);
       const state = JSON.parse(readFileSync(file, "utf8")) as { resources: Array<{ type: string; name: string; instances: Array<{ attributes: Record<string, unknown> }> }> };
       const inState = state.resources.find((r) => r.type === "aws_ecs_service" && r.name === service)!;
       inState.instances[0]!.attributes.desired_count = 7;
-      writeFileSync(file, JSON.stringify(state));
+      const moved = join(s.states, "scaled", `${CONSUMER}.tfstate`);
+      mkdirSync(join(moved, ".."), { recursive: true });
+      writeFileSync(moved, JSON.stringify(state));
 
-      const fresh = await planStack(setup, s.outdir, CONSUMER, join(s.plans, "fresh.json"), OFFLINE_PLAN);
-      expect(fresh.ok).toBe(true);
+      const plans = await planOffline(offline, join(s.plans, "batch"), [
+        { id: "reviewed", outdir: s.outdir, stack: CONSUMER, states: s.states },
+        { id: "fresh", outdir: s.outdir, stack: CONSUMER, states: s.states, statePath: moved },
+      ]);
+      // As CI keeps them: redacted.
+      const reviewed = redactPlan(plans.get("reviewed")!);
+      const fresh = redactPlan(plans.get("fresh")!);
       const address = `aws_ecs_service.${service}`;
       const before = (p: PlanJson) => (changeOf(p, address)!.change.before as { desired_count: number }).desired_count;
-      expect([before(reviewed.plan!), before(fresh.plan!)]).toEqual([1, 7]);
-      expect(changeOf(fresh.plan!, address)!.change.actions).toEqual(["update"]);
-      expect(comparePlansDetailed(reviewed.plan!, fresh.plan!)).toEqual({ differences: [], matchedPending: false });
+      expect([before(reviewed), before(fresh)]).toEqual([1, 7]);
+      expect(changeOf(fresh, address)!.change.actions).toEqual(["update"]);
+      expect(comparePlansDetailed(reviewed, fresh)).toEqual({ differences: [], matchedPending: false });
     });
   });
 });
