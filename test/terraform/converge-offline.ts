@@ -3,35 +3,47 @@
  * Terraform and the real AWS provider against a local state file, and "applied" by writing the
  * state from the plan's planned values (state-from-plan.ts). No account, no network.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PlannedStack } from "../../scripts/deploy/ci-terraform";
-import { offlineProviders } from "../../scripts/tf-check/offline-check";
 import type { Applier, Planner } from "../../scripts/deploy/converge";
 import type { ProviderSchema } from "../../scripts/shared/mock-outputs";
 import type { PlanJson } from "../../scripts/shared/plan-json";
-import type { StackConfigJson } from "../../scripts/shared/planned-outputs";
+import { producerOf, type StackConfigJson } from "../../scripts/shared/planned-outputs";
 import { redactPlan } from "../../scripts/shared/plan-redact";
-import { OFFLINE_ENV, runTerraform, type TerraformSetup } from "../../scripts/shared/terraform";
+import type { TerraformSetup } from "../../scripts/shared/terraform";
+import { planBatch, type BatchJob } from "../../scripts/tf-check/plan-batch";
+import { providerSchema } from "./local-pipeline";
 import { stateFromCreatePlan } from "./state-from-plan";
 
+interface PlanCall {
+  readonly stack: string;
+  readonly resolve: (planned: PlannedStack) => void;
+  readonly reject: (error: unknown) => void;
+}
 
+/**
+ * Plans go through planBatch (scripts/tf-check/plan-batch.ts): the plan calls that arrive
+ * together (converge plans a wave's stacks concurrently) share one terraform run, as each
+ * terraform process spends seconds loading the provider schema whatever it plans. Each call
+ * still gets its own stack's plan, shaped as the stack's own `terraform show -json`; a call
+ * whose inputs (JSON, own and producers' states) were planned before gets that plan again.
+ */
 export class OfflineEnvironment {
   private readonly raw = new Map<string, object>();
-  private schema: ProviderSchema | undefined;
   /** How many applies each stack got. */
   readonly applies = new Map<string, number>();
+  private queue: PlanCall[] = [];
+  private flushing: Promise<void> | undefined;
+  private batches = 0;
 
-  /** `main(stack)` is the stack's cdk.tf.json as main synthesizes it now. */
+  /** `main(stack)` is the stack's folder (cdk.tf.json and assets) as main synthesizes it now. */
   constructor(
     private readonly setup: TerraformSetup,
     private readonly root: string,
     private readonly main: (stack: string) => string,
   ) {}
-
-  private dir(stack: string): string {
-    return join(this.root, "stacks", stack);
-  }
 
   private statePath(stack: string): string {
     return join(this.root, "state", `${stack}.tfstate`);
@@ -41,43 +53,86 @@ export class OfflineEnvironment {
     return JSON.parse(readFileSync(join(this.main(stack), "cdk.tf.json"), "utf8")) as StackConfigJson;
   }
 
-  /** A working copy of main's stack: local backend on our state file, dummy credentials. */
-  private prepare(stack: string): string {
-    const dir = this.dir(stack);
-    mkdirSync(dir, { recursive: true });
+  /** Main's stack against our state file (remote states on theirs), dummy credentials (planBatch). */
+  private job(stack: string): BatchJob {
     mkdirSync(join(this.root, "state"), { recursive: true });
-    cpSync(join(this.main(stack), "cdk.tf.json"), join(dir, "cdk.tf.json"));
-    const providers = offlineProviders(this.json(stack));
-    writeFileSync(
-      join(dir, "zz_offline_override.tf.json"),
-      JSON.stringify({ terraform: { backend: { local: { path: this.statePath(stack) } } }, provider: { aws: providers } }, null, 2),
-    );
-    return dir;
+    const statePath = this.statePath(stack);
+    return { id: stack, stackDir: this.main(stack), statePath: existsSync(statePath) ? statePath : undefined, remoteState: (producer) => this.statePath(producer) };
   }
 
   readonly planner: Planner = {
-    plan: async (stack: string): Promise<PlannedStack> => {
-      const dir = this.prepare(stack);
-      if (!existsSync(join(dir, ".terraform"))) {
-        const init = await runTerraform(this.setup, dir, ["init", "-input=false", "-no-color"], OFFLINE_ENV);
-        if (init.code !== 0) return { stack, ok: false, error: `init failed: ${init.stderr}` };
-      }
-      const plan = await runTerraform(this.setup, dir, ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", "-out=tfplan"], OFFLINE_ENV);
-      if (plan.code !== 0) return { stack, ok: false, error: `plan failed: ${plan.stderr}` };
-      const show = await runTerraform(this.setup, dir, ["show", "-json", "tfplan"], OFFLINE_ENV);
-      if (show.code !== 0) return { stack, ok: false, error: `show failed: ${show.stderr}` };
-      const raw = JSON.parse(show.stdout) as object;
-      this.raw.set(stack, raw);
-      return { stack, ok: true, plan: redactPlan(raw as PlanJson), planFile: join(dir, "tfplan") };
-    },
+    plan: (stack: string): Promise<PlannedStack> =>
+      new Promise((resolvePlan, reject) => {
+        this.queue.push({ stack, resolve: resolvePlan, reject });
+        // Calls made in the same turn join one batch; calls made while a batch runs, the next.
+        this.flushing ??= new Promise<void>((done) => setImmediate(done)).then(() => this.flush());
+      }),
   };
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const calls = this.queue;
+      this.queue = [];
+      try {
+        const results = await this.planStacks([...new Set(calls.map((c) => c.stack))]);
+        for (const call of calls) call.resolve(results.get(call.stack)!);
+      } catch (error) {
+        for (const call of calls) call.reject(error);
+      }
+    }
+    this.flushing = undefined;
+  }
+
+  /**
+   * Everything a plan of `stack` reads: main's JSON, its state, its producers' states (the
+   * variables are planBatch's mocks, the same every time). Equal inputs, equal plan.
+   */
+  private inputsOf(stack: string): string {
+    const json = readFileSync(join(this.main(stack), "cdk.tf.json"), "utf8");
+    const read = (file: string) => (existsSync(file) ? readFileSync(file, "utf8") : "");
+    const producers = Object.values(this.json(stack).data?.terraform_remote_state ?? {}).map((ds) => read(this.statePath(producerOf(ds.config))));
+    return createHash("sha256").update(JSON.stringify([json, read(this.statePath(stack)), producers])).digest("hex");
+  }
+
+  /** Raw plans by their inputs: a stack planned again with nothing changed (review, preview, deploy) is not re-planned. */
+  private readonly planned = new Map<string, object>();
+
+  private async planStacks(stacks: readonly string[]): Promise<Map<string, PlannedStack>> {
+    const inputs = new Map(stacks.map((s) => [s, this.inputsOf(s)]));
+    const toPlan = stacks.filter((s) => !this.planned.has(inputs.get(s)!));
+    const failures = new Map<string, PlannedStack>();
+    if (toPlan.length > 0) {
+      const workDir = join(this.root, "batches", String(this.batches++));
+      const results = await planBatch(this.setup, toPlan.map((s) => this.job(s)), { workDir });
+      if (toPlan.length > 1 && [...results.values()].some((r) => !r.ok)) {
+        // A failed run fails every job: plan each stack alone to tell which one failed, and why.
+        for (const stack of toPlan) {
+          const alone = (await this.planStacks([stack])).get(stack)!;
+          if (!alone.ok) failures.set(stack, alone);
+        }
+      } else {
+        for (const stack of toPlan) {
+          const result = results.get(stack)!;
+          if (result.ok) this.planned.set(inputs.get(stack)!, result.plan);
+          else failures.set(stack, { stack, ok: false, error: result.error });
+        }
+      }
+    }
+    return new Map(stacks.map((s) => [s, failures.get(s) ?? this.fromCache(s, inputs.get(s)!)]));
+  }
+
+  private fromCache(stack: string, inputs: string): PlannedStack {
+    const raw = structuredClone(this.planned.get(inputs)!);
+    this.raw.set(stack, raw);
+    return { stack, ok: true, plan: redactPlan(raw as PlanJson) };
+  }
 
   readonly applier: Applier = {
     apply: async (planned: PlannedStack) => {
       const raw = this.raw.get(planned.stack);
       if (!raw) return { ok: false, error: `no plan of ${planned.stack} to apply` };
       const region = String(this.json(planned.stack).provider?.aws?.[0]?.region ?? "us-east-1");
-      writeFileSync(this.statePath(planned.stack), stateFromCreatePlan(raw, await this.providerSchema(planned.stack), region));
+      writeFileSync(this.statePath(planned.stack), stateFromCreatePlan(raw, await this.providerSchema(), region));
       this.applies.set(planned.stack, (this.applies.get(planned.stack) ?? 0) + 1);
       return { ok: true };
     },
@@ -85,19 +140,9 @@ export class OfflineEnvironment {
 
   private schemaLoading: Promise<ProviderSchema> | undefined;
 
-  private providerSchema(stack: string): Promise<ProviderSchema> {
-    this.schemaLoading ??= this.loadSchema(stack);
+  /** The provider schema, cached across runs with the terraform tier's (.tf-test). */
+  private providerSchema(): Promise<ProviderSchema> {
+    this.schemaLoading ??= providerSchema(this.setup, join(this.root, "schema"));
     return this.schemaLoading;
-  }
-
-  private async loadSchema(stack: string): Promise<ProviderSchema> {
-    if (!this.schema) {
-      const out = await runTerraform(this.setup, this.dir(stack), ["providers", "schema", "-json"], OFFLINE_ENV);
-      if (out.code !== 0) throw new Error(`terraform providers schema failed: ${out.stderr}`);
-      const all = JSON.parse(out.stdout) as { provider_schemas: Record<string, { resource_schemas: ProviderSchema["resources"] }> };
-      const aws = Object.entries(all.provider_schemas).find(([k]) => k.endsWith("hashicorp/aws"))?.[1];
-      this.schema = { resources: aws?.resource_schemas ?? {} } as ProviderSchema;
-    }
-    return this.schema;
   }
 }

@@ -11,8 +11,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { converge, renderSummary, selectReviewedPlans, type StackResult } from "../../scripts/deploy/converge";
 import { readManifest } from "../../scripts/shared/manifest";
 import { planHasChanges } from "../../scripts/shared/plan-redact";
-import { synthAllToTemp } from "../../scripts/shared/synth-all";
-import { findTerraform, firstCallAlone, prepareTerraform } from "../../scripts/shared/terraform";
+import { mainSynth } from "./main-synth";
+import { findTerraform, prepareOfflineTerraform } from "../../scripts/shared/terraform";
 import { OfflineEnvironment } from "./converge-offline";
 
 const terraform = findTerraform();
@@ -56,19 +56,19 @@ describe.skipIf(!terraform && !inCi)("deploy converges every stack: two merges, 
   beforeAll(async () => {
     if (!terraform) throw new Error("CI=true but terraform is not on the PATH: the terraform tier cannot be skipped in CI");
     root = mkdtempSync(join(tmpdir(), "converge-"));
-    const outdir = synthAllToTemp();
+    const outdir = await mainSynth();
     main = join(root, "main");
     const manifest = readManifest(outdir);
     for (const stack of [REGISTRY, STORAGE]) cpSync(join(outdir, manifest.stacks[stack]!.workingDirectory), stackFolder(stack), { recursive: true });
-    env = new OfflineEnvironment(prepareTerraform(join(root, "terraform")), join(root, "aws"), stackFolder);
+    env = new OfflineEnvironment(await prepareOfflineTerraform(join(root, "terraform")), join(root, "aws"), stackFolder);
 
     // The environment as last deployed: both stacks created from main and converged (a second
-    // round fills in what the create plan knew only after apply, such as a bucket policy).
-    const planAlone = firstCallAlone((stack: string) => env.planner.plan(stack));
+    // round fills in what the create plan knew only after apply, such as a bucket policy). The two
+    // stacks' plans of a round share one terraform run (OfflineEnvironment batches concurrent plans).
     await Promise.all(
       [REGISTRY, STORAGE].map(async (stack) => {
         for (let round = 0; ; round++) {
-          const planned = await (round === 0 ? planAlone(stack) : env.planner.plan(stack));
+          const planned = await env.planner.plan(stack);
           if (!planned.ok) throw new Error(planned.error);
           if (!planHasChanges(planned.plan!)) break;
           if (round === 3) throw new Error(`${stack} does not converge offline: ${JSON.stringify(planned.plan!.resource_changes)}`);
@@ -78,11 +78,11 @@ describe.skipIf(!terraform && !inCi)("deploy converges every stack: two merges, 
     );
     env.applies.clear();
 
-    // Merge A changes the registry; merge B (on top of A) the storage. Each PR planned only its stack.
+    // Merge A changes the registry; merge B (on top of A) the storage. Each PR planned only its stack
+    // (B's edit leaves the registry's JSON as A left it, so both reviews are planned in one run).
     edit(REGISTRY, (j) => (j.resource.aws_ecr_repository.repositories_web_repository_B9E31F47.image_scanning_configuration.scan_on_push = false));
-    await review(REGISTRY, `0001-${SHA_A}`);
     edit(STORAGE, (j) => (j.resource.aws_s3_bucket_lifecycle_configuration.assets_lifecycle_96ACEA1E.rule[0].abort_incomplete_multipart_upload[0].days_after_initiation = 3));
-    await review(STORAGE, `0002-${SHA_B}`);
+    await Promise.all([review(REGISTRY, `0001-${SHA_A}`), review(STORAGE, `0002-${SHA_B}`)]);
 
     // A's deploy run was cancelled: it never ran. What the old `github.event.before` deploy saw:
     // only B's plans (a preview, so nothing is applied).

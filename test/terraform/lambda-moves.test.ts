@@ -4,18 +4,16 @@
  * construct paths. Their `moved` blocks must keep the deployed resources: a state "applied"
  * from the pre-refactor addresses plans to moves and nothing else (no destroy, no create).
  * The "before" configuration is today's synth with each moved resource renamed back to its
- * former address (its `from`) and the moved blocks dropped.
+ * former address (its `from`) and the moved blocks dropped. Applies and plans go through
+ * applyOffline (local-pipeline.ts): one terraform run per round for both stacks.
  */
 import { mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { planStack, stackDir } from "../../scripts/deploy/ci-terraform";
-import type { ProviderSchema } from "../../scripts/shared/mock-outputs";
 import type { PlanJson } from "../../scripts/shared/plan-json";
-import { SchemaCache } from "../../scripts/shared/planned-outputs";
-import { synthAllToTemp } from "../../scripts/shared/synth-all";
-import { findTerraform, prepareTerraform, runTerraform, type TerraformSetup } from "../../scripts/shared/terraform";
-import { applyOffline, editStack, localCopy, OFFLINE_PLAN, readStackJson, writeProducerState } from "./local-pipeline";
+import { mainSynth } from "./main-synth";
+import { findTerraform, prepareOfflineTerraform } from "../../scripts/shared/terraform";
+import { applyOffline, editStack, localCopy, providerSchema, readStackJson, writeProducerState } from "./local-pipeline";
 
 const terraform = findTerraform();
 const inCi = process.env.CI === "true";
@@ -33,7 +31,6 @@ const movedOf = (outdir: string, stack: string): Moved[] => ((readStackJson(outd
 
 describe.skipIf(!terraform && !inCi)("Lambda trigger refactor: moved blocks keep staging's resources", () => {
   const root = resolve(".tf-test", "lambda-moves");
-  let setup: TerraformSetup;
   let synth: string;
   const plans = new Map<string, PlanJson>();
 
@@ -41,8 +38,8 @@ describe.skipIf(!terraform && !inCi)("Lambda trigger refactor: moved blocks keep
     if (!terraform) throw new Error("CI=true but terraform is not on the PATH: the terraform tier cannot be skipped in CI");
     rmSync(root, { recursive: true, force: true });
     mkdirSync(root, { recursive: true });
-    setup = prepareTerraform(resolve(".tf-test"));
-    synth = synthAllToTemp();
+    const setup = await prepareOfflineTerraform(resolve(".tf-test", "lambda-moves-terraform"));
+    synth = await mainSynth();
     const states = join(root, "states");
     mkdirSync(states, { recursive: true });
 
@@ -58,18 +55,18 @@ describe.skipIf(!terraform && !inCi)("Lambda trigger refactor: moved blocks keep
         Object.assign(json, renamed);
       });
     }
-    const init = await runTerraform(setup, stackDir(before, STACKS[0]), ["init", "-input=false", "-no-color"], OFFLINE_PLAN.env);
-    if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
-    const schema: ProviderSchema = await new SchemaCache(setup).get(stackDir(before, STACKS[0]));
+    const schema = await providerSchema(setup, join(root, "schema"));
     for (const p of PRODUCERS) writeProducerState(synth, p, states, schema);
-    for (const stack of STACKS) await applyOffline(setup, before, stack, states, schema);
-
     const after = localCopy(synth, join(root, "after"), STACKS, states);
-    for (const stack of STACKS) {
-      const planned = await planStack(setup, after, stack, join(root, "plans", `${stack}.json`), OFFLINE_PLAN);
-      if (!planned.ok) throw new Error(`plan of ${stack} failed: ${planned.error}`);
-      plans.set(stack, planned.plan!);
-    }
+    // Applied from the pre-refactor addresses, then planned with today's synth.
+    const planned = await applyOffline(
+      setup,
+      join(root, "batches"),
+      schema,
+      STACKS.map((stack) => ({ outdir: before, stack, states })),
+      STACKS.map((stack) => ({ id: `after-${stack}`, outdir: after, stack, states })),
+    );
+    for (const stack of STACKS) plans.set(stack, planned.get(`after-${stack}`)!);
   });
 
   it.each(STACKS)("%s: every moved block renames a deployed resource in place", (stack) => {

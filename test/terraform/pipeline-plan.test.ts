@@ -2,19 +2,20 @@
  * Issue 9, items 2, 3 and 10, on real offline plans of staging-security (producer) and
  * staging-compute (consumer), through the code CI runs (planStacksInWaves, planStack,
  * comparePlansDetailed). Pull requests are simulated by JSON edits of a copy of the synth
- * output; "apply" is a state built from a plan's planned values (state-from-plan.ts).
+ * output; "apply" is a state built from a plan's planned values (state-from-plan.ts), planned
+ * through planBatch (applyOffline in local-pipeline.ts); CI's own plans go through CI's code.
  */
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { planStack, planStacksInWaves, stackDir } from "../../scripts/deploy/ci-terraform";
+import { planStack, planStacksInWaves } from "../../scripts/deploy/ci-terraform";
 import type { ProviderSchema } from "../../scripts/shared/mock-outputs";
 import type { PlanJson, ResourceChange } from "../../scripts/shared/plan-json";
-import { PENDING_TOKEN, SchemaCache, type PlanWithPending } from "../../scripts/shared/planned-outputs";
-import { comparePlansDetailed } from "../../scripts/shared/plan-redact";
-import { synthAllToTemp } from "../../scripts/shared/synth-all";
-import { findTerraform, prepareTerraform, runTerraform, type TerraformSetup } from "../../scripts/shared/terraform";
-import { applyOffline, editStack, localCopy, OFFLINE_PLAN, stateFile, writeProducerState } from "./local-pipeline";
+import { DEFAULT_SCHEMA_CACHE, PENDING_TOKEN, type PlanWithPending } from "../../scripts/shared/planned-outputs";
+import { comparePlansDetailed, redactPlan } from "../../scripts/shared/plan-redact";
+import { mainSynth } from "./main-synth";
+import { findTerraform, prepareOfflineTerraform, prepareTerraform, type OfflineTerraform, type TerraformSetup } from "../../scripts/shared/terraform";
+import { applyOffline, editStack, localCopy, OFFLINE_PLAN, planOffline, providerSchema, stateFile, writeProducerState } from "./local-pipeline";
 
 const terraform = findTerraform();
 const inCi = process.env.CI === "true";
@@ -33,7 +34,10 @@ const ecsServices = (plan: PlanJson) => (plan.resource_changes ?? []).filter((r)
 
 describe.skipIf(!terraform && !inCi)("CI plans: consumers planned with their producers' planned outputs", () => {
   const root = resolve(".tf-test", "pipeline");
+  /** CI's plans: CI's code, its `terraform init` from the provider mirror. */
   let setup: TerraformSetup;
+  /** Offline "applies": planBatch through dev_overrides, no init (an init there would look for the registry). */
+  let offline: OfflineTerraform;
   let schema: ProviderSchema;
   let synth: string;
   /** States of "main" as deployed. */
@@ -54,17 +58,14 @@ describe.skipIf(!terraform && !inCi)("CI plans: consumers planned with their pro
     rmSync(root, { recursive: true, force: true });
     mkdirSync(root, { recursive: true });
     setup = prepareTerraform(resolve(".tf-test"));
-    synth = synthAllToTemp();
+    offline = await prepareOfflineTerraform(resolve(".tf-test", "pipeline-terraform"));
+    synth = await mainSynth();
     base = join(root, "base-states");
     const outdir = localCopy(synth, join(root, "base-synth"), [PRODUCER, CONSUMER], base);
     mkdirSync(base, { recursive: true });
-    // The provider schema comes from an initialized stack.
-    const init = await runTerraform(setup, stackDir(outdir, PRODUCER), ["init", "-input=false", "-no-color"], OFFLINE_PLAN.env);
-    if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
-    schema = await new SchemaCache(setup).get(stackDir(outdir, PRODUCER));
+    schema = await providerSchema(offline, join(root, "schema"));
     for (const p of OTHER_PRODUCERS) writeProducerState(synth, p, base, schema);
-    await applyOffline(setup, outdir, PRODUCER, base, schema);
-    await applyOffline(setup, outdir, CONSUMER, base, schema);
+    await applyOffline(offline, join(root, "base-batches"), schema, [PRODUCER, CONSUMER].map((stack) => ({ outdir, stack, states: base })));
   });
 
   describe("a producer's security group replaced in the same pull request", () => {
@@ -80,7 +81,7 @@ describe.skipIf(!terraform && !inCi)("CI plans: consumers planned with their pro
         const sg = json.resource.aws_security_group![SERVICE_SG]!;
         sg.description = `${String(sg.description)} (v2)`;
       });
-      const results = await planStacksInWaves(setup, s.outdir, [CONSUMER, PRODUCER], s.plans, { ...OFFLINE_PLAN, workDir: join(s.plans, "..", "work"), schemaCacheDir: resolve(".tf-test"), concurrency: 2 });
+      const results = await planStacksInWaves(setup, s.outdir, [CONSUMER, PRODUCER], s.plans, { ...OFFLINE_PLAN, workDir: join(s.plans, "..", "work"), schemaCacheDir: DEFAULT_SCHEMA_CACHE, concurrency: 2 });
       expect(results.map((r) => [r.stack, r.ok, r.error])).toEqual([[CONSUMER, true, undefined], [PRODUCER, true, undefined]]);
       reviewed = readPlan(join(s.plans, `${CONSUMER}.json`));
     });
@@ -116,7 +117,7 @@ describe.skipIf(!terraform && !inCi)("CI plans: consumers planned with their pro
 
     it("after the producer applies (a new sg- ID), the consumer's deploy plan equals the reviewed one", async () => {
       const newSgId = "sg-0f1e2d3c4b5a69788";
-      await applyOffline(setup, s.outdir, PRODUCER, s.states, schema, (state) => state.replaceAll(oldSgId, newSgId));
+      await applyOffline(offline, join(s.plans, "..", "apply"), schema, [{ outdir: s.outdir, stack: PRODUCER, states: s.states, fix: (state) => state.replaceAll(oldSgId, newSgId) }]);
       const fresh = await planStack(setup, s.outdir, CONSUMER, join(s.plans, "deploy", `${CONSUMER}.json`), OFFLINE_PLAN);
       expect(fresh.ok).toBe(true);
       for (const svc of ecsServices(fresh.plan!)) {
@@ -155,7 +156,7 @@ describe.skipIf(!terraform && !inCi)("CI plans: consumers planned with their pro
     });
 
     it("plans the consumer fine with the producer in the same run, with the output's planned (known) value", async () => {
-      const results = await planStacksInWaves(setup, s.outdir, [PRODUCER, CONSUMER], s.plans, { ...OFFLINE_PLAN, workDir: join(s.plans, "work"), schemaCacheDir: resolve(".tf-test"), concurrency: 2 });
+      const results = await planStacksInWaves(setup, s.outdir, [PRODUCER, CONSUMER], s.plans, { ...OFFLINE_PLAN, workDir: join(s.plans, "work"), schemaCacheDir: DEFAULT_SCHEMA_CACHE, concurrency: 2 });
       expect(results.map((r) => [r.stack, r.ok, r.error])).toEqual([[PRODUCER, true, undefined], [CONSUMER, true, undefined]]);
       const plan = readPlan(join(s.plans, `${CONSUMER}.json`));
       const lb = (plan.resource_changes ?? []).find((r) => r.type === "aws_lb")!;
@@ -177,23 +178,28 @@ describe.skipIf(!terraform && !inCi)("CI plans: consumers planned with their pro
         const svc = json.resource.aws_ecs_service![service]!;
         svc.tags = { ...(svc.tags as object), Release: "r2" };
       });
-      const reviewed = await planStack(setup, s.outdir, CONSUMER, join(s.plans, "reviewed.json"), OFFLINE_PLAN);
-      expect(reviewed.ok).toBe(true);
-
-      // The scaler (or the scheduler) moves the task count; ignore_changes covers it.
+      // The scaler (or the scheduler) moves the task count; ignore_changes covers it. The plan at
+      // review reads the state before the move, the deploy's after it: both planned in one run.
       const file = stateFile(s.states, CONSUMER);
       const state = JSON.parse(readFileSync(file, "utf8")) as { resources: Array<{ type: string; name: string; instances: Array<{ attributes: Record<string, unknown> }> }> };
       const inState = state.resources.find((r) => r.type === "aws_ecs_service" && r.name === service)!;
       inState.instances[0]!.attributes.desired_count = 7;
-      writeFileSync(file, JSON.stringify(state));
+      const moved = join(s.states, "scaled", `${CONSUMER}.tfstate`);
+      mkdirSync(join(moved, ".."), { recursive: true });
+      writeFileSync(moved, JSON.stringify(state));
 
-      const fresh = await planStack(setup, s.outdir, CONSUMER, join(s.plans, "fresh.json"), OFFLINE_PLAN);
-      expect(fresh.ok).toBe(true);
+      const plans = await planOffline(offline, join(s.plans, "batch"), [
+        { id: "reviewed", outdir: s.outdir, stack: CONSUMER, states: s.states },
+        { id: "fresh", outdir: s.outdir, stack: CONSUMER, states: s.states, statePath: moved },
+      ]);
+      // As CI keeps them: redacted.
+      const reviewed = redactPlan(plans.get("reviewed")!);
+      const fresh = redactPlan(plans.get("fresh")!);
       const address = `aws_ecs_service.${service}`;
       const before = (p: PlanJson) => (changeOf(p, address)!.change.before as { desired_count: number }).desired_count;
-      expect([before(reviewed.plan!), before(fresh.plan!)]).toEqual([1, 7]);
-      expect(changeOf(fresh.plan!, address)!.change.actions).toEqual(["update"]);
-      expect(comparePlansDetailed(reviewed.plan!, fresh.plan!)).toEqual({ differences: [], matchedPending: false });
+      expect([before(reviewed), before(fresh)]).toEqual([1, 7]);
+      expect(changeOf(fresh, address)!.change.actions).toEqual(["update"]);
+      expect(comparePlansDetailed(reviewed, fresh)).toEqual({ differences: [], matchedPending: false });
     });
   });
 });

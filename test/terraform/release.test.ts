@@ -4,20 +4,19 @@
  * tag for one service (what `pnpm release staging web <tag>` writes); the two outputs go
  * through the changed-stacks logic CI runs, and `staging-compute` alone is planned offline:
  * against a state "applied" from main's plan (state-from-plan.ts), its producers as outputs-only
- * states. Only one stack is ever planned.
+ * states. Only one stack is ever planned. Both offline scenarios (this one and the registry's) are
+ * "applied" and planned together, one terraform run per round (applyOffline in local-pipeline.ts).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { planStack, stackDir } from "../../scripts/deploy/ci-terraform";
 import { changedStacks, type ChangedStacks } from "../../scripts/changed-stacks/changed-stacks";
 import { readManifest } from "../../scripts/shared/manifest";
 import type { PlanJson } from "../../scripts/shared/plan-json";
-import { SchemaCache } from "../../scripts/shared/planned-outputs";
-import { synthAllToTemp } from "../../scripts/shared/synth-all";
-import { findTerraform, prepareTerraform, runTerraform } from "../../scripts/shared/terraform";
-import { applyOffline, editStack, localCopy, OFFLINE_PLAN, writeProducerState } from "./local-pipeline";
+import { mainSynth } from "./main-synth";
+import { findTerraform, prepareOfflineTerraform } from "../../scripts/shared/terraform";
+import { applyOffline, editStack, localCopy, providerSchema, writeProducerState } from "./local-pipeline";
 
 const terraform = findTerraform();
 const inCi = process.env.CI === "true";
@@ -26,6 +25,15 @@ const STACK = "staging-compute";
 const RELEASES = "../../apps/staging/src/releases.json";
 const current = JSON.parse(readFileSync(resolve("apps/staging/src/releases.json"), "utf8")) as Record<string, string>;
 const NEW_TAG = `${current.web}-test.1`;
+const REGISTRY = "staging-registry";
+/** The registry's lifecycle policy before the release-aware one: "keep the newest N of any tag". */
+const OLD_POLICY = (n: number) =>
+  JSON.stringify({
+    rules: [
+      { rulePriority: 1, description: "Expire untagged images 7 days after push", selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 }, action: { type: "expire" } },
+      { rulePriority: 2, description: `Keep only the newest ${n} images`, selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: n }, action: { type: "expire" } },
+    ],
+  });
 
 /** Every app stack synthesized with staging's web service on NEW_TAG, as after `pnpm release staging web NEW_TAG`. */
 async function synthWithRelease(): Promise<string> {
@@ -51,10 +59,53 @@ describe.skipIf(!terraform && !inCi)("a release of a new tag changes only <env>-
   let base: string;
   let head: string;
   let changed: ChangedStacks;
+  let offline: Promise<{ release: PlanJson; registry: PlanJson }> | undefined;
+
+  /**
+   * Main as deployed, then the offline plans: staging-compute converged on main's plan (its
+   * producers as outputs-only states) and planned with the release; staging-registry converged
+   * on the old lifecycle policy and planned with today's.
+   */
+  async function planOffline(): Promise<{ release: PlanJson; registry: PlanJson }> {
+    const root = resolve(".tf-test", "release");
+    rmSync(root, { recursive: true, force: true });
+    const setup = await prepareOfflineTerraform(resolve(".tf-test", "release-terraform"));
+    const schema = await providerSchema(setup, join(root, "schema"));
+
+    const states = join(root, "states");
+    mkdirSync(states, { recursive: true });
+    const deployed = localCopy(base, join(root, "main"), [STACK], states);
+    for (const producer of readManifest(base).stacks[STACK]!.dependencies) writeProducerState(base, producer, states, schema);
+    const released = localCopy(head, join(root, "release"), [STACK], states);
+
+    const registryStates = join(root, "registry-states");
+    mkdirSync(registryStates, { recursive: true });
+    const before = localCopy(base, join(root, "registry-before"), [REGISTRY], registryStates);
+    editStack(before, REGISTRY, (json) => {
+      for (const p of Object.values(json.resource.aws_ecr_lifecycle_policy ?? {})) p.policy = OLD_POLICY(10);
+    });
+    const after = localCopy(base, join(root, "registry-after"), [REGISTRY], registryStates);
+
+    const plans = await applyOffline(
+      setup,
+      join(root, "batches"),
+      schema,
+      [
+        { outdir: deployed, stack: STACK, states },
+        { outdir: before, stack: REGISTRY, states: registryStates },
+      ],
+      [
+        { id: "release", outdir: released, stack: STACK, states },
+        { id: "registry", outdir: after, stack: REGISTRY, states: registryStates },
+      ],
+    );
+    return { release: plans.get("release")!, registry: plans.get("registry")! };
+  }
+  const offlinePlans = () => (offline ??= planOffline());
 
   beforeAll(async () => {
     if (!terraform) throw new Error("CI=true but terraform is not on the PATH: the terraform tier cannot be skipped in CI");
-    base = synthAllToTemp();
+    base = await mainSynth();
     head = await synthWithRelease();
     changed = changedStacks("main", base, head);
   });
@@ -74,22 +125,7 @@ describe.skipIf(!terraform && !inCi)("a release of a new tag changes only <env>-
     let plan: PlanJson;
 
     beforeAll(async () => {
-      const root = resolve(".tf-test", "release");
-      rmSync(root, { recursive: true, force: true });
-      const states = join(root, "states");
-      mkdirSync(states, { recursive: true });
-      const setup = prepareTerraform(resolve(".tf-test"));
-      const deployed = localCopy(base, join(root, "main"), [STACK], states);
-      const init = await runTerraform(setup, stackDir(deployed, STACK), ["init", "-input=false", "-no-color"], OFFLINE_PLAN.env);
-      if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
-      const schema = await new SchemaCache(setup).get(stackDir(deployed, STACK));
-      for (const producer of readManifest(base).stacks[STACK]!.dependencies) writeProducerState(base, producer, states, schema);
-      // main as deployed: staging-compute's state converged on main's plan.
-      await applyOffline(setup, deployed, STACK, states, schema);
-      const released = localCopy(head, join(root, "release"), [STACK], states);
-      const planned = await planStack(setup, released, STACK, join(root, "plans", `${STACK}.json`), OFFLINE_PLAN);
-      if (!planned.ok) throw new Error(`plan of ${STACK} failed: ${planned.error}`);
-      plan = planned.unredacted!;
+      plan = (await offlinePlans()).release;
     });
 
     it("replaces web's task definition (a new revision) and updates web's service, and nothing else", () => {
@@ -123,34 +159,10 @@ describe.skipIf(!terraform && !inCi)("a release of a new tag changes only <env>-
    * old "keep the newest N of any tag" policy: what its pull request's plan shows.
    */
   describe("the offline plan of staging-registry moving to the release-aware lifecycle policy", () => {
-    const REGISTRY = "staging-registry";
-    const OLD_POLICY = (n: number) =>
-      JSON.stringify({
-        rules: [
-          { rulePriority: 1, description: "Expire untagged images 7 days after push", selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 }, action: { type: "expire" } },
-          { rulePriority: 2, description: `Keep only the newest ${n} images`, selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: n }, action: { type: "expire" } },
-        ],
-      });
     let plan: PlanJson;
 
     beforeAll(async () => {
-      const root = resolve(".tf-test", "release-registry");
-      rmSync(root, { recursive: true, force: true });
-      const states = join(root, "states");
-      mkdirSync(states, { recursive: true });
-      const setup = prepareTerraform(resolve(".tf-test"));
-      const before = localCopy(base, join(root, "before"), [REGISTRY], states);
-      editStack(before, REGISTRY, (json) => {
-        for (const p of Object.values(json.resource.aws_ecr_lifecycle_policy ?? {})) p.policy = OLD_POLICY(10);
-      });
-      const init = await runTerraform(setup, stackDir(before, REGISTRY), ["init", "-input=false", "-no-color"], OFFLINE_PLAN.env);
-      if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
-      const schema = await new SchemaCache(setup).get(stackDir(before, REGISTRY));
-      await applyOffline(setup, before, REGISTRY, states, schema);
-      const after = localCopy(base, join(root, "after"), [REGISTRY], states);
-      const planned = await planStack(setup, after, REGISTRY, join(root, "plans", `${REGISTRY}.json`), OFFLINE_PLAN);
-      if (!planned.ok) throw new Error(`plan of ${REGISTRY} failed: ${planned.error}`);
-      plan = planned.unredacted!;
+      plan = (await offlinePlans()).registry;
     });
 
     it("replaces each repository's lifecycle policy (provider 5.100.0: policy forces a new one) and touches no repository", () => {
