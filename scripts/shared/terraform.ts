@@ -57,24 +57,25 @@ export function prepareTerraform(workRoot: string): TerraformSetup {
   const pluginCacheDir = process.env.TF_PLUGIN_CACHE_DIR ?? join(workRoot, "plugin-cache");
   mkdirSync(pluginCacheDir, { recursive: true });
   const mirror = findProviderMirror();
-  const installation = mirror
-    ? `provider_installation {
-  filesystem_mirror {
-    path    = ${JSON.stringify(mirror)}
-    include = ["registry.terraform.io/hashicorp/aws"]
-  }
-  direct {
-    exclude = ["registry.terraform.io/hashicorp/aws"]
-  }
-}
-`
-    : "";
+  const installation = mirror ? `provider_installation {\n${mirrorSources(mirror)}}\n` : "";
   const cliConfigFile = join(workRoot, "terraformrc");
   writeFileSync(
     cliConfigFile,
     `${installation}plugin_cache_dir = ${JSON.stringify(pluginCacheDir)}\nplugin_cache_may_break_dependency_lock_file = true\n`,
   );
   return { binary, cliConfigFile, mirror, pluginCacheDir };
+}
+
+/** Installation sources: the AWS provider from `mirror`, everything else from the registry. */
+function mirrorSources(mirror: string): string {
+  return `  filesystem_mirror {
+    path    = ${JSON.stringify(mirror)}
+    include = ["registry.terraform.io/hashicorp/aws"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/hashicorp/aws"]
+  }
+`;
 }
 
 export interface RunResult {
@@ -201,9 +202,11 @@ async function buildOfflineTerraform(workRoot: string): Promise<OfflineTerraform
     if (init.code !== 0 || !existsSync(providerDir)) throw new Error(`could not install the AWS provider ${AWS_PROVIDER_VERSION}: ${init.stderr}`);
   }
   const cliConfigFile = join(workRoot, "terraformrc-offline");
+  // Sources for an `init` that still runs here (CI's own plan code, under test offline): the
+  // mirror when there is one, so init needs no network; dev_overrides wins at run time either way.
   writeFileSync(
     cliConfigFile,
-    `provider_installation {\n  dev_overrides {\n    "registry.terraform.io/hashicorp/aws" = ${JSON.stringify(providerDir)}\n  }\n  direct {}\n}\n`,
+    `provider_installation {\n  dev_overrides {\n    "registry.terraform.io/hashicorp/aws" = ${JSON.stringify(providerDir)}\n  }\n${base.mirror ? mirrorSources(base.mirror) : "  direct {}\n"}}\n`,
   );
   // What `terraform init` records for the override's local backend, copied into each working copy.
   const backendDir = join(workRoot, "offline-backend");

@@ -14,7 +14,7 @@ import type { PlanJson, ResourceChange } from "../../scripts/shared/plan-json";
 import { DEFAULT_SCHEMA_CACHE, PENDING_TOKEN, type PlanWithPending } from "../../scripts/shared/planned-outputs";
 import { comparePlansDetailed, redactPlan } from "../../scripts/shared/plan-redact";
 import { mainSynth } from "./main-synth";
-import { findTerraform, prepareOfflineTerraform, prepareTerraform, type OfflineTerraform, type TerraformSetup } from "../../scripts/shared/terraform";
+import { findTerraform, prepareOfflineTerraform, type OfflineTerraform, type TerraformSetup } from "../../scripts/shared/terraform";
 import { applyOffline, editStack, localCopy, OFFLINE_PLAN, planOffline, providerSchema, stateFile, writeProducerState } from "./local-pipeline";
 
 const terraform = findTerraform();
@@ -34,9 +34,12 @@ const ecsServices = (plan: PlanJson) => (plan.resource_changes ?? []).filter((r)
 
 describe.skipIf(!terraform && !inCi)("CI plans: consumers planned with their producers' planned outputs", () => {
   const root = resolve(".tf-test", "pipeline");
-  /** CI's plans: CI's code, its `terraform init` from the provider mirror. */
+  /**
+   * CI's plans: CI's code (init, plan, show in each stack's folder) through the offline setup:
+   * init resolves the provider from the mirror, dev_overrides spares each command re-hashing it.
+   */
   let setup: TerraformSetup;
-  /** Offline "applies": planBatch through dev_overrides, no init (an init there would look for the registry). */
+  /** Offline "applies": planBatch through the same setup, no init. */
   let offline: OfflineTerraform;
   let schema: ProviderSchema;
   let synth: string;
@@ -57,8 +60,8 @@ describe.skipIf(!terraform && !inCi)("CI plans: consumers planned with their pro
     if (!terraform) throw new Error("CI=true but terraform is not on the PATH: the terraform tier cannot be skipped in CI");
     rmSync(root, { recursive: true, force: true });
     mkdirSync(root, { recursive: true });
-    setup = prepareTerraform(resolve(".tf-test"));
     offline = await prepareOfflineTerraform(resolve(".tf-test", "pipeline-terraform"));
+    setup = offline;
     synth = await mainSynth();
     base = join(root, "base-states");
     const outdir = localCopy(synth, join(root, "base-synth"), [PRODUCER, CONSUMER], base);
