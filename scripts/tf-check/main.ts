@@ -10,7 +10,8 @@
  *   pnpm tf:check --per-stack          init + validate in every stack's folder (the old path)
  *
  * By default every stack is validated in one `terraform validate` (a generated root module
- * calling each stack; diagnostics reported per stack), then planned without a per-stack init.
+ * calling each stack; diagnostics reported per stack), then planned without a per-stack init,
+ * the stacks of each deploy wave together (planBatch: up to 8 per terraform run).
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
