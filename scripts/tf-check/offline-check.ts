@@ -54,13 +54,15 @@ export interface CheckOptions {
   readonly cacheDir?: string;
   /**
    * Shared path with `plan`: stacks of a deploy wave planned together, at most this many per
-   * terraform run ({@link planBatch}), spread over `concurrency` runs; 1 plans each stack on its own.
+   * terraform run ({@link planBatch}), spread over `concurrency` runs of at least 4 stacks; 1 plans
+   * each stack on its own.
    * @default 8
    */
   readonly batchSize?: number;
 }
 
 const DEFAULT_BATCH_SIZE = 8;
+const MIN_SPLIT_BATCH = 4;
 
 export interface StackCheck {
   readonly stack: string;
@@ -295,8 +297,11 @@ async function planWaveInBatches(
     setup.initBackend(dir);
     queued.push({ name, dir, json, diagnostics: check.diagnostics });
   }
-  // Spread over `concurrency` runs (each run is mostly one busy process), at most batchSize stacks each.
-  const size = Math.max(1, Math.min(options.batchSize ?? DEFAULT_BATCH_SIZE, Math.ceil(queued.length / options.concurrency)));
+  // Spread over `concurrency` runs (each run is mostly one busy process), at most batchSize
+  // stacks each; but a run's schema loads cost more than a small batch's stacks, so a wave is
+  // never cut into runs of fewer than MIN_SPLIT_BATCH stacks.
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const size = Math.min(batchSize, Math.max(MIN_SPLIT_BATCH, Math.ceil(queued.length / options.concurrency)));
   const batches = Array.from({ length: Math.ceil(queued.length / size) }, (_, i) => queued.slice(i * size, (i + 1) * size));
   await mapLimit(batches, options.concurrency, async (batch) => {
     const jobs: BatchJob[] = batch.map((q) => ({

@@ -18,8 +18,7 @@ export default async function warmUp(project: TestProject): Promise<void> {
   const outdir = synthAllToTemp();
   project.provide("mainSynth", outdir);
   if (process.env.TF_PLAN_CACHE === "off") return;
-  // Three runs at once: a batch's terraform is single-threaded for part of its run.
-  const results = await planStacksOnce(outdir, { workRoot: resolve(".tf-test", "warm-up"), concurrency: 3 });
+  const results = await planStacksOnce(outdir, { workRoot: resolve(".tf-test", "warm-up") });
   const failed = results.filter((r) => !r.ok).length;
   // A failure is not the warm-up's to report: offline.test plans the same stacks and says why.
   console.log(`terraform tier warm-up: ${results.length} stacks planned or found in the plan cache in ${((Date.now() - started) / 1000).toFixed(0)} s${failed ? ` (${failed} failed)` : ""}`);
