@@ -22,6 +22,7 @@ import {
 } from "../shared/terraform";
 import { validateCombined } from "./combined-validate";
 import { planBatch, type BatchJob } from "./plan-batch";
+import { planAndShow } from "./offline-plan";
 import { PlanCache, type CachedCheck } from "./plan-cache";
 import { mockVariables, offlineProviders, parseValidateOutput, tail, toDiagnostic, type Diagnostic, type StackJson } from "./offline-config";
 
@@ -218,20 +219,9 @@ async function checkStack(
   }
   const validateOk = true;
 
-  const plan = await runTerraform(
-    setup,
-    dir,
-    ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", "-out=tfplan"],
-    OFFLINE_ENV,
-  );
-  if (plan.code !== 0) {
-    return { stack: name, ok: false, validateOk, planOk: false, diagnostics, error: `plan failed: ${tail(plan.stderr || plan.stdout, 40)}`, seconds: seconds() };
-  }
-  const show = await runTerraform(setup, dir, ["show", "-json", "tfplan"], OFFLINE_ENV);
-  if (show.code !== 0) {
-    return { stack: name, ok: false, validateOk, planOk: false, diagnostics, error: `show failed: ${tail(show.stderr)}`, seconds: seconds() };
-  }
-  return recordPlan(name, show.stdout, { dir, json, diagnostics, schema, pending, workRoot: options.workRoot, cache }, seconds);
+  const planned = await planAndShow(setup, dir);
+  if (!planned.ok) return { stack: name, ok: false, validateOk, planOk: false, diagnostics, error: planned.error, seconds: seconds() };
+  return recordPlan(name, planned.showJson, { dir, json, diagnostics, schema, pending, workRoot: options.workRoot, cache }, seconds);
 }
 
 /** A passing plan of `name`: its JSON in the working copy, its outputs as consumers' mocks, a cache entry. */

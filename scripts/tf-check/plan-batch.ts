@@ -13,6 +13,7 @@ import { join, resolve } from "node:path";
 import { producerOf } from "../shared/planned-outputs";
 import { OFFLINE_ENV, runTerraform, type TerraformSetup } from "../shared/terraform";
 import { mockVariables, offlineProviders, tail, type StackJson } from "./offline-config";
+import { planAndShow } from "./offline-plan";
 
 export interface BatchJob {
   /** Module name in the generated root: unique in the batch (a stack name, or a scenario-qualified one). */
@@ -87,12 +88,9 @@ export async function planBatch(setup: TerraformSetup, jobs: readonly BatchJob[]
   const failAll = (error: string) => new Map<string, BatchResult>(jobs.map((j) => [j.id, { ok: false, error }]));
   const get = await runTerraform(setup, root, ["get", "-no-color"], OFFLINE_ENV);
   if (get.code !== 0) return failAll(`terraform get failed: ${tail(get.stderr || get.stdout)}`);
-  const args = ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", ...(options.destroy ? ["-destroy"] : []), "-out=tfplan"];
-  const plan = await runTerraform(setup, root, args, OFFLINE_ENV);
-  if (plan.code !== 0) return failAll(`plan failed: ${tail(plan.stderr || plan.stdout, 40)}`);
-  const show = await runTerraform(setup, root, ["show", "-json", "tfplan"], OFFLINE_ENV);
-  if (show.code !== 0) return failAll(`show failed: ${tail(show.stderr)}`);
-  const combined = JSON.parse(show.stdout) as PlanShow;
+  const planned = await planAndShow(setup, root, { destroy: options.destroy });
+  if (!planned.ok) return failAll(planned.error);
+  const combined = JSON.parse(planned.showJson) as PlanShow;
   return new Map(jobs.map((j) => [j.id, { ok: true, plan: splitPlan(combined, j.id, outputsOf.get(j.id)!, variablesOf.get(j.id)!) }]));
 }
 

@@ -10,9 +10,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SchemaCache, type StackConfigJson } from "../../scripts/shared/planned-outputs";
-import { OFFLINE_ENV, findTerraform, prepareOfflineTerraform, runTerraform, type OfflineTerraform } from "../../scripts/shared/terraform";
+import { findTerraform, prepareOfflineTerraform, type OfflineTerraform } from "../../scripts/shared/terraform";
 import { checkStacks, type StackCheck } from "../../scripts/tf-check/offline-check";
 import { planBatch, type BatchJob, type PlanShow } from "../../scripts/tf-check/plan-batch";
+import { planAndShow } from "../../scripts/tf-check/offline-plan";
 import { mainSynth } from "./main-synth";
 import { planStacksOnce } from "./plan-once";
 import { stateFromCreatePlan } from "./state-from-plan";
@@ -47,12 +48,9 @@ describe.skipIf(!terraform && !inCi)("planBatch: a stack's part of a batched pla
     remoteState: (producer) => join(workRoot, "mocks", `${producer}.tfstate`),
   });
   async function planAlone(stack: string, destroy = false): Promise<PlanShow> {
-    const args = ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", ...(destroy ? ["-destroy"] : []), "-out=tfplan"];
-    const plan = await runTerraform(setup, dir(stack), args, OFFLINE_ENV);
-    if (plan.code !== 0) throw new Error(`plan of ${stack} failed: ${plan.stderr}`);
-    const show = await runTerraform(setup, dir(stack), ["show", "-json", "tfplan"], OFFLINE_ENV);
-    if (show.code !== 0) throw new Error(`show of ${stack} failed: ${show.stderr}`);
-    return JSON.parse(show.stdout) as PlanShow;
+    const planned = await planAndShow(setup, dir(stack), { destroy });
+    if (!planned.ok) throw new Error(`${stack}: ${planned.error}`);
+    return JSON.parse(planned.showJson) as PlanShow;
   }
 
   beforeAll(async () => {

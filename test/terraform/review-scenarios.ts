@@ -11,6 +11,7 @@ import type { StackCheck } from "../../scripts/tf-check/offline-check";
 import type { PlanJson } from "../../scripts/shared/plan-json";
 import { OFFLINE_ENV, runTerraform, type TerraformSetup } from "../../scripts/shared/terraform";
 import { planBatch, type BatchJob } from "../../scripts/tf-check/plan-batch";
+import { planAndShow } from "../../scripts/tf-check/offline-plan";
 import { stateFromCreatePlan } from "./state-from-plan";
 
 /**
@@ -98,11 +99,9 @@ export interface ReplaceScenario {
 }
 
 async function planJson(setup: TerraformSetup, dir: string): Promise<PlanJson> {
-  const plan = await runTerraform(setup, dir, ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", "-out=tfplan"], OFFLINE_ENV);
-  if (plan.code !== 0) throw new Error(`plan failed in ${dir}:\n${plan.stderr || plan.stdout}`);
-  const show = await runTerraform(setup, dir, ["show", "-json", "tfplan"], OFFLINE_ENV);
-  if (show.code !== 0) throw new Error(`show failed in ${dir}:\n${show.stderr}`);
-  return JSON.parse(show.stdout) as PlanJson;
+  const planned = await planAndShow(setup, dir);
+  if (!planned.ok) throw new Error(`${dir}: ${planned.error}`);
+  return JSON.parse(planned.showJson) as PlanJson;
 }
 
 const managedChanges = (plan: PlanJson) => [
