@@ -23,6 +23,8 @@ export default defineConfig({
           include: ["packages/*/test/**/*.test.ts", "apps/*/test/**/*.test.ts", "scripts/**/test/**/*.test.ts", "test/seeds/**/*.test.ts"],
           environment: "node",
           pool: "forks",
+          // First: the terraform tier's warm-up plans in the background meanwhile (global-setup.ts).
+          sequence: { groupOrder: 0 },
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -36,6 +38,8 @@ export default defineConfig({
           maxWorkers: availableParallelism(),
           environment: "node",
           pool: "forks",
+          // After the unit files, which fill the cores while the warm-up plans.
+          sequence: { groupOrder: 1 },
           testTimeout: 900_000,
           hookTimeout: 900_000,
         },

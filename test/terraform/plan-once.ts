@@ -8,6 +8,7 @@
  */
 import { checkStacks, type StackCheck } from "../../scripts/tf-check/offline-check";
 import { DEFAULT_PLAN_CACHE } from "../../scripts/tf-check/plan-cache";
+import { warmUpFinished } from "./warm-up";
 
 export interface PlanOnceOptions {
   /** Scratch folder for this file's working copies (each file its own: stack names repeat across synth outputs). */
@@ -18,7 +19,14 @@ export interface PlanOnceOptions {
   readonly concurrency?: number;
 }
 
-export function planStacksOnce(outdir: string, options: PlanOnceOptions): Promise<StackCheck[]> {
+/** In a test file: after the warm-up (global-setup.ts) has filled the plan cache, so nothing is planned twice. */
+export async function planStacksOnce(outdir: string, options: PlanOnceOptions): Promise<StackCheck[]> {
+  await warmUpFinished();
+  return planStacksNow(outdir, options);
+}
+
+/** The warm-up's own call, and {@link planStacksOnce}'s once the warm-up is over. */
+export function planStacksNow(outdir: string, options: PlanOnceOptions): Promise<StackCheck[]> {
   const cacheDir = process.env.TF_PLAN_CACHE === "off" ? undefined : (process.env.TF_PLAN_CACHE_DIR ?? DEFAULT_PLAN_CACHE);
   return checkStacks({ outdir, workRoot: options.workRoot, stacks: options.stacks, plan: true, concurrency: options.concurrency ?? 2, cacheDir });
 }
