@@ -9,9 +9,10 @@
  *   pnpm tf:check path/to/dir          one folder holding a cdk.tf.json
  *   pnpm tf:check --per-stack          init + validate in every stack's folder (the old path)
  *
- * By default every stack is validated in one `terraform validate` (a generated root module
- * calling each stack; diagnostics reported per stack), then planned without a per-stack init,
- * the stacks of each deploy wave together (planBatch: up to 8 per terraform run).
+ * By default stacks are planned without a per-stack init, the stacks of each deploy wave
+ * together (planBatch: up to 8 per terraform run); a plan validates first and its diagnostics are
+ * reported per stack. With --validate-only (or for the stacks of a batch that failed) every stack
+ * is validated in one `terraform validate` (a generated root module calling each stack).
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";

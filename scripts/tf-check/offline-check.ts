@@ -42,8 +42,9 @@ export interface CheckOptions {
   /** Progress lines go here. @default silent */
   readonly log?: (line: string) => void;
   /**
-   * "shared" (default): one `terraform validate` of every stack at once (validateCombined) and
-   * per-stack plans with no init, through the unpacked provider (prepareOfflineTerraform).
+   * "shared" (default): no init, through the unpacked provider (prepareOfflineTerraform); batched
+   * plans, which validate as they plan, or one `terraform validate` of every stack at once
+   * (validateCombined) without `plan`, with `batchSize` 1 and for a batch that failed.
    * "per-stack": init + validate + plan in each working copy, as before; kept for `pnpm bench`.
    */
   readonly path?: "shared" | "per-stack";
@@ -111,20 +112,24 @@ export async function checkStacks(options: CheckOptions): Promise<StackCheck[]> 
   if (hits.size > 0) log(`${hits.size} of ${needed.size} stacks unchanged since a cached plan (${options.cacheDir})`);
 
   // The shared path validates every stack without a cached plan in one run; a cached plan's
-  // stack passed validate with the very same inputs.
+  // stack passed validate with the very same inputs. Batched plans skip that run: a plan
+  // validates first, and gives the same diagnostics (planAndShow's `diagnostics`); only the
+  // stacks of a batch that failed are validated, below, before each is planned alone.
   let validated: Map<string, Validated> | undefined;
-  const toValidate = [...needed].filter((name) => !hits.has(name)).sort();
+  const batching = shared && options.plan && (options.batchSize ?? DEFAULT_BATCH_SIZE) > 1;
+  const validate = async (stacks: readonly string[]) => {
+    if (stacks.length === 0) return;
+    const combined = await validateCombined(setup, options.outdir, stacks, options.workRoot);
+    log(`validate of ${stacks.length} stacks at once (${combined.seconds.toFixed(1)} s)${combined.error ? `: ${combined.error}` : ""}`);
+    for (const name of stacks) {
+      const diagnostics = combined.diagnostics.get(name) ?? [];
+      const ok = !combined.error && !diagnostics.some((d) => d.severity === "error");
+      validated!.set(name, { diagnostics, ok, error: ok ? undefined : (combined.error ?? firstError(diagnostics)) });
+    }
+  };
   if (shared) {
     validated = new Map([...hits].map(([name, hit]) => [name, { diagnostics: hit.result.diagnostics, ok: true }]));
-    if (toValidate.length > 0) {
-      const combined = await validateCombined(setup, options.outdir, toValidate, options.workRoot);
-      log(`validate of ${toValidate.length} stacks at once (${combined.seconds.toFixed(1)} s)${combined.error ? `: ${combined.error}` : ""}`);
-      for (const name of toValidate) {
-        const diagnostics = combined.diagnostics.get(name) ?? [];
-        const ok = !combined.error && !diagnostics.some((d) => d.severity === "error");
-        validated.set(name, { diagnostics, ok, error: ok ? undefined : (combined.error ?? firstError(diagnostics)) });
-      }
-    }
+    if (!batching) await validate([...needed].filter((name) => !hits.has(name)).sort());
   }
 
   const schema = new SchemaCache(setup);
@@ -140,14 +145,16 @@ export async function checkStacks(options: CheckOptions): Promise<StackCheck[]> 
   };
   for (const wave of waves) {
     // The shared path never fills the plugin cache (its provider is already unpacked), so no first init runs alone.
-    if (shared && options.plan && (options.batchSize ?? DEFAULT_BATCH_SIZE) > 1) {
+    if (batching) {
       const batched = await planWaveInBatches(setup as OfflineTerraform, schema, pending, options, wave, validated!, cache, hits, results);
       for (const result of batched) {
         results.set(result.stack, result);
         log(`${result.ok ? "ok  " : "FAIL"} ${result.stack} (${result.seconds.toFixed(1)} s)${result.error ? `: ${result.error}` : ""}`);
       }
-      // Batches that failed as a whole: their stacks planned one by one, for each stack's own error.
-      await mapLimit(wave.filter((s) => !results.has(s)), options.concurrency, check);
+      // Batches that failed as a whole: their stacks validated, then planned one by one, for each stack's own error.
+      const left = wave.filter((s) => !results.has(s));
+      await validate(left.filter((s) => !validated!.has(s)).sort());
+      await mapLimit(left, options.concurrency, check);
     } else if (shared) await mapLimit(wave, options.concurrency, check);
     else await mapWarmingPluginCache(setup, wave, options.concurrency, check);
   }
@@ -268,7 +275,7 @@ async function planWaveInBatches(
   const seconds = () => (Date.now() - started) / 1000;
   const manifest = readManifest(options.outdir);
   const done: StackCheck[] = [];
-  const queued: Array<{ name: string; dir: string; json: StackJson; diagnostics: readonly Diagnostic[] }> = [];
+  const queued: Array<{ name: string; dir: string; json: StackJson }> = [];
   for (const name of wave) {
     const failedProducer = manifest.stacks[name]!.dependencies.find((d) => earlier.get(d) && !earlier.get(d)!.ok);
     const check = validated.get(name);
@@ -276,7 +283,8 @@ async function planWaveInBatches(
       done.push(skipped(name, `producer stack ${failedProducer} failed`));
       continue;
     }
-    if (!check?.ok || hits.has(name)) {
+    // Validated already: a cached plan's stack, or one whose validation failed. Not yet: the plan validates.
+    if (check && (!check.ok || hits.has(name))) {
       done.push(await checkStack(setup, schema, pending, options, name, check, cache, hits.get(name)));
       continue;
     }
@@ -285,7 +293,7 @@ async function planWaveInBatches(
     const json = JSON.parse(readFileSync(join(source, "cdk.tf.json"), "utf8")) as StackJson;
     prepareWorkingCopy(source, dir, options.workRoot, json);
     setup.initBackend(dir);
-    queued.push({ name, dir, json, diagnostics: check.diagnostics });
+    queued.push({ name, dir, json });
   }
   // Spread over `concurrency` runs (each run is mostly one busy process), at most batchSize
   // stacks each; but a run's schema loads cost more than a small batch's stacks, so a wave is
@@ -300,11 +308,12 @@ async function planWaveInBatches(
       json: q.json,
       remoteState: (producer) => resolve(options.workRoot, "mocks", `${producer}.tfstate`),
     }));
-    const planned = await planBatch(setup, jobs, { workDir: resolve(options.workRoot, "batches", batch[0]!.name) });
+    const planned = await planBatch(setup, jobs, { workDir: resolve(options.workRoot, "batches", batch[0]!.name), diagnostics: true });
     for (const q of batch) {
       const result = planned.get(q.name)!;
       if (!result.ok) continue;
-      done.push(await recordPlan(q.name, JSON.stringify(result.plan), { ...q, schema, pending, workRoot: options.workRoot, cache }, seconds));
+      const at = { ...q, diagnostics: result.diagnostics, schema, pending, workRoot: options.workRoot, cache };
+      done.push(await recordPlan(q.name, JSON.stringify(result.plan), at, seconds));
     }
   });
   return done;

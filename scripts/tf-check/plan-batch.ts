@@ -12,8 +12,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, 
 import { join, resolve } from "node:path";
 import { producerOf } from "../shared/planned-outputs";
 import { OFFLINE_ENV, runTerraform, type TerraformSetup } from "../shared/terraform";
-import { mockVariables, offlineProviders, tail, type StackJson } from "./offline-config";
-import { planAndShow } from "./offline-plan";
+import { mockVariables, offlineProviders, tail, toDiagnostic, type Diagnostic, type RawDiagnostic, type StackJson } from "./offline-config";
+import { planAndShow, type OfflinePlanOptions } from "./offline-plan";
 
 export interface BatchJob {
   /** Module name in the generated root: unique in the batch (a stack name, or a scenario-qualified one). */
@@ -35,9 +35,13 @@ export interface BatchOptions {
   readonly workDir: string;
   /** `plan -destroy` for every job. */
   readonly destroy?: boolean;
+  /** Each job's diagnostics from the plan (its validation warnings); see {@link OfflinePlanOptions}. */
+  readonly diagnostics?: boolean;
 }
 
-export type BatchResult = { readonly ok: true; readonly plan: PlanShow } | { readonly ok: false; readonly error: string };
+export type BatchResult =
+  | { readonly ok: true; readonly plan: PlanShow; readonly diagnostics: readonly Diagnostic[] }
+  | { readonly ok: false; readonly error: string };
 
 /** `terraform show -json` of a plan: only what the split needs to know about. */
 export type PlanShow = Record<string, unknown>;
@@ -88,10 +92,30 @@ export async function planBatch(setup: TerraformSetup, jobs: readonly BatchJob[]
   const failAll = (error: string) => new Map<string, BatchResult>(jobs.map((j) => [j.id, { ok: false, error }]));
   const get = await runTerraform(setup, root, ["get", "-no-color"], OFFLINE_ENV);
   if (get.code !== 0) return failAll(`terraform get failed: ${tail(get.stderr || get.stdout)}`);
-  const planned = await planAndShow(setup, root, { destroy: options.destroy });
+  const planned = await planAndShow(setup, root, { destroy: options.destroy, diagnostics: options.diagnostics });
   if (!planned.ok) return failAll(planned.error);
   const combined = JSON.parse(planned.showJson) as PlanShow;
-  return new Map(jobs.map((j) => [j.id, { ok: true, plan: splitPlan(combined, j.id, outputsOf.get(j.id)!, variablesOf.get(j.id)!) }]));
+  const diagnostics = diagnosticsByJob(planned.diagnostics, jobs);
+  return new Map(
+    jobs.map((j) => [j.id, { ok: true, plan: splitPlan(combined, j.id, outputsOf.get(j.id)!, variablesOf.get(j.id)!), diagnostics: diagnostics.get(j.id)! }]),
+  );
+}
+
+/**
+ * Each diagnostic to its job, by the file it points at (`jobs/<id>/…`) or its `module.<id>.`
+ * address (which loses the prefix); one that points at neither goes to every job.
+ */
+function diagnosticsByJob(all: readonly RawDiagnostic[], jobs: readonly BatchJob[]): Map<string, Diagnostic[]> {
+  const byJob = new Map<string, Diagnostic[]>(jobs.map((j) => [j.id, []]));
+  for (const d of all) {
+    const id = d.range?.filename?.match(/^(?:\.\/)?jobs\/([^/]+)\//)?.[1] ?? d.address?.match(/^module\.([^.[]+)/)?.[1];
+    const owners = id && byJob.has(id) ? [id] : [...byJob.keys()];
+    for (const owner of owners) {
+      const prefix = `module.${owner}.`;
+      byJob.get(owner)!.push(toDiagnostic(d, d.address?.startsWith(prefix) ? d.address.slice(prefix.length) : d.address));
+    }
+  }
+  return byJob;
 }
 
 /**

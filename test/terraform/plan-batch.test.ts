@@ -135,3 +135,34 @@ describe.skipIf(!terraform && !inCi)("checkStacks: a batch that fails plans its 
     expect(byStack["staging-bad"]!.error).not.toContain("staging-good");
   });
 });
+
+describe.skipIf(!terraform && !inCi)("checkStacks: a batched plan gives each stack its own validation warnings", () => {
+  let results: StackCheck[];
+
+  beforeAll(async () => {
+    if (!terraform) throw new Error("CI=true but terraform is not on the PATH: the terraform tier cannot be skipped in CI");
+    const root = mkdtempSync(join(tmpdir(), "plan-batch-warnings-"));
+    const stack = (name: string, bucket: object) => ({
+      terraform: { required_providers: { aws: { source: "aws", version: "5.100.0" } }, backend: { s3: { bucket: "state", key: `${name}.tfstate`, region: "ap-northeast-1" } } },
+      provider: { aws: [{ region: "ap-northeast-1" }] },
+      resource: { aws_s3_bucket: { logs: { bucket: `${name}-logs`, ...bucket } } },
+    });
+    // `acl` on the bucket is deprecated in provider 5.100.0: a warning, from validation.
+    const stacks = { "staging-old": stack("staging-old", { acl: "private" }), "staging-clean": stack("staging-clean", {}) };
+    const outdir = join(root, "synth");
+    for (const [name, json] of Object.entries(stacks)) {
+      mkdirSync(join(outdir, "stacks", name), { recursive: true });
+      writeFileSync(join(outdir, "stacks", name, "cdk.tf.json"), JSON.stringify(json));
+    }
+    const manifest = Object.fromEntries(Object.keys(stacks).map((name) => [name, { name, workingDirectory: `stacks/${name}`, synthesizedStackPath: "", dependencies: [] }]));
+    writeFileSync(join(outdir, "manifest.json"), JSON.stringify({ stacks: manifest }));
+    results = await checkStacks({ outdir, workRoot: join(root, "work"), plan: true, concurrency: 1, batchSize: 2 });
+  }, 600_000);
+
+  it("reports the deprecated argument once, on its own stack, with the stack's own address", () => {
+    const byStack = Object.fromEntries(results.map((r) => [r.stack, r]));
+    expect(results.map((r) => [r.stack, r.ok])).toEqual([["staging-clean", true], ["staging-old", true]]);
+    expect(byStack["staging-old"]!.diagnostics.map((d) => [d.severity, d.summary, d.address])).toEqual([["warning", "Argument is deprecated", "aws_s3_bucket.logs"]]);
+    expect(byStack["staging-clean"]!.diagnostics).toEqual([]);
+  });
+});
