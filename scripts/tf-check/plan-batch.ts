@@ -46,12 +46,38 @@ export type BatchResult =
 /** `terraform show -json` of a plan: only what the split needs to know about. */
 export type PlanShow = Record<string, unknown>;
 
+/** What runs a batch's jobs when {@link planBatch} does not: see {@link delegateBatches}. */
+export type BatchRunner = (jobs: readonly BatchJob[], options: BatchOptions) => Promise<Map<string, BatchResult>>;
+
+let delegate: BatchRunner | undefined;
+
+/**
+ * Hands every later {@link planBatch} of this process to `runner` (undefined: back to running
+ * them here). The terraform test tier's shared planner (test/terraform/shared-planner.ts) merges
+ * the batches its files ask for at the same time into one terraform run this way; `runner` must
+ * answer exactly as {@link planBatchHere} would for the same jobs.
+ */
+export function delegateBatches(runner: BatchRunner | undefined): void {
+  delegate = runner;
+}
+
 /**
  * Plans every job in one run. The run either succeeds for all or fails for all (terraform stops
  * at the first error): on failure every job gets the run's error, and callers that need to know
  * which stack failed plan that stack alone.
  */
 export async function planBatch(setup: TerraformSetup, jobs: readonly BatchJob[], options: BatchOptions): Promise<Map<string, BatchResult>> {
+  const ids = new Set<string>();
+  for (const job of jobs) {
+    if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(job.id)) throw new Error(`batch job id ${JSON.stringify(job.id)} is not a terraform module name`);
+    if (ids.has(job.id)) throw new Error(`batch job id ${job.id} appears twice`);
+    ids.add(job.id);
+  }
+  return delegate ? delegate(jobs, options) : planBatchHere(setup, jobs, options);
+}
+
+/** {@link planBatch} in this process, whatever {@link delegateBatches} says (jobs already checked). */
+export async function planBatchHere(setup: TerraformSetup, jobs: readonly BatchJob[], options: BatchOptions): Promise<Map<string, BatchResult>> {
   const root = resolve(options.workDir);
   rmSync(root, { recursive: true, force: true });
   mkdirSync(join(root, "jobs"), { recursive: true });
@@ -62,8 +88,6 @@ export async function planBatch(setup: TerraformSetup, jobs: readonly BatchJob[]
   const imports: Array<Record<string, unknown>> = [];
   const states: Array<{ id: string; path: string }> = [];
   for (const job of jobs) {
-    if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(job.id)) throw new Error(`batch job id ${JSON.stringify(job.id)} is not a terraform module name`);
-    if (modules[job.id]) throw new Error(`batch job id ${job.id} appears twice`);
     const json = childModuleJson(job);
     imports.push(...(((json as { import?: Array<{ to: string }> }).import ?? []).map((i) => ({ ...i, to: `module.${job.id}.${i.to}` }))));
     delete (json as { import?: unknown }).import;

@@ -3,7 +3,8 @@
  * combined plan back into per-stack plans. Every batched tier trusts that cut, so this file
  * proves it on real plans: each stack's part of a batch equals the plan of the same working
  * copy on its own (create, and destroy against a state), field by field; and a failed batch
- * still tells which stack failed.
+ * still tells which stack failed. The create plans come from one run of the shared planner
+ * (scripts/tf-check/shared-planner.ts) that merged two callers' batches, as the tier's runs do.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +14,7 @@ import { SchemaCache, type StackConfigJson } from "../../scripts/shared/planned-
 import { findTerraform, prepareOfflineTerraform, type OfflineTerraform } from "../../scripts/shared/terraform";
 import { checkStacks, type StackCheck } from "../../scripts/tf-check/offline-check";
 import { planBatch, type BatchJob, type PlanShow } from "../../scripts/tf-check/plan-batch";
+import { SharedPlanner } from "../../scripts/tf-check/shared-planner";
 import { planAndShow } from "../../scripts/tf-check/offline-plan";
 import { mainSynth } from "./main-synth";
 import { planStacksOnce } from "./plan-once";
@@ -60,9 +62,12 @@ describe.skipIf(!terraform && !inCi)("planBatch: a stack's part of a batched pla
     expect(checks.filter((c) => !c.ok).map((c) => `${c.stack}: ${c.error}`)).toEqual([]);
     setup = await prepareOfflineTerraform(workRoot);
 
-    const creates = await planBatch(setup, STACKS.map((s) => job(s)), { workDir: join(workRoot, "batch-create") });
-    for (const stack of STACKS) {
-      const result = creates.get(stack)!;
+    // Two callers' batches of one stack each, asked for together: one merged terraform run.
+    const planner = new SharedPlanner(setup, join(workRoot, "planner"), { gatherMs: 100 });
+    const creates = await Promise.all(STACKS.map((s) => planner.plan([job(s)], {})));
+    expect(planner.stats()).toMatchObject({ runs: 1, merged: 1 });
+    for (const [i, stack] of STACKS.entries()) {
+      const result = creates[i]!.get(stack)!;
       if (!result.ok) throw new Error(result.error);
       batched.set(stack, result.plan);
       alone.set(stack, await planAlone(stack));
