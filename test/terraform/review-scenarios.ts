@@ -11,7 +11,6 @@ import type { StackCheck } from "../../scripts/tf-check/offline-check";
 import type { PlanJson } from "../../scripts/shared/plan-json";
 import { OFFLINE_ENV, runTerraform, type TerraformSetup } from "../../scripts/shared/terraform";
 import { planBatch, type BatchJob } from "../../scripts/tf-check/plan-batch";
-import { planAndShow } from "../../scripts/tf-check/offline-plan";
 import { stateFromCreatePlan } from "./state-from-plan";
 
 /**
@@ -98,10 +97,12 @@ export interface ReplaceScenario {
   readonly statePath: string;
 }
 
-async function planJson(setup: TerraformSetup, dir: string): Promise<PlanJson> {
-  const planned = await planAndShow(setup, dir);
+/** A plan of the working copy `dir` against its `offline.tfstate`, as a batch job (so the tier's planner may merge it). */
+async function planJson(setup: TerraformSetup, dir: string, workRoot: string, round: number): Promise<PlanJson> {
+  const job: BatchJob = { id: "review", stackDir: dir, statePath: join(dir, "offline.tfstate"), remoteState: (producer) => join(workRoot, "mocks", `${producer}.tfstate`) };
+  const planned = (await planBatch(setup, [job], { workDir: join(dir, `round-${round}`) })).get("review")!;
   if (!planned.ok) throw new Error(`${dir}: ${planned.error}`);
-  return JSON.parse(planned.showJson) as PlanJson;
+  return planned.plan as PlanJson;
 }
 
 const managedChanges = (plan: PlanJson) => [
@@ -146,10 +147,10 @@ export async function replaceScenario(
   if (!existsSync(join(dir, ".terraform"))) throw new Error(`${candidate.sourceDir} was never initialized`);
   editConfig(dir, (json) => setProbe(json, PROBE_SECRETS[0]));
 
-  let plan = await planJson(setup, dir);
+  let plan = await planJson(setup, dir, workRoot, 0);
   for (let round = 0; round < 4 && managedChanges(plan).length > 0; round++) {
     writeFileSync(join(dir, "offline.tfstate"), stateFromCreatePlan(plan, schema, region));
-    plan = await planJson(setup, dir);
+    plan = await planJson(setup, dir, workRoot, round + 1);
   }
   const left = managedChanges(plan).map((r) => `${r.change.actions.join("+")} ${r.address}`);
   if (left.length > 0) throw new Error(`the state did not converge for ${candidate.stack}: ${left.join(", ")}`);
