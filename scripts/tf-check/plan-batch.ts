@@ -37,6 +37,8 @@ export interface BatchOptions {
   readonly destroy?: boolean;
   /** Each job's diagnostics from the plan (its validation warnings); see {@link OfflinePlanOptions}. */
   readonly diagnostics?: boolean;
+  /** A batch expected to fail (a refused destroy): a runner that merges batches runs it on its own, so it fails no one else's run. */
+  readonly mayFail?: boolean;
 }
 
 export type BatchResult =

@@ -88,10 +88,11 @@ export class SharedPlanner {
     while (this.running < this.limits.runs && this.queue.length > 0) {
       const first = this.queue.shift()!;
       const group = [first];
-      let jobs = first.jobs.length;
+      let jobs = first.options.mayFail ? this.limits.jobs : first.jobs.length;
       for (let i = 0; i < this.queue.length; ) {
         const next = this.queue[i]!;
-        if (Boolean(next.options.destroy) === Boolean(first.options.destroy) && jobs + next.jobs.length <= this.limits.jobs) {
+        const fits = !next.options.mayFail && jobs + next.jobs.length <= this.limits.jobs;
+        if (fits && Boolean(next.options.destroy) === Boolean(first.options.destroy)) {
           group.push(next);
           jobs += next.jobs.length;
           this.queue.splice(i, 1);

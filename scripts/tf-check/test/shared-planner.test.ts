@@ -61,6 +61,16 @@ describe("the shared planner", () => {
     ]);
   });
 
+  it("runs a batch expected to fail on its own, so it fails no one else's run", async () => {
+    const { runs, run } = recorder();
+    const p = planner(run);
+    const [refused, other] = await Promise.all([p.plan([job("bad-destroy")], { destroy: true, mayFail: true }), p.plan([job("staging")], { destroy: true })]);
+    expect(runs.map((r) => r.ids)).toEqual([["bad-destroy"], ["staging"]]);
+    expect(refused.get("bad-destroy")).toMatchObject({ ok: false });
+    expect(other.get("staging")).toMatchObject({ ok: true });
+    expect(p.stats()).toMatchObject({ merged: 0, rerun: 0 });
+  });
+
   it("serves workers over HTTP: a job's producers' state files travel with it, the work folder stays the planner's", async () => {
     const { runs, run } = recorder();
     const seen: string[] = [];
