@@ -94,7 +94,7 @@ if (!values["skip-terraform"] && findTerraform()) {
     const label = plan ? "offline plan" : "terraform validate";
     console.log(`${label} of ${stacks} stacks, concurrency ${concurrency}, median of ${values["tf-runs"]}:`);
     console.log(`  per-stack (init + validate${plan ? " + plan" : ""} per stack)  ${secs(median(times["per-stack"]))}`);
-    console.log(`  shared (${plan ? "combined validate + plan, no init" : "one root module"})${" ".repeat(plan ? 4 : 13)}${secs(median(times.shared))}`);
+    console.log(`  shared (${plan ? "batched plans that validate, no init" : "one root module"})${" ".repeat(plan ? 2 : 13)}${secs(median(times.shared))}`);
     console.log(`  ratio: ${(median(times["per-stack"]) / median(times.shared)).toFixed(2)}×`);
   }
 }
