@@ -105,6 +105,17 @@ describe.skipIf(!terraform && !inCi)("planBatch: a stack's part of a batched pla
   });
 });
 
+/** A synth output of independent hand-written stacks (manifest.json and each cdk.tf.json). */
+function writeSynth(outdir: string, stacks: Readonly<Record<string, object>>): string {
+  for (const [name, json] of Object.entries(stacks)) {
+    mkdirSync(join(outdir, "stacks", name), { recursive: true });
+    writeFileSync(join(outdir, "stacks", name, "cdk.tf.json"), JSON.stringify(json));
+  }
+  const manifest = Object.fromEntries(Object.keys(stacks).map((name) => [name, { name, workingDirectory: `stacks/${name}`, synthesizedStackPath: "", dependencies: [] }]));
+  writeFileSync(join(outdir, "manifest.json"), JSON.stringify({ stacks: manifest }));
+  return outdir;
+}
+
 describe.skipIf(!terraform && !inCi)("checkStacks: a batch that fails plans its stacks one by one, so each keeps its own result", () => {
   let results: StackCheck[];
 
@@ -122,13 +133,7 @@ describe.skipIf(!terraform && !inCi)("checkStacks: a batch that fails plans its 
       "staging-good": stack("staging-good"),
       "staging-bad": stack("staging-bad", { precondition: [{ condition: "${var.replicas > 5}", error_message: "the bad stack's precondition failed" }] }),
     };
-    const outdir = join(root, "synth");
-    for (const [name, json] of Object.entries(stacks)) {
-      mkdirSync(join(outdir, "stacks", name), { recursive: true });
-      writeFileSync(join(outdir, "stacks", name, "cdk.tf.json"), JSON.stringify(json));
-    }
-    const manifest = Object.fromEntries(Object.keys(stacks).map((name) => [name, { name, workingDirectory: `stacks/${name}`, synthesizedStackPath: "", dependencies: [] }]));
-    writeFileSync(join(outdir, "manifest.json"), JSON.stringify({ stacks: manifest }));
+    const outdir = writeSynth(join(root, "synth"), stacks);
     // Both stacks in one batch (batchSize 2, concurrency 1), planned here: merged into the shared
     // planner's run, the failing batch would fail other files' batches too (they would run again).
     delegateBatches(undefined);
@@ -161,13 +166,7 @@ describe.skipIf(!terraform && !inCi)("checkStacks: a batched plan gives each sta
     });
     // `acl` on the bucket is deprecated in provider 5.100.0: a warning, from validation.
     const stacks = { "staging-old": stack("staging-old", { acl: "private" }), "staging-clean": stack("staging-clean", {}) };
-    const outdir = join(root, "synth");
-    for (const [name, json] of Object.entries(stacks)) {
-      mkdirSync(join(outdir, "stacks", name), { recursive: true });
-      writeFileSync(join(outdir, "stacks", name, "cdk.tf.json"), JSON.stringify(json));
-    }
-    const manifest = Object.fromEntries(Object.keys(stacks).map((name) => [name, { name, workingDirectory: `stacks/${name}`, synthesizedStackPath: "", dependencies: [] }]));
-    writeFileSync(join(outdir, "manifest.json"), JSON.stringify({ stacks: manifest }));
+    const outdir = writeSynth(join(root, "synth"), stacks);
     results = await checkStacks({ outdir, workRoot: join(root, "work"), plan: true, concurrency: 1, batchSize: 2 });
   }, 600_000);
 
