@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync
 import { join, resolve } from "node:path";
 import { readManifest } from "../shared/manifest";
 import { OFFLINE_ENV, runTerraform, type TerraformSetup } from "../shared/terraform";
-import { mockVariables, offlineProviders, parseValidateOutput, tail, toDiagnostic, type Diagnostic, type StackJson } from "./offline-config";
+import { asChildModule, asStackDiagnostic, diagnosticModule, mockVariables, parseValidateOutput, tail, type Diagnostic, type StackJson } from "./offline-config";
 
 export interface CombinedValidation {
   /** Diagnostics of each stack, addresses as in the stack itself (no `module.<stack>.` prefix). */
@@ -19,6 +19,9 @@ export interface CombinedValidation {
  * and mock inputs as in the per-stack check). Diagnostics map back to their stack by the file
  * they point at (`stacks/<stack>/…`), else by their `module.<stack>` address.
  */
+/** A file of the combined root that belongs to one stack: its module's folder, or its import blocks. */
+const STACK_FILE = /^(?:\.\/)?(?:stacks\/([^/]+)\/|imports-(.+)\.tf\.json$)/;
+
 export async function validateCombined(setup: TerraformSetup, outdir: string, stacks: readonly string[], workRoot: string): Promise<CombinedValidation> {
   const started = Date.now();
   const seconds = () => (Date.now() - started) / 1000;
@@ -29,19 +32,11 @@ export async function validateCombined(setup: TerraformSetup, outdir: string, st
   const modules: Record<string, Record<string, unknown>> = {};
   for (const stack of stacks) {
     const source = resolve(outdir, manifest.stacks[stack]!.workingDirectory);
-    const json = JSON.parse(readFileSync(join(source, "cdk.tf.json"), "utf8")) as StackJson & { terraform?: { backend?: unknown } };
-    delete json.terraform?.backend;
-    // Offline settings merged in place: an override file for a child module's provider reads
-    // as an empty proxy block to terraform ("Redundant empty provider block").
-    const offline = offlineProviders(json);
-    json.provider = { ...json.provider, aws: (json.provider?.aws ?? [{}]).map((p, i) => ({ ...p, ...offline[i] })) };
-    // Import blocks may live only in a root module: they move to a root file of the stack's own
-    // (so their diagnostics still map to it), aimed at the same resources inside the module.
-    const imports = (json as { import?: Array<{ to: string }> }).import;
-    delete (json as { import?: unknown }).import;
+    const { json, imports } = asChildModule(JSON.parse(readFileSync(join(source, "cdk.tf.json"), "utf8")) as StackJson, stack);
+    // The import blocks go to a root file of the stack's own, so their diagnostics still map to it.
     const importsFile = join(root, `imports-${stack}.tf.json`);
     rmSync(importsFile, { force: true });
-    if (imports?.length) writeFileSync(importsFile, JSON.stringify({ import: imports.map((i) => ({ ...i, to: `module.${stack}.${i.to}` })) }, null, 2));
+    if (imports.length) writeFileSync(importsFile, JSON.stringify({ import: imports }, null, 2));
     const dir = join(root, "stacks", stack);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(json));
@@ -56,13 +51,12 @@ export async function validateCombined(setup: TerraformSetup, outdir: string, st
   const byStack = new Map<string, Diagnostic[]>(stacks.map((s) => [s, []]));
   const orphans: string[] = [];
   for (const d of parseValidateOutput(validate.stdout)) {
-    const stack = stackOf(d.range?.filename, d.address, stacks);
+    const stack = diagnosticModule(d, STACK_FILE, stacks);
     if (!stack) {
       orphans.push(`${d.severity}: ${d.summary}${d.detail ? `: ${d.detail}` : ""}`);
       continue;
     }
-    const prefix = `module.${stack}.`;
-    byStack.get(stack)!.push(toDiagnostic(d, d.address?.startsWith(prefix) ? d.address.slice(prefix.length) : d.address));
+    byStack.get(stack)!.push(asStackDiagnostic(d, stack));
   }
   const failedWithoutDiagnostics = validate.code !== 0 && [...byStack.values()].every((ds) => !ds.some((d) => d.severity === "error"));
   const error =
@@ -70,9 +64,3 @@ export async function validateCombined(setup: TerraformSetup, outdir: string, st
   return { diagnostics: byStack, error, seconds: seconds() };
 }
 
-function stackOf(filename: string | undefined, address: string | undefined, stacks: readonly string[]): string | undefined {
-  const fromFile = filename?.match(/^(?:\.\/)?(?:stacks\/([^/]+)\/|imports-(.+)\.tf\.json$)/)?.slice(1).find(Boolean);
-  if (fromFile && stacks.includes(fromFile)) return fromFile;
-  const fromAddress = address?.match(/^module\.([^.[]+)/)?.[1];
-  return fromAddress && stacks.includes(fromAddress) ? fromAddress : undefined;
-}

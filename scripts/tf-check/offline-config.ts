@@ -30,6 +30,41 @@ export function offlineProviders(json: StackConfigJson): Array<Record<string, un
   }));
 }
 
+/**
+ * A stack's JSON as a child module of a generated root (the combined validate, a batch of plans):
+ * no backend (only a root may hold one) and the offline provider settings merged in (an override
+ * file for a child module's provider reads as an empty proxy block: "Redundant empty provider
+ * block"). Its import blocks, which only a root may hold, are returned apart, aimed at the same
+ * resources inside `module.<name>`.
+ */
+export function asChildModule(stack: StackJson, name: string): { readonly json: StackJson; readonly imports: Array<Record<string, unknown>> } {
+  const json = structuredClone(stack) as StackJson & { terraform?: { backend?: unknown }; import?: Array<{ to: string }> };
+  delete json.terraform?.backend;
+  const offline = offlineProviders(json);
+  json.provider = { ...json.provider, aws: (json.provider?.aws ?? [{}]).map((p, i) => ({ ...p, ...offline[i] })) };
+  const imports = (json.import ?? []).map((i) => ({ ...i, to: `module.${name}.${i.to}` }));
+  delete json.import;
+  return { json, imports };
+}
+
+/**
+ * The child module a diagnostic of a generated root belongs to: by the file it points at (the
+ * first group `file` captures), else by its `module.<name>` address; undefined when neither
+ * names one of `names`.
+ */
+export function diagnosticModule(d: RawDiagnostic, file: RegExp, names: readonly string[]): string | undefined {
+  const fromFile = d.range?.filename?.match(file)?.slice(1).find(Boolean);
+  if (fromFile && names.includes(fromFile)) return fromFile;
+  const fromAddress = d.address?.match(/^module\.([^.[]+)/)?.[1];
+  return fromAddress && names.includes(fromAddress) ? fromAddress : undefined;
+}
+
+/** A diagnostic of module `name` as the stack reports it on its own: the address without `module.<name>.`. */
+export function asStackDiagnostic(d: RawDiagnostic, name: string): Diagnostic {
+  const prefix = `module.${name}.`;
+  return toDiagnostic(d, d.address?.startsWith(prefix) ? d.address.slice(prefix.length) : d.address);
+}
+
 /** Mock values for the stack's variables that have no default. */
 export function mockVariables(json: StackJson): Record<string, unknown> {
   return Object.fromEntries(

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, 
 import { join, resolve } from "node:path";
 import { producerOf } from "../shared/planned-outputs";
 import { OFFLINE_ENV, runTerraform, type TerraformSetup } from "../shared/terraform";
-import { mockVariables, offlineProviders, tail, toDiagnostic, type Diagnostic, type RawDiagnostic, type StackJson } from "./offline-config";
+import { asChildModule, asStackDiagnostic, diagnosticModule, mockVariables, tail, type Diagnostic, type RawDiagnostic, type StackJson } from "./offline-config";
 import { planAndShow, type OfflinePlanOptions } from "./offline-plan";
 
 export interface BatchJob {
@@ -55,7 +55,7 @@ let delegate: BatchRunner | undefined;
 
 /**
  * Hands every later {@link planBatch} of this process to `runner` (undefined: back to running
- * them here). The terraform test tier's shared planner (test/terraform/shared-planner.ts) merges
+ * them here). The terraform test tier's shared planner (shared-planner.ts) merges
  * the batches its files ask for at the same time into one terraform run this way; `runner` must
  * answer exactly as {@link planBatchHere} would for the same jobs.
  */
@@ -90,9 +90,8 @@ export async function planBatchHere(setup: TerraformSetup, jobs: readonly BatchJ
   const imports: Array<Record<string, unknown>> = [];
   const states: Array<{ id: string; path: string }> = [];
   for (const job of jobs) {
-    const json = childModuleJson(job);
-    imports.push(...(((json as { import?: Array<{ to: string }> }).import ?? []).map((i) => ({ ...i, to: `module.${job.id}.${i.to}` }))));
-    delete (json as { import?: unknown }).import;
+    const { json, imports: jobImports } = childModule(job);
+    imports.push(...jobImports);
     const dir = join(root, "jobs", job.id);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(json));
@@ -132,34 +131,26 @@ export async function planBatchHere(setup: TerraformSetup, jobs: readonly BatchJ
  * address (which loses the prefix); one that points at neither goes to every job.
  */
 function diagnosticsByJob(all: readonly RawDiagnostic[], jobs: readonly BatchJob[]): Map<string, Diagnostic[]> {
-  const byJob = new Map<string, Diagnostic[]>(jobs.map((j) => [j.id, []]));
+  const ids = jobs.map((j) => j.id);
+  const byJob = new Map<string, Diagnostic[]>(ids.map((id) => [id, []]));
   for (const d of all) {
-    const id = d.range?.filename?.match(/^(?:\.\/)?jobs\/([^/]+)\//)?.[1] ?? d.address?.match(/^module\.([^.[]+)/)?.[1];
-    const owners = id && byJob.has(id) ? [id] : [...byJob.keys()];
-    for (const owner of owners) {
-      const prefix = `module.${owner}.`;
-      byJob.get(owner)!.push(toDiagnostic(d, d.address?.startsWith(prefix) ? d.address.slice(prefix.length) : d.address));
-    }
+    const id = diagnosticModule(d, /^(?:\.\/)?jobs\/([^/]+)\//, ids);
+    for (const owner of id ? [id] : ids) byJob.get(owner)!.push(asStackDiagnostic(d, owner));
   }
   return byJob;
 }
 
 /**
- * The stack's JSON as a child module: no backend (only a root may hold one), the offline
- * provider settings merged in (an override file in a child module reads as an empty proxy
- * block), each remote state on its local file.
+ * The job's stack as a child module (asChildModule), each remote state on its local file.
  */
-function childModuleJson(job: BatchJob): StackJson {
-  const json = structuredClone(job.json ?? (JSON.parse(readFileSync(join(job.stackDir, "cdk.tf.json"), "utf8")) as StackJson));
-  delete (json as { terraform?: { backend?: unknown } }).terraform?.backend;
-  const offline = offlineProviders(json);
-  json.provider = { ...json.provider, aws: (json.provider?.aws ?? [{}]).map((p, i) => ({ ...p, ...offline[i] })) };
+function childModule(job: BatchJob): ReturnType<typeof asChildModule> {
+  const { json, imports } = asChildModule(job.json ?? (JSON.parse(readFileSync(join(job.stackDir, "cdk.tf.json"), "utf8")) as StackJson), job.id);
   for (const ds of Object.values(json.data?.terraform_remote_state ?? {})) {
     const producer = producerOf(ds.config);
     ds.backend = "local";
     ds.config = { path: job.remoteState(producer) };
   }
-  return json;
+  return { json, imports };
 }
 
 /**
