@@ -17,25 +17,17 @@ import { planBatch, type BatchJob } from "../../scripts/tf-check/plan-batch";
 import { providerSchema } from "./local-pipeline";
 import { stateFromCreatePlan } from "./state-from-plan";
 
-interface PlanCall {
-  readonly stack: string;
-  readonly resolve: (planned: PlannedStack) => void;
-  readonly reject: (error: unknown) => void;
-}
-
 /**
- * Plans go through planBatch (scripts/tf-check/plan-batch.ts): the plan calls that arrive
- * together (converge plans a wave's stacks concurrently) share one terraform run, as each
- * terraform process spends seconds loading the provider schema whatever it plans. Each call
- * still gets its own stack's plan, shaped as the stack's own `terraform show -json`; a call
- * whose inputs (JSON, own and producers' states) were planned before gets that plan again.
+ * Plans go through planBatch (scripts/tf-check/plan-batch.ts), one stack per call: the tier's
+ * shared planner runs the calls that arrive together (converge plans a wave's stacks
+ * concurrently) as one terraform run. Each call gets its own stack's plan, shaped as the
+ * stack's own `terraform show -json`; a call whose inputs (JSON, own and producers' states) were
+ * planned before gets that plan again.
  */
 export class OfflineEnvironment {
   private readonly raw = new Map<string, object>();
   /** How many applies each stack got. */
   readonly applies = new Map<string, number>();
-  private queue: PlanCall[] = [];
-  private flushing: Promise<void> | undefined;
   private batches = 0;
 
   /** `main(stack)` is the stack's folder (cdk.tf.json and assets) as main synthesizes it now. */
@@ -60,28 +52,7 @@ export class OfflineEnvironment {
     return { id: stack, stackDir: this.main(stack), statePath: existsSync(statePath) ? statePath : undefined, remoteState: (producer) => this.statePath(producer) };
   }
 
-  readonly planner: Planner = {
-    plan: (stack: string): Promise<PlannedStack> =>
-      new Promise((resolvePlan, reject) => {
-        this.queue.push({ stack, resolve: resolvePlan, reject });
-        // Calls made in the same turn join one batch; calls made while a batch runs, the next.
-        this.flushing ??= new Promise<void>((done) => setImmediate(done)).then(() => this.flush());
-      }),
-  };
-
-  private async flush(): Promise<void> {
-    while (this.queue.length > 0) {
-      const calls = this.queue;
-      this.queue = [];
-      try {
-        const results = await this.planStacks([...new Set(calls.map((c) => c.stack))]);
-        for (const call of calls) call.resolve(results.get(call.stack)!);
-      } catch (error) {
-        for (const call of calls) call.reject(error);
-      }
-    }
-    this.flushing = undefined;
-  }
+  readonly planner: Planner = { plan: (stack: string) => this.planStack(stack) };
 
   /**
    * Everything a plan of `stack` reads: main's JSON, its state, its producers' states (the
@@ -97,28 +68,15 @@ export class OfflineEnvironment {
   /** Raw plans by their inputs: a stack planned again with nothing changed (review, preview, deploy) is not re-planned. */
   private readonly planned = new Map<string, object>();
 
-  private async planStacks(stacks: readonly string[]): Promise<Map<string, PlannedStack>> {
-    const inputs = new Map(stacks.map((s) => [s, this.inputsOf(s)]));
-    const toPlan = stacks.filter((s) => !this.planned.has(inputs.get(s)!));
-    const failures = new Map<string, PlannedStack>();
-    if (toPlan.length > 0) {
+  private async planStack(stack: string): Promise<PlannedStack> {
+    const inputs = this.inputsOf(stack);
+    if (!this.planned.has(inputs)) {
       const workDir = join(this.root, "batches", String(this.batches++));
-      const results = await planBatch(this.setup, toPlan.map((s) => this.job(s)), { workDir });
-      if (toPlan.length > 1 && [...results.values()].some((r) => !r.ok)) {
-        // A failed run fails every job: plan each stack alone to tell which one failed, and why.
-        for (const stack of toPlan) {
-          const alone = (await this.planStacks([stack])).get(stack)!;
-          if (!alone.ok) failures.set(stack, alone);
-        }
-      } else {
-        for (const stack of toPlan) {
-          const result = results.get(stack)!;
-          if (result.ok) this.planned.set(inputs.get(stack)!, result.plan);
-          else failures.set(stack, { stack, ok: false, error: result.error });
-        }
-      }
+      const result = (await planBatch(this.setup, [this.job(stack)], { workDir })).get(stack)!;
+      if (!result.ok) return { stack, ok: false, error: result.error };
+      this.planned.set(inputs, result.plan);
     }
-    return new Map(stacks.map((s) => [s, failures.get(s) ?? this.fromCache(s, inputs.get(s)!)]));
+    return this.fromCache(stack, inputs);
   }
 
   private fromCache(stack: string, inputs: string): PlannedStack {

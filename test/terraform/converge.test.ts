@@ -64,7 +64,7 @@ describe.skipIf(!terraform && !inCi)("deploy converges every stack: two merges, 
 
     // The environment as last deployed: both stacks created from main and converged (a second
     // round fills in what the create plan knew only after apply, such as a bucket policy). The two
-    // stacks' plans of a round share one terraform run (OfflineEnvironment batches concurrent plans).
+    // stacks' plans of a round share one terraform run (the tier's shared planner merges concurrent plans).
     await Promise.all(
       [REGISTRY, STORAGE].map(async (stack) => {
         for (let round = 0; ; round++) {
