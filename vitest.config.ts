@@ -1,5 +1,8 @@
+import { readdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
+
+const TERRAFORM_TEST_FILES = readdirSync(new URL("test/terraform/", import.meta.url)).filter((name) => name.endsWith(".test.ts")).length;
 
 // Two projects: fast synth/unit tests, and the terraform tier (validate + offline plan of
 // every stack of every environment), which needs the terraform binary and the AWS provider.
@@ -35,11 +38,12 @@ export default defineConfig({
           include: ["test/terraform/**/*.test.ts"],
           globalSetup: ["test/terraform/global-setup.ts"],
           setupFiles: ["test/terraform/setup-shared-planner.ts"],
-          // Many files at once: a file mostly waits for terraform, and the batches of files that
+          // Every file at once: a file mostly waits for terraform, and the batches of files that
           // wait together are planned in one terraform run (scripts/tf-check/shared-planner.ts).
-          // Seven measured best on 2 cores (the tier alone: 157 s, against 162 s with five and
-          // 173 s with two); more workers cost more in loading modules than they save.
-          maxWorkers: 7,
+          // With fewer workers, a clean clone (no vitest timing cache: files in name order) left
+          // pipeline-plan's chain of CI plans for last, with a core idle. Cold `pnpm test` on 2
+          // cores: 182–205 s and 23–24 planner runs with 11 workers, 200–212 s and 29–30 with 7.
+          maxWorkers: TERRAFORM_TEST_FILES,
           environment: "node",
           pool: "forks",
           // After the unit files, which fill the cores while the warm-up plans.
