@@ -12,6 +12,9 @@ export interface CombinedValidation {
   readonly seconds: number;
 }
 
+/** A file of the combined root that belongs to one stack: its module's folder, or its import blocks. */
+const STACK_FILE = /^(?:\.\/)?(?:stacks\/([^/]+)\/|imports-(.+)\.tf\.json$)/;
+
 /**
  * `terraform validate` of many stacks in one run, so the AWS provider schema is loaded once: a
  * generated root module calls every stack as a child module (`./stacks/<stack>`, a copy of its
@@ -19,9 +22,6 @@ export interface CombinedValidation {
  * and mock inputs as in the per-stack check). Diagnostics map back to their stack by the file
  * they point at (`stacks/<stack>/…`), else by their `module.<stack>` address.
  */
-/** A file of the combined root that belongs to one stack: its module's folder, or its import blocks. */
-const STACK_FILE = /^(?:\.\/)?(?:stacks\/([^/]+)\/|imports-(.+)\.tf\.json$)/;
-
 export async function validateCombined(setup: TerraformSetup, outdir: string, stacks: readonly string[], workRoot: string): Promise<CombinedValidation> {
   const started = Date.now();
   const seconds = () => (Date.now() - started) / 1000;

@@ -140,11 +140,16 @@ function diagnosticsByJob(all: readonly RawDiagnostic[], jobs: readonly BatchJob
   return byJob;
 }
 
+/** The stack a job plans: its edited copy, else the synthesized `cdk.tf.json`. */
+export function jobStackJson(job: Pick<BatchJob, "json" | "stackDir">): StackJson {
+  return job.json ?? (JSON.parse(readFileSync(join(job.stackDir, "cdk.tf.json"), "utf8")) as StackJson);
+}
+
 /**
  * The job's stack as a child module (asChildModule), each remote state on its local file.
  */
 function childModule(job: BatchJob): ReturnType<typeof asChildModule> {
-  const { json, imports } = asChildModule(job.json ?? (JSON.parse(readFileSync(join(job.stackDir, "cdk.tf.json"), "utf8")) as StackJson), job.id);
+  const { json, imports } = asChildModule(jobStackJson(job), job.id);
   for (const ds of Object.values(json.data?.terraform_remote_state ?? {})) {
     const producer = producerOf(ds.config);
     ds.backend = "local";

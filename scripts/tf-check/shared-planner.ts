@@ -13,12 +13,11 @@
  */
 import { request as httpRequest, createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { producerOf, type StackConfigJson } from "../shared/planned-outputs";
 import type { TerraformSetup } from "../shared/terraform";
-import type { StackJson } from "./offline-config";
-import { planBatchHere, type BatchJob, type BatchOptions, type BatchResult } from "./plan-batch";
+import { jobStackJson, planBatchHere, type BatchJob, type BatchOptions, type BatchResult } from "./plan-batch";
 
 /** A job as it travels: its producers' state files listed, not computed by a function. */
 interface WireJob extends Omit<BatchJob, "remoteState"> {
@@ -195,8 +194,7 @@ export function remotePlanner(url: string): (jobs: readonly BatchJob[], options:
 
 function toWire(job: BatchJob): WireJob {
   const { remoteState, ...rest } = job;
-  const json = job.json ?? (JSON.parse(readFileSync(join(job.stackDir, "cdk.tf.json"), "utf8")) as StackJson);
-  const remote = Object.values((json as StackConfigJson).data?.terraform_remote_state ?? {});
+  const remote = Object.values((jobStackJson(job) as StackConfigJson).data?.terraform_remote_state ?? {});
   return { ...rest, remoteStates: Object.fromEntries(remote.map((ds) => producerOf(ds.config)).map((producer) => [producer, remoteState(producer)])) };
 }
 
