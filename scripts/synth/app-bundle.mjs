@@ -1,10 +1,11 @@
 // Plain JavaScript on purpose: `pnpm synth` starts with `node`, not tsx, because loading the
 // app's TypeScript through tsx cost more than the synth itself. Types: app-bundle.d.mts.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileStamp } from "./file-stamp.mjs";
 
 const REPO = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const CACHE_DIR = join(REPO, "node_modules", ".cache", "synth");
@@ -76,18 +77,17 @@ function hashFile(path) {
 }
 
 /**
- * One fingerprint of the inputs' metadata (inode, size, modification and change times). Any
- * write changes a file's ctime, so an equal stamp means unchanged inputs without reading them;
- * an unequal one only means "compare contents". Undefined when an input is gone.
+ * One fingerprint of the inputs' metadata ({@link fileStamp}): equal means unchanged inputs
+ * without reading them; unequal only means "compare contents". Undefined when an input is gone.
  *
  * @param {string[]} paths relative to the repository
  */
 function statStamp(paths) {
   const hash = createHash("sha256");
   for (const p of paths) {
-    const s = statSync(resolve(REPO, p), { bigint: true, throwIfNoEntry: false });
-    if (!s) return undefined;
-    hash.update(`${p}\0${s.ino}\0${s.size}\0${s.mtimeNs}\0${s.ctimeNs}\n`);
+    const stamp = fileStamp(resolve(REPO, p));
+    if (!stamp) return undefined;
+    hash.update(`${p}\0${stamp}\n`);
   }
   return hash.digest("hex");
 }

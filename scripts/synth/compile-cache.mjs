@@ -1,9 +1,10 @@
 // Plain JavaScript, like main.mjs (run by node without tsx). Types: compile-cache.d.mts.
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import Module from "node:module";
 import { dirname, join } from "node:path";
 import vm from "node:vm";
+import { fileStamp } from "./file-stamp.mjs";
 
 /**
  * V8 code cache for every CommonJS file the synth loads (the app bundle, cdktf, the AWS
@@ -32,13 +33,8 @@ export function enableCompileCache(cacheDir) {
     const passOn = () => originalCompile.call(this, content, filename, format);
     // ES modules, hashbang scripts and other loaders' files take Node's own path.
     if ((format && format !== "commonjs") || content.startsWith("#!") || !/\.c?js$/.test(filename)) return passOn();
-    let stamp;
-    try {
-      const s = statSync(filename, { bigint: true });
-      stamp = `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
-    } catch {
-      return passOn();
-    }
+    const stamp = fileStamp(filename);
+    if (!stamp) return passOn();
     const file = join(dir, `${createHash("sha256").update(filename).digest("hex").slice(0, 32)}.bin`);
     const cachedData = readEntry(file, stamp);
     let script;

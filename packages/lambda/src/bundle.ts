@@ -89,19 +89,21 @@ const sha256Base64 = (data: Uint8Array) => createHash("sha256").update(data).dig
  */
 function statStamp(paths: readonly string[]): string {
   const hash = createHash("sha256");
-  for (const path of paths) {
-    const s = statSync(path, { bigint: true });
-    hash.update(`${path}\0${s.ino}\0${s.size}\0${s.mtimeNs}\0${s.ctimeNs}\n`);
-  }
+  for (const path of paths) hash.update(`${statKey(path)}\n`);
   return hash.digest("hex");
+}
+
+/** A file's path and metadata (inode, size, modification and change times) as one key. */
+function statKey(path: string): string {
+  const s = statSync(path, { bigint: true });
+  return `${path}\0${s.ino}\0${s.size}\0${s.mtimeNs}\0${s.ctimeNs}`;
 }
 
 /** Content hashes per process, keyed by path and metadata: handlers share most inputs (the AWS SDK). */
 const contentHashes = new Map<string, string>();
 
 function contentHash(path: string): string {
-  const s = statSync(path, { bigint: true });
-  const key = `${path}\0${s.ino}\0${s.size}\0${s.mtimeNs}\0${s.ctimeNs}`;
+  const key = statKey(path);
   let hash = contentHashes.get(key);
   if (hash === undefined) {
     hash = sha256Hex(readFileSync(path));
