@@ -12,7 +12,7 @@ import type { StackCheck } from "../../scripts/tf-check/offline-check";
 import type { PlanJson } from "../../scripts/shared/plan-json";
 import { comparePlans, redactPlan } from "../../scripts/shared/plan-redact";
 import { summarizePlan } from "../../scripts/review/plan-summary";
-import { runReview } from "../../scripts/review/cli";
+import { reviewInProcess } from "../../scripts/review/test/review-support";
 import { renderReview } from "../../scripts/review/review-comment";
 import { environmentOf } from "../../scripts/shared/stack-names";
 import { SchemaCache } from "../../scripts/shared/planned-outputs";
@@ -27,22 +27,18 @@ interface Review {
   readonly stderr: string;
 }
 
-/** Runs `pnpm review` (in-process: scripts/review/cli.ts); exit 1 throws unless `expectFailure` (the fail-closed tests want it). */
+/** Runs `pnpm review` (in-process: reviewInProcess); exit 1 throws unless `expectFailure` (the fail-closed tests want it). */
 function review(dir: string, name: string, inputs: readonly string[], extra: readonly string[] = [], expectFailure = false): Review {
   const out = (ext: string) => join(dir, `${name}.${ext}`);
   writeFileSync(out("output"), "");
-  const stderr: string[] = [];
-  const status = runReview(
-    [...inputs, "--out", out("md"), "--github-output", out("output"), "--summary-json", out("summary.json"), ...extra],
-    { out: () => {}, err: (line) => stderr.push(`${line}\n`) },
-  );
-  if (status === 1 && !expectFailure) throw new Error(`review failed: ${stderr.join("")}`);
+  const { status, stderr } = reviewInProcess([...inputs, "--out", out("md"), "--github-output", out("output"), "--summary-json", out("summary.json"), ...extra]);
+  if (status === 1 && !expectFailure) throw new Error(`review failed: ${stderr}`);
   return {
     status,
     markdown: readFileSync(out("md"), "utf8"),
     githubOutput: readFileSync(out("output"), "utf8"),
     summaryJson: readFileSync(out("summary.json"), "utf8"),
-    stderr: stderr.join(""),
+    stderr,
   };
 }
 

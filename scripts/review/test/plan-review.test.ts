@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { changedPaths, classifyActions, findPlanFiles, formatPath, type PlanJson, type ResourceChange } from "../../shared/plan-json";
 import { summarizePlan } from "../plan-summary";
-import { runReview } from "../cli";
+import { reviewInProcess } from "./review-support";
 import { GITHUB_COMMENT_LIMIT, renderReview } from "../review-comment";
 import { environmentOf } from "../../shared/stack-names";
 
@@ -263,13 +263,8 @@ describe("pnpm review (CLI)", () => {
   const dir = mkdtempSync(join(tmpdir(), "review-cli-"));
   /** End to end: tsx main.ts, as CI runs it. */
   const spawn = (args: string[]) => spawnSync("node_modules/.bin/tsx", ["scripts/review/main.ts", ...args], { encoding: "utf8" });
-  /** The command in-process (the code main.ts runs), with its exit status and both streams as the console prints them. */
-  const run = (args: string[]) => {
-    const stdout: string[] = [];
-    const stderr: string[] = [];
-    const status = runReview(args, { out: (text) => stdout.push(`${text}\n`), err: (line) => stderr.push(`${line}\n`) });
-    return { status, stdout: stdout.join(""), stderr: stderr.join("") };
-  };
+  /** The command in-process (the code main.ts runs). */
+  const run = reviewInProcess;
 
   it("exits 2 and writes needs_approval=true for a stateful replace; the summary JSON holds no secret", () => {
     mkdirSync(join(dir, "a"));

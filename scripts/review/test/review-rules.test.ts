@@ -13,7 +13,7 @@ import { changedStacks, preventDestroyRemoved } from "../../changed-stacks/chang
 import { dataLossFindings, disruptiveFindings } from "../data-loss";
 import { checkPlan, readPlan, type PlanJson, type ResourceChange } from "../../shared/plan-json";
 import { summarizePlan } from "../plan-summary";
-import { runReview } from "../cli";
+import { reviewInProcess } from "./review-support";
 import { renderReview } from "../review-comment";
 
 type ChangeExtra = Partial<ResourceChange["change"]>;
@@ -73,13 +73,8 @@ describe("fail closed: what counts as a plan", () => {
 });
 
 describe("pnpm review --changed-stacks (fail closed)", () => {
-  /** The command in-process (the code main.ts runs), with its exit status and both streams as the console prints them. */
-  const run = (args: string[]) => {
-    const stdout: string[] = [];
-    const stderr: string[] = [];
-    const status = runReview(args, { out: (text) => stdout.push(`${text}\n`), err: (line) => stderr.push(`${line}\n`) });
-    return { status, stdout: stdout.join(""), stderr: stderr.join("") };
-  };
+  /** The command in-process (the code main.ts runs). */
+  const run = reviewInProcess;
   const changed = (stacks: Record<string, string[]>, extra: Record<string, unknown> = {}) => {
     const all = Object.values(stacks).flat();
     return JSON.stringify({
